@@ -1,0 +1,77 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Generation of every code and credential the server hands out. All are opaque random
+ * values from node:crypto, with no counters or timestamps a client could predict.
+ */
+
+/** RFC 8628 §6.1: 20 consonants, no vowels (no words) and no confusable characters. */
+export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+export const USER_CODE_LENGTH = 8;
+
+function randomBase64Url(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** 32 random bytes, 256 bits (RFC 8628 §5.2 asks for enough entropy; 6749 §10.10 ≥ 128). */
+export function newDeviceCode(): string {
+  return randomBase64Url(32);
+}
+
+/** Eight letters of the base-20 alphabet (≈ 34.6 bits), canonical form without the dash. */
+export function newUserCode(): string {
+  let code = '';
+  while (code.length < USER_CODE_LENGTH) {
+    for (const byte of randomBytes(USER_CODE_LENGTH * 2)) {
+      // Rejection sampling keeps the distribution uniform: 240 is the largest multiple of 20.
+      if (byte < 240 && code.length < USER_CODE_LENGTH) {
+        code += USER_CODE_ALPHABET[byte % USER_CODE_ALPHABET.length];
+      }
+    }
+  }
+  return code;
+}
+
+/** `PMPJVZCJ` → `PMPJ-VZCJ`, the form AWS shows. */
+export function displayUserCode(canonical: string): string {
+  return `${canonical.slice(0, 4)}-${canonical.slice(4)}`;
+}
+
+/**
+ * RFC 8628 §6.1: upper-case the input and drop everything outside the alphabet (dashes,
+ * spaces), so `pmpj vzcj` and `PMPJ-VZCJ` name the same code.
+ */
+export function normalizeUserCode(input: string): string {
+  let out = '';
+  for (const ch of input.toUpperCase()) {
+    if (USER_CODE_ALPHABET.includes(ch)) out += ch;
+  }
+  return out;
+}
+
+export function newAccessToken(): string {
+  return randomBase64Url(48);
+}
+
+export function newRefreshToken(): string {
+  return randomBase64Url(48);
+}
+
+export function newClientId(): string {
+  return randomBase64Url(16);
+}
+
+export function newClientSecret(): string {
+  return randomBase64Url(48);
+}
+
+export function newRequestId(): string {
+  return randomUUID();
+}
+
+/** Constant-time comparison of two secrets of any length. */
+export function secretsEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}

@@ -1,0 +1,17 @@
+import type { ServerClock, VirtualClock } from './clock.ts';
+import type { FaultSet } from './faults.ts';
+import type { ReferenceState } from './state.ts';
+
+/** What the HTTP layer of one running reference server needs. */
+export interface ServerContext {
+  state: ReferenceState;
+  faults: FaultSet;
+  clock: ServerClock;
+  /** Present when the server runs on virtual time. */
+  virtualClock?: VirtualClock;
+  /** Base URL without trailing slash; set once the server listens. */
+  url: string;
+  /** Verification URI handed to clients (the `{url}` placeholder already substituted). */
+  verificationUri: string;
+  log: (line: string) => void;
+}

@@ -1,0 +1,233 @@
+/**
+ * The catalogue of seeded faults: named, documented deviations from the conformant
+ * behaviour. The self-test runs the suite against the reference server with each fault in
+ * turn and checks that it fails on the requirements listed in `breaks` (IDs from
+ * harness/catalogue.json). Faults are independent of one another and can be combined.
+ */
+export interface FaultInfo {
+  /** What the server does differently, in one sentence. */
+  description: string;
+  /** Requirement IDs the deviation violates (the suite must fail at least these). */
+  breaks: string[];
+}
+
+const CATALOGUE = {
+  'no-error-type-header': {
+    description: 'Error responses omit the x-amzn-ErrorType header.',
+    breaks: ['AWS-ERR-TYPE'],
+  },
+  'invalid-client-400': {
+    description: 'InvalidClientException is sent with HTTP 400 instead of 401.',
+    breaks: ['AWS-CT-INVALID-CLIENT-401', 'AWS-ERR-STATUS', 'AWS-SDA-REQUIRED'],
+  },
+  'secret-not-checked': {
+    description:
+      'Any clientSecret is accepted for a known clientId (an unknown clientId is still rejected).',
+    breaks: ['DA-3.4-CLIENT-AUTH', 'AWS-CT-INVALID-CLIENT-401', 'AWS-SDA-REQUIRED'],
+  },
+  'token-snake-case': {
+    description:
+      'Token responses use snake_case members (access_token, token_type, expires_in, refresh_token).',
+    breaks: ['AWS-WIRE-RESPONSE', 'OA-5.1-FIELDS', 'DA-3.5-SUCCESS'],
+  },
+  '500-on-malformed-body': {
+    description:
+      'A request body that is not JSON, or not a JSON object, gets InternalServerException (500).',
+    breaks: ['AWS-NO-5XX', 'DCR-3.1-JSON', 'OA-5.2-FORMAT'],
+  },
+  'expires-in-absolute': {
+    description:
+      'Token expiresIn is an absolute epoch timestamp (now + lifetime) instead of relative seconds.',
+    breaks: ['OA-5.1-FIELDS'],
+  },
+  'no-request-id': {
+    description: 'Responses carry no x-amzn-RequestId header.',
+    breaks: ['AWS-REQUEST-ID'],
+  },
+  'register-201': {
+    description: 'RegisterClient success is answered with HTTP 201 instead of 200.',
+    breaks: ['AWS-REG-200'],
+  },
+  'secret-expires-ms': {
+    description:
+      'clientSecretExpiresAt is sent in milliseconds since the epoch instead of seconds.',
+    breaks: ['DCR-3.2.1-EXPIRES-AT', 'AWS-REG-EXPIRES'],
+  },
+  'duplicate-client-id': {
+    description:
+      'Every registration gets the same clientId and clientSecret (the record is overwritten, so that id and secret keep working).',
+    breaks: ['DCR-3.2.1-CLIENTID', 'DCR-3.2.1-SECRET-UNIQUE', 'DA-3.4-CROSS-CLIENT'],
+  },
+  'accept-confidential': {
+    description: 'RegisterClient accepts a clientType other than public.',
+    breaks: ['AWS-REG-PUBLIC-ONLY'],
+  },
+  'accept-bad-redirect': {
+    description: 'RegisterClient does not validate redirectUris.',
+    breaks: ['AWS-REG-ERRORS', 'DCR-3.2.2-REDIRECT'],
+  },
+  'accept-bad-grant-type': {
+    description: 'RegisterClient does not validate grantTypes.',
+    breaks: ['AWS-REG-ERRORS', 'DCR-3.2.2-METADATA'],
+  },
+  'missing-start-url-accepted': {
+    description: 'StartDeviceAuthorization without startUrl succeeds.',
+    breaks: ['AWS-SDA-REQUIRED'],
+  },
+  'no-verification-uri-complete': {
+    description: 'StartDeviceAuthorization omits verificationUriComplete and interval.',
+    breaks: ['AWS-SDA-FIELDS'],
+  },
+  'verification-uri-http': {
+    description: 'verificationUri and verificationUriComplete use http:// instead of https://.',
+    breaks: ['DA-3.2-VURI-HTTPS'],
+  },
+  'user-code-in-verification-uri': {
+    description:
+      'verificationUri itself ends with ?user_code=<code> (so it equals verificationUriComplete).',
+    breaks: ['DA-3.3-VURI-NO-UC', 'DA-3.2-VURIC-UC'],
+  },
+  'device-code-reused': {
+    description:
+      'Every StartDeviceAuthorization of a client returns the same deviceCode and userCode (the authorization is restarted).',
+    breaks: ['DA-3.2-UNIQUE'],
+  },
+  'sda-text-plain': {
+    description: 'StartDeviceAuthorization success is sent with Content-Type text/plain.',
+    breaks: ['DA-3.2-200-JSON'],
+  },
+  'missing-grant-type-accepted': {
+    description: 'CreateToken without grantType is treated as the device code grant.',
+    breaks: ['AWS-CT-REQUIRED'],
+  },
+  'missing-device-code-invalid-grant': {
+    description:
+      'A device code grant without deviceCode gets InvalidGrantException instead of InvalidRequestException.',
+    breaks: ['DA-3.4-MISSING-DC'],
+  },
+  'unknown-device-code-pending': {
+    description:
+      'An unknown deviceCode gets AuthorizationPendingException instead of InvalidGrantException.',
+    breaks: ['DA-3.4-BAD-DC'],
+  },
+  'unknown-grant-invalid-request': {
+    description:
+      'An unknown grantType gets InvalidRequestException instead of UnsupportedGrantTypeException.',
+    breaks: ['OA-5.2-UNSUPPORTED-GT'],
+  },
+  'device-grant-unsupported': {
+    description: 'The device code grant URN gets UnsupportedGrantTypeException.',
+    breaks: [
+      'DA-3.4-GRANT-URN',
+      'DA-3.5-PENDING',
+      'DA-3.5-SUCCESS',
+      'DA-3.4-MISSING-DC',
+      'DA-3.4-BAD-DC',
+      'DA-3.4-CROSS-CLIENT',
+    ],
+  },
+  'auto-approve': {
+    description: 'Device authorizations are approved on creation: the first poll gets a token.',
+    breaks: ['DA-3.5-PENDING', 'DA-3.4-GRANT-URN'],
+  },
+  'approval-ignored': {
+    description: 'Approval is acknowledged but never takes effect: polls stay pending.',
+    breaks: ['DA-3.5-SUCCESS', 'DA-3.4-CROSS-CLIENT'],
+  },
+  'pending-status-200': {
+    description:
+      'AuthorizationPending, SlowDown, AccessDenied and ExpiredToken are sent with HTTP 200 (body and header unchanged).',
+    breaks: ['DA-3.5-STATUS-400', 'OA-5.2-FORMAT', 'AWS-ERR-STATUS'],
+  },
+  'error-description-quotes': {
+    description: 'error_description contains a double quote and a backslash.',
+    breaks: ['DA-3.5-ERR-CHARSET'],
+  },
+  'no-cache-control': {
+    description: 'Token endpoint responses carry neither Cache-Control nor Pragma.',
+    breaks: ['OA-5.1-NOSTORE'],
+  },
+  'token-type-mac': {
+    description: "Token responses have tokenType 'mac'.",
+    breaks: ['OA-5.1-TOKENTYPE'],
+  },
+  'expires-in-string': {
+    description: 'Token expiresIn is sent as a JSON string.',
+    breaks: ['OA-5.1-JSON', 'AWS-WIRE-RESPONSE', 'OA-5.1-FIELDS'],
+  },
+  'cross-client-redeem': {
+    description:
+      'A device code can be redeemed by any authenticated client, not only the one it was issued to.',
+    breaks: ['DA-3.4-CROSS-CLIENT'],
+  },
+  'device-code-reusable': {
+    description: 'A device code can be redeemed again after a successful redemption.',
+    breaks: ['DA-5.2-DC-SINGLE-USE'],
+  },
+  'wrong-exception-for-op': {
+    description:
+      'StartDeviceAuthorization with a wrong clientSecret answers InvalidGrantException (400, invalid_grant), which is not in its error set.',
+    breaks: ['AWS-ERR-SET', 'AWS-SDA-REQUIRED'],
+  },
+  'error-body-not-json': {
+    description:
+      'Error responses have a text/plain body "error: <code>" (status and x-amzn-ErrorType kept).',
+    breaks: ['OA-5.2-FORMAT'],
+  },
+  'refresh-broken': {
+    description: 'The refresh_token grant always answers InvalidGrantException.',
+    breaks: ['OA-6-REFRESH'],
+  },
+  'no-client-secret': {
+    description:
+      'RegisterClient omits clientSecret from its response (the server still requires the secret it keeps).',
+    breaks: ['AWS-REG-SECRET-FOR-PUBLIC', 'DCR-3.2.1-SECRET-UNIQUE'],
+  },
+  'issued-at-ms': {
+    description: 'clientIdIssuedAt is sent in milliseconds since the epoch instead of seconds.',
+    breaks: ['DCR-3.2.1-ISSUED-AT', 'DCR-3.2.1-EXPIRES-AT'],
+  },
+  'sda-cacheable': {
+    description: 'StartDeviceAuthorization responses carry no Cache-Control: no-store.',
+    breaks: ['DA-3.2-NOSTORE'],
+  },
+  'interval-zero': {
+    description: 'StartDeviceAuthorization sends interval 0 (clients fall back to 5 s).',
+    breaks: ['DA-3.2-OPT-FIELDS'],
+  },
+  'device-expires-in-string': {
+    description: 'StartDeviceAuthorization sends expiresIn as a JSON string ("600").',
+    breaks: ['DA-3.2-REQ-FIELDS', 'AWS-WIRE-RESPONSE'],
+  },
+  'user-code-lifetime-day': {
+    description: 'Device authorizations advertise and keep an expiresIn of 86400 s (a day).',
+    breaks: ['DA-5.4-UC-LIFETIME'],
+  },
+  'missing-client-type-accepted': {
+    description: 'RegisterClient without clientType succeeds (taken as public).',
+    breaks: ['AWS-REG-REQUIRED'],
+  },
+  'accept-bad-scope': {
+    description:
+      'RegisterClient does not validate scopes (a scope with a quote or backslash is accepted).',
+    breaks: ['AWS-REG-ERRORS'],
+  },
+  'unknown-client-invalid-request': {
+    description:
+      'An unknown clientId is answered with InvalidRequestException instead of InvalidClientException.',
+    breaks: ['DA-3.1-CLIENTID'],
+  },
+} satisfies Record<string, FaultInfo>;
+
+export type FaultName = keyof typeof CATALOGUE;
+
+export const FAULTS: Record<FaultName, FaultInfo> = CATALOGUE;
+
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function isFaultName(name: unknown): name is FaultName {
+  return typeof name === 'string' && Object.hasOwn(FAULTS, name);
+}
+
+/** The set of active faults, as the server's modules consult it. */
+export type FaultSet = ReadonlySet<FaultName>;

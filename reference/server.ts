@@ -1,0 +1,199 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { RealClock, VirtualClock } from './clock.ts';
+import type { ServerContext } from './context.ts';
+import { isFaultName, type FaultName } from './faults.ts';
+import { createRequestListener } from './http.ts';
+import { ReferenceState } from './state.ts';
+
+/**
+ * The embedded reference server: a small conformant implementation of RegisterClient,
+ * StartDeviceAuthorization and CreateToken (device_code and refresh_token grants), with
+ * virtual time and seeded faults. A library: tests and the CLI start it in-process.
+ */
+
+export interface ReferenceServerOptions {
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default true. When false the real clock is used and /__admin/advance answers 409. */
+  virtualClock?: boolean;
+  /** Polling interval in seconds sent to clients; default 1 (what AWS sends). */
+  interval?: number;
+  /** Device authorization lifetime in seconds; default 600. */
+  expiresIn?: number;
+  /** Access token lifetime in seconds; default 3600. */
+  accessTokenLifetime?: number;
+  /** Client secret lifetime in seconds; default 90 days. */
+  clientSecretLifetime?: number;
+  /**
+   * Verification URI sent to clients; default 'https://device.sso.reference.invalid/'.
+   * `{url}` is replaced by the server's base URL, e.g. '{url}/device' for the built-in page.
+   */
+  verificationUri?: string;
+  /**
+   * 'off' (default): never slow_down. 'strict': per device code, a poll less than `interval`
+   * seconds after the previous poll of that code gets SlowDownException and that code's
+   * interval grows by 5 s, cumulatively (RFC 8628 §3.5).
+   */
+  slowDown?: 'off' | 'strict';
+  /** Seeded faults (see faults.ts); default none: the server is conformant. */
+  faults?: FaultName[];
+  /** Request log, one line per request; never receives secrets. */
+  log?: (line: string) => void;
+}
+
+export type ResolvedReferenceServerOptions = Required<ReferenceServerOptions>;
+
+export interface RunningReferenceServer {
+  /** Base URL without trailing slash, e.g. 'http://127.0.0.1:41234'. */
+  url: string;
+  /** The options in effect: defaults filled in, the bound port, `{url}` substituted. */
+  options: ResolvedReferenceServerOptions;
+  /** Advances the virtual clock; throws when the server runs on the real clock. */
+  advance(seconds: number): void;
+  /** The end-user approves; false when the code is unknown, expired or already decided. */
+  approve(userCode: string): boolean;
+  /** The end-user denies; false when the code is unknown, expired or already decided. */
+  deny(userCode: string): boolean;
+  /** Stops listening and drops every connection, keep-alive ones included. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_VERIFICATION_URI = 'https://device.sso.reference.invalid/';
+const NINETY_DAYS = 90 * 24 * 3600;
+
+function integerOption(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `reference server option ${name} must be an integer from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+/** Fills in defaults and validates; throws RangeError or TypeError on a bad option. */
+export function resolveOptions(
+  options: ReferenceServerOptions = {},
+): ResolvedReferenceServerOptions {
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '')
+    throw new TypeError('host must be a non-empty string');
+  const faults = options.faults ?? [];
+  if (!Array.isArray(faults)) throw new TypeError('faults must be an array of fault names');
+  for (const fault of faults) {
+    if (!isFaultName(fault)) throw new RangeError(`unknown fault: ${String(fault)}`);
+  }
+  const slowDown = options.slowDown ?? 'off';
+  if (slowDown !== 'off' && slowDown !== 'strict') {
+    throw new RangeError("slowDown must be 'off' or 'strict'");
+  }
+  const verificationUri = options.verificationUri ?? DEFAULT_VERIFICATION_URI;
+  if (
+    typeof verificationUri !== 'string' ||
+    !URL.canParse(verificationUri.replaceAll('{url}', 'http://127.0.0.1:1'))
+  ) {
+    throw new RangeError('verificationUri must be an absolute URI');
+  }
+  const log = options.log ?? (() => {});
+  if (typeof log !== 'function') throw new TypeError('log must be a function');
+  const maxSeconds = 100 * 365 * 24 * 3600;
+  return {
+    host,
+    port: integerOption('port', options.port ?? 0, 0, 65535),
+    virtualClock: options.virtualClock ?? true,
+    interval: integerOption('interval', options.interval ?? 1, 0, 3600),
+    expiresIn: integerOption('expiresIn', options.expiresIn ?? 600, 1, maxSeconds),
+    accessTokenLifetime: integerOption(
+      'accessTokenLifetime',
+      options.accessTokenLifetime ?? 3600,
+      1,
+      maxSeconds,
+    ),
+    clientSecretLifetime: integerOption(
+      'clientSecretLifetime',
+      options.clientSecretLifetime ?? NINETY_DAYS,
+      1,
+      maxSeconds,
+    ),
+    verificationUri,
+    slowDown,
+    faults: [...new Set(faults)],
+    log,
+  };
+}
+
+/** The host as it goes into a URL: wildcard binds are reached through loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export async function startReferenceServer(
+  options: ReferenceServerOptions = {},
+): Promise<RunningReferenceServer> {
+  const resolved = resolveOptions(options);
+  const virtualClock = resolved.virtualClock ? new VirtualClock() : undefined;
+  const clock = virtualClock ?? new RealClock();
+  const faults: ReadonlySet<FaultName> = new Set(resolved.faults);
+  const state = new ReferenceState(
+    {
+      interval: resolved.interval,
+      expiresIn: resolved.expiresIn,
+      accessTokenLifetime: resolved.accessTokenLifetime,
+      clientSecretLifetime: resolved.clientSecretLifetime,
+      slowDown: resolved.slowDown,
+      faults,
+    },
+    clock,
+  );
+  const ctx: ServerContext = {
+    state,
+    faults,
+    clock,
+    virtualClock,
+    url: '',
+    verificationUri: '',
+    log: resolved.log,
+  };
+
+  const server = createServer(
+    { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    createRequestListener(ctx),
+  );
+  await listen(server, resolved.host, resolved.port);
+  const { port } = server.address() as AddressInfo;
+  ctx.url = `http://${urlHost(resolved.host)}:${port}`;
+  ctx.verificationUri = resolved.verificationUri.replaceAll('{url}', ctx.url);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: ctx.url,
+    options: { ...resolved, port, verificationUri: ctx.verificationUri },
+    advance(seconds: number) {
+      if (!virtualClock) throw new Error('the reference server runs on the real clock');
+      virtualClock.advance(seconds);
+    },
+    approve: (userCode) => state.approve(userCode),
+    deny: (userCode) => state.deny(userCode),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { epochSeconds } from './clock.ts';
+import { ERROR_TYPE_SUFFIX, errorStatus, type ErrorShape, type OidcError } from './errors.ts';
+import type { FaultSet } from './faults.ts';
+import type { IssuedTokens, RegisteredClient, StartedAuthorization } from './state.ts';
+
+/**
+ * Serialisation of operation results into HTTP responses (restJson1, WIRE.md §1-§2), with
+ * the wire-level seeded faults applied. Pure functions: http.ts only writes what these return.
+ */
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The exception shape of an error response, for the request log. */
+  errorShape?: ErrorShape;
+}
+
+export const JSON_CONTENT_TYPE = 'application/json';
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+/** Errors that the `pending-status-200` fault sends with 200 (GitHub's historical behaviour). */
+const POLLING_ERRORS: ReadonlySet<ErrorShape> = new Set([
+  'AuthorizationPendingException',
+  'SlowDownException',
+  'AccessDeniedException',
+  'ExpiredTokenException',
+]);
+
+export type ApiOperation =
+  'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'CreateTokenWithIAM';
+
+export function jsonResponse(
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): WireResponse {
+  return {
+    status,
+    headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+/** Responses that carry credentials must not be cached (RFC 6749 §5.1, RFC 8628 §3.2). */
+export function cacheHeaders(operation: ApiOperation, faults: FaultSet): Record<string, string> {
+  switch (operation) {
+    case 'StartDeviceAuthorization':
+      return faults.has('sda-cacheable') ? {} : { ...NO_STORE };
+    case 'CreateToken':
+    case 'CreateTokenWithIAM':
+      return faults.has('no-cache-control') ? {} : { ...NO_STORE };
+    default:
+      return {};
+  }
+}
+
+export function errorResponse(
+  err: OidcError,
+  faults: FaultSet,
+  headers: Record<string, string> = {},
+): WireResponse {
+  let status = errorStatus(err.shape);
+  if (err.shape === 'InvalidClientException' && faults.has('invalid-client-400')) status = 400;
+  if (POLLING_ERRORS.has(err.shape) && faults.has('pending-status-200')) status = 200;
+  const out: Record<string, string> = { ...headers };
+  if (!faults.has('no-error-type-header')) {
+    out['x-amzn-ErrorType'] = err.shape + ERROR_TYPE_SUFFIX;
+  }
+  if (faults.has('error-body-not-json')) {
+    return {
+      status,
+      headers: { ...out, 'Content-Type': 'text/plain; charset=utf-8' },
+      body: `error: ${err.error}`,
+      errorShape: err.shape,
+    };
+  }
+  let description = err.description;
+  if (faults.has('error-description-quotes')) {
+    description += ' (see "C:\\reference\\errors")';
+  }
+  return {
+    ...jsonResponse(status, { error: err.error, error_description: description }, out),
+    errorShape: err.shape,
+  };
+}
+
+export function registerClientResponse(
+  value: RegisteredClient,
+  baseUrl: string,
+  faults: FaultSet,
+): WireResponse {
+  const status = faults.has('register-201') ? 201 : 200;
+  return jsonResponse(status, {
+    clientId: value.clientId,
+    clientSecret: faults.has('no-client-secret') ? undefined : value.clientSecret,
+    clientIdIssuedAt: faults.has('issued-at-ms')
+      ? value.clientIdIssuedAt * 1000
+      : value.clientIdIssuedAt,
+    clientSecretExpiresAt: faults.has('secret-expires-ms')
+      ? value.clientSecretExpiresAt * 1000
+      : value.clientSecretExpiresAt,
+    authorizationEndpoint: `${baseUrl}/authorize`,
+    tokenEndpoint: `${baseUrl}/token`,
+  });
+}
+
+export function verificationUris(
+  base: string,
+  userCode: string,
+  faults: FaultSet,
+): { verificationUri: string; verificationUriComplete: string } {
+  const uri = faults.has('verification-uri-http') ? base.replace(/^https:/i, 'http:') : base;
+  const complete = `${uri}${uri.includes('?') ? '&' : '?'}user_code=${encodeURIComponent(userCode)}`;
+  return {
+    verificationUri: faults.has('user-code-in-verification-uri') ? complete : uri,
+    verificationUriComplete: complete,
+  };
+}
+
+export function startDeviceAuthorizationResponse(
+  value: StartedAuthorization,
+  verificationUriBase: string,
+  faults: FaultSet,
+): WireResponse {
+  const uris = verificationUris(verificationUriBase, value.userCode, faults);
+  const body: Record<string, unknown> = {
+    deviceCode: value.deviceCode,
+    userCode: value.userCode,
+    verificationUri: uris.verificationUri,
+    verificationUriComplete: uris.verificationUriComplete,
+    expiresIn: faults.has('device-expires-in-string') ? String(value.expiresIn) : value.expiresIn,
+    interval: faults.has('interval-zero') ? 0 : value.interval,
+  };
+  if (faults.has('no-verification-uri-complete')) {
+    delete body.verificationUriComplete;
+    delete body.interval;
+  }
+  const response = jsonResponse(200, body, cacheHeaders('StartDeviceAuthorization', faults));
+  if (faults.has('sda-text-plain')) response.headers['Content-Type'] = 'text/plain; charset=utf-8';
+  return response;
+}
+
+export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireResponse {
+  let expiresIn: number | string = faults.has('expires-in-absolute')
+    ? epochSeconds(value.issuedAtMs) + value.expiresIn
+    : value.expiresIn;
+  if (faults.has('expires-in-string')) expiresIn = String(expiresIn);
+  const tokenType = faults.has('token-type-mac') ? 'mac' : value.tokenType;
+  const snake = faults.has('token-snake-case');
+  const body: Record<string, unknown> = {
+    [snake ? 'access_token' : 'accessToken']: value.accessToken,
+    [snake ? 'token_type' : 'tokenType']: tokenType,
+    [snake ? 'expires_in' : 'expiresIn']: expiresIn,
+  };
+  if (value.refreshToken !== undefined) {
+    body[snake ? 'refresh_token' : 'refreshToken'] = value.refreshToken;
+  }
+  return jsonResponse(200, body, cacheHeaders('CreateToken', faults));
+}

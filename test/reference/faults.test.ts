@@ -1,0 +1,354 @@
+import { describe, expect, it } from 'vitest';
+import { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../../reference/faults.ts';
+import { findRequirement } from '../../harness/catalogue.ts';
+import type { RunningReferenceServer } from '../../reference/server.ts';
+import {
+  DEVICE_GRANT,
+  ERROR_CHARSET,
+  START_URL,
+  errorType,
+  poll,
+  post,
+  refresh,
+  register,
+  request,
+  start,
+  startAuthorization,
+  started,
+  tokens,
+} from './helpers.ts';
+
+type Check = (server: RunningReferenceServer) => Promise<void>;
+
+/** One demonstration per fault: the deviation is observable on the wire. */
+const CHECKS: Record<FaultName, Check> = {
+  'no-error-type-header': async (s) => {
+    const reply = await post(s, '/client/register', {});
+    expect(reply.status).toBe(400);
+    expect(reply.json.error).toBe('invalid_request');
+    expect(reply.headers.get('x-amzn-errortype')).toBeNull();
+  },
+  'invalid-client-400': async (s) => {
+    const reply = await poll(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
+    expect(reply.status).toBe(400);
+    expect(errorType(reply)).toBe('InvalidClientException');
+  },
+  'secret-not-checked': async (s) => {
+    const client = await register(s);
+    const reply = await post(s, '/device_authorization', {
+      clientId: client.clientId,
+      clientSecret: 'wrong',
+      startUrl: START_URL,
+    });
+    expect(reply.status).toBe(200);
+    const unknown = await post(s, '/device_authorization', {
+      clientId: 'nobody',
+      clientSecret: 'wrong',
+      startUrl: START_URL,
+    });
+    expect(unknown.status).toBe(401);
+  },
+  'token-snake-case': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(Object.keys(t).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'refresh_token',
+      'token_type',
+    ]);
+  },
+  '500-on-malformed-body': async (s) => {
+    for (const raw of ['not json', '[]']) {
+      const reply = await request(s, '/token', { raw });
+      expect(reply.status).toBe(500);
+      expect(errorType(reply)).toBe('InternalServerException');
+      expect(reply.json.error).toBe('server_error');
+    }
+    expect((await post(s, '/token', {})).status).toBe(400);
+  },
+  'expires-in-absolute': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.expiresIn).toBeGreaterThan(Date.now() / 1000);
+  },
+  'no-request-id': async (s) => {
+    const ok = await post(s, '/client/register', { clientName: 'n', clientType: 'public' });
+    const err = await post(s, '/client/register', {});
+    expect(ok.headers.get('x-amzn-requestid')).toBeNull();
+    expect(err.headers.get('x-amzn-requestid')).toBeNull();
+  },
+  'register-201': async (s) => {
+    const reply = await post(s, '/client/register', { clientName: 'n', clientType: 'public' });
+    expect(reply.status).toBe(201);
+  },
+  'secret-expires-ms': async (s) => {
+    const client = await register(s);
+    expect(client.clientSecretExpiresAt).toBeGreaterThan(Date.now());
+    // Enforcement still uses the real (seconds) expiry.
+    expect((await startAuthorization(s, client)).reply.status).toBe(200);
+  },
+  'duplicate-client-id': async (s) => {
+    const a = await register(s);
+    const b = await register(s, { grantTypes: [DEVICE_GRANT] });
+    expect(b.clientId).toBe(a.clientId);
+    expect(b.clientSecret).toBe(a.clientSecret);
+    expect((await startAuthorization(s, a)).reply.status).toBe(200);
+  },
+  'accept-confidential': async (s) => {
+    const reply = await post(s, '/client/register', {
+      clientName: 'n',
+      clientType: 'confidential',
+    });
+    expect(reply.status).toBe(200);
+  },
+  'accept-bad-redirect': async (s) => {
+    const reply = await post(s, '/client/register', {
+      clientName: 'n',
+      clientType: 'public',
+      redirectUris: ['http://example.com/cb#frag', 'not a uri'],
+    });
+    expect(reply.status).toBe(200);
+  },
+  'accept-bad-grant-type': async (s) => {
+    const reply = await post(s, '/client/register', {
+      clientName: 'n',
+      clientType: 'public',
+      grantTypes: ['password', DEVICE_GRANT],
+    });
+    expect(reply.status).toBe(200);
+  },
+  'missing-start-url-accepted': async (s) => {
+    const client = await register(s);
+    const reply = await post(s, '/device_authorization', { ...client });
+    expect(reply.status).toBe(200);
+    expect(reply.json.deviceCode).toBeTruthy();
+  },
+  'no-verification-uri-complete': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.verificationUriComplete).toBeUndefined();
+    expect(auth.interval).toBeUndefined();
+    expect(auth.verificationUri).toBeTruthy();
+  },
+  'verification-uri-http': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.verificationUri).toMatch(/^http:\/\//);
+    expect(auth.verificationUriComplete).toMatch(/^http:\/\//);
+  },
+  'user-code-in-verification-uri': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.verificationUri.endsWith(`?user_code=${auth.userCode}`)).toBe(true);
+  },
+  'device-code-reused': async (s) => {
+    const client = await register(s);
+    const a = (await startAuthorization(s, client)).body;
+    s.deny(a.userCode);
+    const b = (await startAuthorization(s, client)).body;
+    expect(b.deviceCode).toBe(a.deviceCode);
+    expect(b.userCode).toBe(a.userCode);
+    // The record was refreshed: pending again, approvable.
+    expect(errorType(await poll(s, client, b.deviceCode))).toBe('AuthorizationPendingException');
+    expect(s.approve(b.userCode)).toBe(true);
+  },
+  'sda-text-plain': async (s) => {
+    const client = await register(s);
+    const { reply } = await startAuthorization(s, client);
+    expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(reply.json.deviceCode).toBeTruthy();
+  },
+  'missing-grant-type-accepted': async (s) => {
+    const { client, auth } = await started(s);
+    const reply = await post(s, '/token', { ...client, deviceCode: auth.deviceCode });
+    expect(errorType(reply)).toBe('AuthorizationPendingException');
+  },
+  'missing-device-code-invalid-grant': async (s) => {
+    const client = await register(s);
+    const reply = await post(s, '/token', { ...client, grantType: DEVICE_GRANT });
+    expect(errorType(reply)).toBe('InvalidGrantException');
+  },
+  'unknown-device-code-pending': async (s) => {
+    const client = await register(s);
+    const reply = await poll(s, client, 'A'.repeat(43));
+    expect(errorType(reply)).toBe('AuthorizationPendingException');
+  },
+  'unknown-grant-invalid-request': async (s) => {
+    const client = await register(s);
+    const reply = await post(s, '/token', { ...client, grantType: 'urn:example:nope' });
+    expect(errorType(reply)).toBe('InvalidRequestException');
+  },
+  'device-grant-unsupported': async (s) => {
+    const { client, auth } = await started(s);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('UnsupportedGrantTypeException');
+  },
+  'auto-approve': async (s) => {
+    const { client, auth } = await started(s);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
+  'approval-ignored': async (s) => {
+    const { client, auth } = await started(s);
+    expect(s.approve(auth.userCode)).toBe(true);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
+  },
+  'pending-status-200': async (s) => {
+    const { client, auth } = await started(s);
+    const pending = await poll(s, client, auth.deviceCode);
+    expect(pending.status).toBe(200);
+    expect(pending.json.error).toBe('authorization_pending');
+    expect(errorType(pending)).toBe('AuthorizationPendingException');
+    s.deny(auth.userCode);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+    const other = await started(s);
+    s.advance(600);
+    expect((await poll(s, other.client, other.auth.deviceCode)).status).toBe(200);
+    // Other errors keep their status.
+    expect((await poll(s, client, 'unknown')).status).toBe(400);
+  },
+  'error-description-quotes': async (s) => {
+    const reply = await post(s, '/client/register', {});
+    expect(reply.json.error_description).toContain('"');
+    expect(reply.json.error_description).toContain('\\');
+    expect(reply.json.error_description).not.toMatch(ERROR_CHARSET);
+  },
+  'no-cache-control': async (s) => {
+    const { client, auth } = await started(s);
+    s.approve(auth.userCode);
+    const reply = await poll(s, client, auth.deviceCode);
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('cache-control')).toBeNull();
+    expect(reply.headers.get('pragma')).toBeNull();
+  },
+  'token-type-mac': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.tokenType).toBe('mac');
+  },
+  'expires-in-string': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.expiresIn).toBe('3600');
+  },
+  'cross-client-redeem': async (s) => {
+    const { auth } = await started(s);
+    const other = await register(s);
+    s.approve(auth.userCode);
+    expect((await poll(s, other, auth.deviceCode)).status).toBe(200);
+  },
+  'device-code-reusable': async (s) => {
+    const { client, auth } = await tokens(s);
+    const again = await poll(s, client, auth.deviceCode);
+    expect(again.status).toBe(200);
+    expect(again.json.accessToken).toBeTruthy();
+  },
+  'wrong-exception-for-op': async (s) => {
+    const client = await register(s);
+    const reply = await post(s, '/device_authorization', {
+      clientId: client.clientId,
+      clientSecret: 'wrong',
+      startUrl: START_URL,
+    });
+    expect(reply.status).toBe(400);
+    expect(errorType(reply)).toBe('InvalidGrantException');
+    expect(reply.json.error).toBe('invalid_grant');
+    // CreateToken is unaffected.
+    expect((await poll(s, { ...client, clientSecret: 'wrong' }, 'x')).status).toBe(401);
+  },
+  'error-body-not-json': async (s) => {
+    const reply = await post(s, '/client/register', {});
+    expect(reply.status).toBe(400);
+    expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(reply.text).toBe('error: invalid_request');
+    expect(errorType(reply)).toBe('InvalidRequestException');
+  },
+  'refresh-broken': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    expect(t.refreshToken).toBeTruthy();
+    expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidGrantException');
+  },
+  'no-client-secret': async (s) => {
+    const client = await register(s);
+    expect(client.clientId).toBeTruthy();
+    expect(client.clientSecret).toBeUndefined();
+  },
+  'issued-at-ms': async (s) => {
+    const client = await register(s);
+    expect(client.clientIdIssuedAt).toBeGreaterThan(Date.now() - 60_000);
+    expect(client.clientSecretExpiresAt).toBeLessThan(Date.now() / 1000 + 400 * 86_400);
+  },
+  'sda-cacheable': async (s) => {
+    const client = await register(s);
+    const { reply } = await startAuthorization(s, client);
+    expect(reply.headers.get('cache-control')).toBeNull();
+  },
+  'interval-zero': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.interval).toBe(0);
+  },
+  'device-expires-in-string': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.expiresIn).toBe('600');
+  },
+  'missing-client-type-accepted': async (s) => {
+    const reply = await post(s, '/client/register', { clientName: 'no-type' });
+    expect(reply.status).toBe(200);
+  },
+  'accept-bad-scope': async (s) => {
+    const client = await register(s, { scopes: ['bad"scope'] });
+    expect(client.clientId).toBeTruthy();
+  },
+  'unknown-client-invalid-request': async (s) => {
+    const reply = await poll(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
+    expect(errorType(reply)).toBe('InvalidRequestException');
+  },
+  'user-code-lifetime-day': async (s) => {
+    const { client, auth } = await started(s);
+    expect(auth.expiresIn).toBe(86_400);
+    s.advance(3600);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
+  },
+};
+
+describe('reference server: seeded faults', () => {
+  it('the catalogue is data: each fault has a description and known requirement IDs', () => {
+    expect(FAULT_NAMES.length).toBeGreaterThanOrEqual(36);
+    for (const name of FAULT_NAMES) {
+      expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(FAULTS[name].description.length).toBeGreaterThan(10);
+      expect(FAULTS[name].breaks.length).toBeGreaterThan(0);
+      for (const id of FAULTS[name].breaks)
+        expect(findRequirement(id), `${name}: ${id}`).toBeDefined();
+    }
+    expect(isFaultName('auto-approve')).toBe(true);
+    expect(isFaultName('toString')).toBe(false);
+    expect(isFaultName(42)).toBe(false);
+  });
+
+  it('unknown fault names are refused at start', async () => {
+    await expect(start({ faults: ['nope' as FaultName] })).rejects.toThrow(/unknown fault/);
+  });
+
+  for (const name of FAULT_NAMES) {
+    it(`${name}: ${FAULTS[name].description}`, async () => {
+      await CHECKS[name](await start({ faults: [name] }));
+    });
+  }
+
+  it('all faults combined: the server still answers every operation without crashing', async () => {
+    const server = await start({ faults: [...FAULT_NAMES] });
+    // no-client-secret hides the secret; secret-not-checked accepts any, so send one.
+    const all = { ...(await register(server)), clientSecret: 'any-secret' };
+    const allToken = await post(server, '/token', { ...all, deviceCode: 'x' });
+    expect(allToken.text).toBe('error: unsupported_grant_type');
+    await server.close();
+    // Without the one fault that disables the device grant, the whole flow runs.
+    const faults = FAULT_NAMES.filter((f) => f !== 'device-grant-unsupported');
+    const server2 = await start({ faults });
+    const client = { ...(await register(server2)), clientSecret: 'any-secret' };
+    const sda = await post(server2, '/device_authorization', { ...client });
+    expect(sda.status).toBe(200);
+    const token = await post(server2, '/token', { ...client, deviceCode: sda.json.deviceCode });
+    expect(token.status).toBe(200);
+    expect(token.json.token_type).toBe('mac');
+    expect(typeof token.json.expires_in).toBe('string');
+    const bad = await request(server2, '/token', { raw: 'x' });
+    expect(bad.status).toBe(500);
+    expect(bad.text).toBe('error: server_error');
+    expect(bad.headers.get('x-amzn-errortype')).toBeNull();
+    expect(bad.headers.get('x-amzn-requestid')).toBeNull();
+  });
+});

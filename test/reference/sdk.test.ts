@@ -1,0 +1,76 @@
+import {
+  AuthorizationPendingException,
+  CreateTokenCommand,
+  InvalidClientException,
+  InvalidRequestException,
+  RegisterClientCommand,
+  SSOOIDCClient,
+  StartDeviceAuthorizationCommand,
+} from '@aws-sdk/client-sso-oidc';
+import { describe, expect, it } from 'vitest';
+import { DEVICE_GRANT, START_URL, start } from './helpers.ts';
+
+/** The AWS SDK for JavaScript, a client no one here wrote, accepts and types our responses. */
+describe('reference server: @aws-sdk/client-sso-oidc', () => {
+  it('runs the device flow and types the errors', async () => {
+    const server = await start();
+    const sdk = new SSOOIDCClient({ region: 'us-east-1', endpoint: server.url, maxAttempts: 1 });
+    try {
+      const reg = await sdk.send(
+        new RegisterClientCommand({ clientName: 'sdk', clientType: 'public' }),
+      );
+      expect(reg.clientId).toBeTruthy();
+      expect(reg.clientSecretExpiresAt! - reg.clientIdIssuedAt!).toBe(90 * 24 * 3600);
+      const client = { clientId: reg.clientId!, clientSecret: reg.clientSecret! };
+
+      const auth = await sdk.send(
+        new StartDeviceAuthorizationCommand({ ...client, startUrl: START_URL }),
+      );
+      expect(auth.interval).toBe(1);
+      expect(auth.verificationUriComplete).toContain(auth.userCode);
+
+      const pollCmd = new CreateTokenCommand({
+        ...client,
+        grantType: DEVICE_GRANT,
+        deviceCode: auth.deviceCode,
+      });
+      const pending = await sdk.send(pollCmd).catch((e: unknown) => e);
+      expect(pending).toBeInstanceOf(AuthorizationPendingException);
+      expect((pending as AuthorizationPendingException).error).toBe('authorization_pending');
+
+      server.approve(auth.userCode!);
+      const token = await sdk.send(pollCmd);
+      expect(token.tokenType).toBe('Bearer');
+      expect(token.expiresIn).toBe(3600);
+
+      const refreshed = await sdk.send(
+        new CreateTokenCommand({
+          ...client,
+          grantType: 'refresh_token',
+          refreshToken: token.refreshToken,
+        }),
+      );
+      expect(refreshed.accessToken).toBeTruthy();
+
+      const badSecret = await sdk
+        .send(
+          new StartDeviceAuthorizationCommand({
+            ...client,
+            clientSecret: 'x',
+            startUrl: START_URL,
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(badSecret).toBeInstanceOf(InvalidClientException);
+      expect((badSecret as InvalidClientException).$metadata.httpStatusCode).toBe(401);
+      expect((badSecret as InvalidClientException).$metadata.requestId).toBeTruthy();
+
+      const missing = await sdk
+        .send(new RegisterClientCommand({ clientName: 'sdk' } as never))
+        .catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(InvalidRequestException);
+    } finally {
+      sdk.destroy();
+    }
+  });
+});
