@@ -1,0 +1,136 @@
+/**
+ * `results.json`: the whole RunResult, unchanged, plus `schemaVersion` and a `requirements`
+ * index. It is the source of truth for the HTML report and vendor comparisons, so every field
+ * is kept, including fields this file does not know about.
+ *
+ * Key order is stable: known keys in the order of the interfaces in results.ts / exchange.ts,
+ * then unknown keys sorted. Header maps keep the order the harness recorded them in.
+ */
+import type { Verdict } from '../levels.ts';
+import type { RunResult } from '../results.ts';
+import { requirementIndex } from './format.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** What `results.json` holds. */
+export interface ResultsJson extends RunResult {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** Requirement ID (sorted) → names of the tests citing it and their worst verdict. */
+  requirements: Record<string, { tests: string[]; verdict: Verdict }>;
+}
+
+/** How to order an object's keys, and how to order its children. */
+interface Shape {
+  keys: string[];
+  /** Per key: the shape of its value; `as-is` keeps the value's own key order. */
+  children?: Record<string, Shape | 'as-is'>;
+  /** For arrays: the shape of each element. */
+  items?: Shape;
+}
+
+const EXCHANGE: Shape = {
+  keys: ['seq', 'startedAt', 'durationMs', 'request', 'response', 'error'],
+  children: {
+    request: { keys: ['method', 'url', 'headers', 'body'], children: { headers: 'as-is' } },
+    response: { keys: ['status', 'headers', 'body', 'truncated'], children: { headers: 'as-is' } },
+  },
+};
+
+const CHECK: Shape = {
+  keys: ['requirement', 'level', 'ok', 'description', 'expected', 'actual', 'exchangeSeq'],
+};
+
+const TEST: Shape = {
+  keys: [
+    'name',
+    'id',
+    'requirements',
+    'level',
+    'suite',
+    'suiteTitle',
+    'verdict',
+    'reason',
+    'failedRequirements',
+    'checks',
+    'notes',
+    'exchanges',
+    'curl',
+    'needs',
+    'startedAt',
+    'durationMs',
+  ],
+  children: {
+    checks: { keys: [], items: CHECK },
+    exchanges: { keys: [], items: EXCHANGE },
+    needs: { keys: ['approver', 'waitSeconds'] },
+  },
+};
+
+const RESULTS: Shape = {
+  keys: [
+    'schemaVersion',
+    'tool',
+    'startedAt',
+    'finishedAt',
+    'durationMs',
+    'target',
+    'strict',
+    'summary',
+    'exitCode',
+    'problems',
+    'tests',
+    'requirements',
+  ],
+  children: {
+    tool: { keys: ['name', 'version'] },
+    target: { keys: ['kind', 'url', 'profile', 'faults', 'clock', 'approver'] },
+    summary: {
+      keys: ['total', 'passed', 'failed', 'warning', 'info', 'skipped', 'error', 'requests'],
+    },
+    tests: { keys: [], items: TEST },
+    // Already sorted by requirement ID (natural order), entries built as { tests, verdict }.
+    requirements: 'as-is',
+  },
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Unknown values: keys sorted, recursively. */
+function sortedDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedDeep);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) out[k] = sortedDeep(value[k]);
+  return out;
+}
+
+function ordered(value: unknown, shape: Shape | 'as-is' | undefined): unknown {
+  if (shape === 'as-is') return value;
+  if (shape === undefined) return sortedDeep(value);
+  if (Array.isArray(value)) return value.map((v) => ordered(v, shape.items));
+  if (!isPlainObject(value)) return value;
+  const known = shape.keys.filter((k) => k in value);
+  const unknown = Object.keys(value)
+    .filter((k) => !shape.keys.includes(k))
+    .sort();
+  const out: Record<string, unknown> = {};
+  for (const k of [...known, ...unknown]) {
+    out[k] = ordered(value[k], shape.children?.[k]);
+  }
+  return out;
+}
+
+/** The object written to results.json (exported for tests and the HTML report). */
+export function buildResultsJson(run: RunResult): ResultsJson {
+  const requirements: ResultsJson['requirements'] = {};
+  for (const [id, entry] of requirementIndex(run)) {
+    requirements[id] = { tests: entry.tests, verdict: entry.verdict };
+  }
+  return { ...run, schemaVersion: RESULTS_SCHEMA_VERSION, requirements };
+}
+
+export function renderResultsJson(run: RunResult): string {
+  return JSON.stringify(ordered(buildResultsJson(run), RESULTS), null, 2) + '\n';
+}

@@ -1,0 +1,127 @@
+/**
+ * Console summary printed at the end of a run:
+ *
+ * 1. one line per requirement ID (natural order): worst verdict symbol, ID, its tests;
+ * 2. details of every failed / warning / error test (h2spec style): Requirement, Expected,
+ *    Actual, and the curl command reproducing it;
+ * 3. totals and the run's problems.
+ *
+ * ANSI colour only when `opts.color`; text coming from the target is never allowed to carry
+ * its own escape sequences to the terminal (C0 controls are shown as `\x1b` ...).
+ */
+import type { Verdict } from '../levels.ts';
+import type { RunResult } from '../results.ts';
+import {
+  checkBlock,
+  countVerdicts,
+  effectiveVerdict,
+  failingChecks,
+  reasonOf,
+  testsByRequirement,
+  warningChecks,
+  worstVerdict,
+} from './format.ts';
+import { makeXmlSafe } from './xml.ts';
+
+export const SYMBOLS: Record<Verdict, string> = {
+  passed: '✔',
+  failed: '✘',
+  warning: '⚠',
+  info: 'ℹ',
+  skipped: '○',
+  error: '⊗',
+};
+
+const COLORS: Record<Verdict, number> = {
+  passed: 32, // green
+  failed: 31, // red
+  warning: 33, // yellow
+  info: 36, // cyan
+  skipped: 90, // grey
+  error: 35, // magenta
+};
+
+/**
+ * Text from the target can't drive the terminal or vanish: what XML forbids (C0 controls, lone
+ * surrogates, U+FFFE/U+FFFF) and CR, DEL and C1 controls are shown as `\x1b`, `\ud800` ...
+ */
+function terminalSafe(text: string): string {
+  return makeXmlSafe(text).replace(
+    /[\r\u007F-\u009F]/g,
+    (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+export function renderSummary(run: RunResult, opts: { color: boolean }): string {
+  const paint = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[22m` : s);
+  const sym = (v: Verdict) => paint(COLORS[v], SYMBOLS[v]);
+  const safe = terminalSafe;
+  const out: string[] = [];
+
+  // 1. Requirements.
+  const groups = testsByRequirement(run);
+  out.push(bold(`Requirements (${groups.size})`));
+  const width = Math.min(32, Math.max(0, ...[...groups.keys()].map((id) => id.length)));
+  for (const [id, tests] of groups) {
+    const verdicts = tests.map((t) => effectiveVerdict(t, run.strict));
+    const labels = tests.map((t, i) => {
+      // The test's own requirement: show its title only (the ID is already on the line).
+      const label = t.name.startsWith(`${id} `) ? t.name.slice(id.length + 1) : t.name;
+      return `${tests.length > 1 ? `${sym(verdicts[i])} ` : ''}${safe(label)}`;
+    });
+    out.push(`  ${sym(worstVerdict(verdicts))} ${safe(id).padEnd(width)}  ${labels.join('; ')}`);
+  }
+
+  // 2. Details of what did not pass.
+  const notable = run.tests.filter((t) =>
+    ['failed', 'warning', 'error'].includes(effectiveVerdict(t, run.strict)),
+  );
+  if (notable.length > 0) {
+    out.push('', bold('Failures, warnings and errors'));
+    for (const t of notable) {
+      const verdict = effectiveVerdict(t, run.strict);
+      out.push('', `  ${sym(verdict)} ${safe(t.name)} [${t.level}]`);
+      const checks =
+        verdict === 'failed'
+          ? failingChecks(t, run.strict)
+          : verdict === 'warning'
+            ? warningChecks(t)
+            : [];
+      if (checks.length === 0) {
+        out.push(
+          `      ${verdict === 'error' ? 'Error' : 'Reason'}: ${safe(reasonOf(t, verdict, run.strict))}`,
+        );
+      }
+      for (const c of checks) {
+        const [requirement, check, expected, actual] = checkBlock(c).map(safe);
+        out.push(
+          `      ${requirement}`,
+          `        ${check}`,
+          `        ${paint(32, expected)}`,
+          `        ${paint(31, actual)}`,
+        );
+      }
+      if (t.curl) out.push(`      ${paint(90, '$')} ${safe(t.curl)}`);
+    }
+  }
+
+  // 3. Totals and problems.
+  const n = countVerdicts(run);
+  const tally = (v: Verdict, s: string) =>
+    n[v] > 0 && v !== 'info' && v !== 'skipped' ? paint(COLORS[v], s) : s;
+  const seconds = (Math.max(0, run.durationMs || 0) / 1000).toFixed(1);
+  out.push(
+    '',
+    [
+      tally('passed', `${n.passed} passed`),
+      tally('failed', `${n.failed} failed`),
+      tally('warning', `${n.warning} warnings`),
+      tally('info', `${n.info} info`),
+      tally('skipped', `${n.skipped} skipped`),
+      tally('error', `${n.error} errors`),
+    ].join(', ') + `; ${run.summary.requests} requests in ${seconds}s`,
+  );
+  for (const p of run.problems) out.push(paint(COLORS.error, `Problem: ${safe(p)}`));
+  return out.join('\n') + '\n';
+}
