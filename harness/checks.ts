@@ -1,0 +1,87 @@
+import type { TestContext } from './context.ts';
+import type { Level } from './levels.ts';
+import type { Outcome } from './profiles/profile.ts';
+import { describeOutcome } from './describe.ts';
+
+/**
+ * Plain check functions: each looks at one outcome and records one check on the context.
+ * Expected values are data ("any of"); the severity is chosen by the caller.
+ */
+export interface ErrorExpectation {
+  requirement: string;
+  level?: Level;
+  description: string;
+  /** Acceptable OAuth error codes (any of). */
+  codes: string[];
+}
+
+/** The request failed with one of `codes`, and no token or success came back. */
+export function expectErrorCode(t: TestContext, o: Outcome<unknown>, e: ErrorExpectation): boolean {
+  return t.check({
+    requirement: e.requirement,
+    level: e.level,
+    description: e.description,
+    ok: o.kind === 'error' && o.error?.code !== undefined && e.codes.includes(o.error.code),
+    expected: e.codes.map((c) => `error ${c}`),
+    actual: describeOutcome(o),
+    exchange: o.exchange,
+  });
+}
+
+/** The status is one of `statuses` (checked separately from the code: AMB-1). */
+export function expectStatus(
+  t: TestContext,
+  o: Outcome<unknown>,
+  e: { requirement: string; level?: Level; description: string; statuses: number[] },
+): boolean {
+  return t.check({
+    requirement: e.requirement,
+    level: e.level,
+    description: e.description,
+    ok: e.statuses.includes(o.status),
+    expected: e.statuses.map((s) => `HTTP ${s}`),
+    actual: describeOutcome(o),
+    exchange: o.exchange,
+  });
+}
+
+/** The request succeeded with a usable value. */
+export function expectSuccess(
+  t: TestContext,
+  o: Outcome<unknown>,
+  e: { requirement: string; level?: Level; description: string; expected?: string },
+): boolean {
+  return t.check({
+    requirement: e.requirement,
+    level: e.level,
+    description: e.description,
+    ok: o.kind === 'ok' && o.value !== undefined,
+    expected: e.expected ?? 'HTTP 200 with the modelled members',
+    actual: describeOutcome(o),
+    exchange: o.exchange,
+  });
+}
+
+/** The outcome is not a success: whatever the error, no token or registration came back. */
+export function expectNoSuccess(
+  t: TestContext,
+  o: Outcome<unknown>,
+  e: { requirement: string; level?: Level; description: string },
+): boolean {
+  return t.check({
+    requirement: e.requirement,
+    level: e.level,
+    description: e.description,
+    ok: o.kind === 'error',
+    expected: 'an error response (no success)',
+    actual: describeOutcome(o),
+    exchange: o.exchange,
+  });
+}
+
+/** Member of a JSON body, without assuming its shape. */
+export function member(body: unknown, name: string): unknown {
+  return body !== null && typeof body === 'object' && !Array.isArray(body)
+    ? (body as Record<string, unknown>)[name]
+    : undefined;
+}

@@ -1,0 +1,243 @@
+import yargs, { type Argv } from 'yargs';
+import {
+  ConfigError,
+  configFromEnv,
+  configFromFile,
+  resolveConfig,
+  type ConfigInput,
+} from './config.ts';
+import { runConformance, RunError, selectTests } from './runner.ts';
+import { renderSummary } from './reporters/summary.ts';
+import { writeReports } from './reporters/write.ts';
+import { closeHttp } from './http.ts';
+import { listTests, listUncovered } from './list.ts';
+import { serve } from './serve.ts';
+import { checkFaultNames } from './target.ts';
+
+/** Exit codes of the CLI (README): 0 conformant, 1 non-conformant, 2 could not run. */
+const EXIT_COULD_NOT_RUN = 2;
+
+function runOptions(y: Argv) {
+  return y
+    .option('target', {
+      type: 'string',
+      describe: 'Base URL of the server under test (default: the embedded reference server)',
+    })
+    .option('start-url', { type: 'string', describe: 'startUrl sent on StartDeviceAuthorization' })
+    .option('approver', {
+      type: 'string',
+      choices: ['reference', 'exec', 'manual', 'none'],
+      describe: 'Who approves or denies device authorizations',
+    })
+    .option('approver-command', {
+      type: 'string',
+      describe: 'Command of the exec approver (run with sh -c)',
+    })
+    .option('approver-timeout', { type: 'number', describe: 'Seconds one approval may take' })
+    .option('grep', {
+      type: 'string',
+      describe: 'Only tests whose name matches this regular expression',
+    })
+    .option('strict', { type: 'boolean', describe: 'SHOULD-level deviations fail the run' })
+    .option('max-wait', {
+      type: 'number',
+      describe: 'Longest wait (s) a test may need in real time; longer ones are skipped',
+    })
+    .option('reports', {
+      type: 'string',
+      describe: 'Directory for junit.xml and results.json (default reports)',
+    })
+    .option('timeout', { type: 'number', describe: 'Seconds one HTTP exchange may take in all' })
+    .option('concurrency', { type: 'number', describe: 'Tests run at the same time' })
+    .option('config', { type: 'string', describe: 'JSON config file (schemas/config.schema.json)' })
+    .option('fault', {
+      type: 'string',
+      array: true,
+      describe: 'Embedded reference server: switch on a seeded fault (repeatable)',
+    })
+    .option('interval', {
+      type: 'number',
+      describe: 'Embedded reference server: polling interval it sends (s)',
+    })
+    .option('expires-in', {
+      type: 'number',
+      describe: 'Embedded reference server: device code lifetime (s)',
+    })
+    .option('slow-down', {
+      type: 'string',
+      choices: ['off', 'strict'],
+      describe: 'Embedded reference server: slow_down mode',
+    })
+    .option('quiet', { type: 'boolean', describe: 'Print only the totals' });
+}
+
+type RunArgv = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>>;
+
+function flagsOf(argv: RunArgv): ConfigInput {
+  return {
+    target: argv.target,
+    startUrl: argv['start-url'],
+    approver: argv.approver as ConfigInput['approver'],
+    approverCommand: argv['approver-command'],
+    approverTimeout: argv['approver-timeout'],
+    grep: argv.grep,
+    strict: argv.strict,
+    maxWait: argv['max-wait'],
+    reports: argv.reports,
+    timeout: argv.timeout,
+    concurrency: argv.concurrency,
+    faults: argv.fault?.flatMap((f) => String(f).split(',')).filter(Boolean),
+    interval: argv.interval,
+    expiresIn: argv['expires-in'],
+    slowDown: argv['slow-down'] as ConfigInput['slowDown'],
+  };
+}
+
+async function runCommand(argv: RunArgv): Promise<number> {
+  const config = resolveConfig({
+    file: argv.config ? configFromFile(argv.config) : undefined,
+    env: configFromEnv(process.env),
+    flags: flagsOf(argv),
+  });
+  if (!config.target) checkFaultNames(config.faults);
+  const run = await runConformance(config);
+  const paths = await writeReports(run, config.reports);
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  if (argv.quiet) {
+    const s = run.summary;
+    process.stdout.write(
+      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${s.info} info, ${s.skipped} skipped, ${s.error} errors\n`,
+    );
+  } else {
+    process.stdout.write(renderSummary(run, { color }) + '\n');
+  }
+  process.stdout.write(`reports: ${paths.join(', ')}\n`);
+  return run.exitCode;
+}
+
+export async function main(args: string[]): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(args)
+    .scriptName('sso-oidc-conformance')
+    .usage(
+      '$0 [run] [options]: run the conformance suites (default: against the embedded reference server)',
+    )
+    .command(
+      ['run', '$0'],
+      'Run the suites',
+      (y) => runOptions(y),
+      async (argv) => {
+        exitCode = await runCommand(argv as RunArgv);
+      },
+    )
+    .command(
+      'serve',
+      'Run the reference server alone (real time unless --virtual-clock)',
+      (y) =>
+        y
+          .option('port', { type: 'number', default: 9000, describe: 'Port (0 = any free port)' })
+          .option('host', {
+            type: 'string',
+            default: '127.0.0.1',
+            describe: 'Address to listen on',
+          })
+          .option('interval', {
+            type: 'number',
+            default: 1,
+            describe: 'Polling interval it sends (s)',
+          })
+          .option('expires-in', {
+            type: 'number',
+            default: 600,
+            describe: 'Device code lifetime (s)',
+          })
+          .option('fault', {
+            type: 'string',
+            array: true,
+            default: [],
+            describe: 'Seeded fault (repeatable); see `list --faults`',
+          })
+          .option('slow-down', {
+            type: 'string',
+            choices: ['off', 'strict'],
+            default: 'off',
+            describe: 'strict: enforce the interval per device code with slow_down',
+          })
+          .option('virtual-clock', {
+            type: 'boolean',
+            default: false,
+            describe: 'Virtual clock advanced through POST /__admin/advance',
+          })
+          .option('verification-uri', { type: 'string', describe: 'verificationUri it sends' }),
+      async (argv) => {
+        exitCode = await serve({
+          port: argv.port,
+          host: argv.host,
+          interval: argv.interval,
+          expiresIn: argv['expires-in'],
+          faults: checkFaultNames(argv.fault.flatMap((f) => String(f).split(',')).filter(Boolean)),
+          slowDown: argv['slow-down'] as 'off' | 'strict',
+          virtualClock: argv['virtual-clock'],
+          verificationUri: argv['verification-uri'],
+        });
+      },
+    )
+    .command(
+      'list',
+      'List every test with its requirement IDs, level and needs',
+      (y) =>
+        y
+          .option('uncovered', {
+            type: 'boolean',
+            default: false,
+            describe: 'List catalogue requirements no test covers yet',
+          })
+          .option('faults', {
+            type: 'boolean',
+            default: false,
+            describe: 'List the seeded faults of the reference server',
+          })
+          .option('grep', { type: 'string', describe: 'Only tests whose name matches' })
+          .option('json', { type: 'boolean', default: false, describe: 'JSON output' }),
+      (argv) => {
+        if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json }));
+        else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
+        else {
+          const tests = selectTests({ grep: argv.grep, profile: 'aws' });
+          if (tests.length === 0)
+            throw new RunError(`no test matches --grep ${JSON.stringify(argv.grep)}`);
+          process.stdout.write(listTests({ json: argv.json, tests }));
+        }
+      },
+    )
+    .strict()
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      throw error ?? new ConfigError(message);
+    });
+  await parser.parseAsync();
+  return exitCode;
+}
+
+function oneLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0]!.trim();
+}
+
+export async function cli(args: string[]): Promise<never> {
+  let code: number;
+  try {
+    code = await main(args);
+  } catch (e) {
+    if (process.env.SSOC_DEBUG) console.error(e);
+    const known = e instanceof ConfigError || e instanceof RunError;
+    process.stderr.write(`sso-oidc-conformance: ${known ? '' : 'error: '}${oneLine(e)}\n`);
+    if (e instanceof ConfigError) process.stderr.write('see --help for the options\n');
+    code = EXIT_COULD_NOT_RUN;
+  } finally {
+    await closeHttp().catch(() => undefined);
+  }
+  process.exit(code);
+}

@@ -1,0 +1,56 @@
+/**
+ * Time as a test sees it. Against the embedded reference server time is virtual: sleeping
+ * advances that server's clock and returns at once. Against any other target it is real.
+ */
+export interface Clock {
+  readonly kind: 'virtual' | 'real';
+  /** Seconds on a monotonic scale (virtual seconds for a virtual clock). */
+  monotonic(): number;
+  /** Epoch seconds as the target should see them (virtual offset included). */
+  epochSeconds(): number;
+  sleep(seconds: number, signal?: AbortSignal): Promise<void>;
+}
+
+export class RealClock implements Clock {
+  readonly kind = 'real' as const;
+  monotonic(): number {
+    return performance.now() / 1000;
+  }
+  epochSeconds(): number {
+    return Date.now() / 1000;
+  }
+  sleep(seconds: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer = setTimeout(done, Math.max(0, seconds * 1000));
+      function done() {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }
+      function onAbort() {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** A clock whose sleep advances the target's virtual clock through `advance`. */
+export class VirtualClock implements Clock {
+  readonly kind = 'virtual' as const;
+  private elapsed = 0;
+  constructor(private readonly advance: (seconds: number) => void | Promise<void>) {}
+  monotonic(): number {
+    return this.elapsed;
+  }
+  epochSeconds(): number {
+    return Date.now() / 1000 + this.elapsed;
+  }
+  async sleep(seconds: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
+    if (seconds <= 0) return;
+    this.elapsed += seconds;
+    await this.advance(seconds);
+  }
+}

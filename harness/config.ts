@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { validateConfig } from './schemas.ts';
+
+/** Everything a run needs to know, after flags, SSOC_* environment and config file are merged. */
+export interface Config {
+  target?: string;
+  profile: 'aws';
+  startUrl: string;
+  approver: 'reference' | 'exec' | 'manual' | 'none';
+  approverCommand?: string;
+  approverTimeout: number;
+  grep?: string;
+  strict: boolean;
+  maxWait: number;
+  reports: string;
+  timeout: number;
+  concurrency: number;
+  faults: string[];
+  interval: number;
+  expiresIn: number;
+  slowDown: 'off' | 'strict';
+}
+
+export type ConfigInput = Partial<Config>;
+
+/** A problem with the settings: the CLI prints the message alone and exits 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const DEFAULT_START_URL = 'https://d-0000000000.awsapps.com/start';
+
+const DEFAULTS = {
+  profile: 'aws',
+  startUrl: DEFAULT_START_URL,
+  approverTimeout: 120,
+  strict: false,
+  maxWait: 900,
+  reports: 'reports',
+  timeout: 10,
+  faults: [] as string[],
+  interval: 1,
+  expiresIn: 600,
+  slowDown: 'off',
+} as const;
+
+/** SSOC_* variable -> config key and how to read its text. */
+const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'boolean' | 'list' }> = {
+  SSOC_TARGET: { key: 'target', type: 'string' },
+  SSOC_PROFILE: { key: 'profile', type: 'string' },
+  SSOC_START_URL: { key: 'startUrl', type: 'string' },
+  SSOC_APPROVER: { key: 'approver', type: 'string' },
+  SSOC_APPROVER_COMMAND: { key: 'approverCommand', type: 'string' },
+  SSOC_APPROVER_TIMEOUT: { key: 'approverTimeout', type: 'number' },
+  SSOC_GREP: { key: 'grep', type: 'string' },
+  SSOC_STRICT: { key: 'strict', type: 'boolean' },
+  SSOC_MAX_WAIT: { key: 'maxWait', type: 'number' },
+  SSOC_REPORTS: { key: 'reports', type: 'string' },
+  SSOC_TIMEOUT: { key: 'timeout', type: 'number' },
+  SSOC_CONCURRENCY: { key: 'concurrency', type: 'number' },
+  SSOC_FAULTS: { key: 'faults', type: 'list' },
+  SSOC_INTERVAL: { key: 'interval', type: 'number' },
+  SSOC_EXPIRES_IN: { key: 'expiresIn', type: 'number' },
+  SSOC_SLOW_DOWN: { key: 'slowDown', type: 'string' },
+};
+
+export const ENV_VARIABLES = Object.keys(ENV);
+
+export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const [name, { key, type }] of Object.entries(ENV)) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    if (type === 'string') out[key] = text;
+    else if (type === 'list')
+      out[key] = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    else if (type === 'boolean') {
+      if (!/^(1|0|true|false|yes|no)$/i.test(text))
+        throw new ConfigError(`${name} must be true or false, not "${text}"`);
+      out[key] = /^(1|true|yes)$/i.test(text);
+    } else {
+      const n = Number(text);
+      if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, not "${text}"`);
+      out[key] = n;
+    }
+  }
+  return out as ConfigInput;
+}
+
+export function configFromFile(path: string): ConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  const problems = validateConfig(value);
+  if (problems.length > 0) throw new ConfigError(`config file ${path}: ${problems.join('; ')}`);
+  const { $schema: _ignored, ...rest } = value as Record<string, unknown>;
+  return rest as ConfigInput;
+}
+
+function withoutUndefined(input: ConfigInput): ConfigInput {
+  return Object.fromEntries(
+    Object.entries(input).filter(([, v]) => v !== undefined),
+  ) as ConfigInput;
+}
+
+/** Merge (flags over environment over file over defaults), fill derived defaults, validate. */
+export function resolveConfig(layers: {
+  file?: ConfigInput;
+  env?: ConfigInput;
+  flags?: ConfigInput;
+}): Config {
+  const merged = {
+    ...withoutUndefined(layers.file ?? {}),
+    ...withoutUndefined(layers.env ?? {}),
+    ...withoutUndefined(layers.flags ?? {}),
+  } as ConfigInput;
+  const problems = validateConfig(merged);
+  if (problems.length > 0) throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
+
+  const target = merged.target?.replace(/\/+$/, '');
+  const approver = merged.approver ?? (target ? 'none' : 'reference');
+  const config: Config = {
+    ...DEFAULTS,
+    concurrency: target ? 16 : 8,
+    ...merged,
+    target,
+    approver,
+    faults: merged.faults ?? [],
+  } as Config;
+
+  if (config.approver === 'exec' && !config.approverCommand)
+    throw new ConfigError('--approver exec needs --approver-command');
+  if (config.approver !== 'exec' && config.approverCommand)
+    throw new ConfigError('--approver-command is only used with --approver exec');
+  if (target) {
+    for (const key of ['faults', 'interval', 'expiresIn', 'slowDown'] as const) {
+      const given = merged[key];
+      if (given !== undefined && !(Array.isArray(given) && given.length === 0))
+        throw new ConfigError(
+          `--${kebab(key)} configures the embedded reference server and cannot be used with --target`,
+        );
+    }
+  }
+  if (config.grep !== undefined) {
+    try {
+      new RegExp(config.grep, 'i');
+    } catch (e) {
+      throw new ConfigError(`--grep is not a valid regular expression: ${(e as Error).message}`);
+    }
+  }
+  return config;
+}
+
+export function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

@@ -1,0 +1,19 @@
+/**
+ * The API suites import: define tests tagged with requirement IDs, use fixtures and checks.
+ * A suite file imports only this module.
+ */
+export { defineSuite, type TestMeta } from './registry.ts';
+export { TestContext } from './context.ts';
+export type { Level } from './levels.ts';
+export { expectErrorCode, expectStatus, expectSuccess, expectNoSuccess, member } from './checks.ts';
+export { describeOutcome, show } from './describe.ts';
+export { DEVICE_CODE_GRANT } from './profiles/profile.ts';
+export type {
+  ClientRegistration,
+  DeviceAuthorization,
+  Outcome,
+  TokenSet,
+} from './profiles/profile.ts';
+export { sanitizeErrorType, AWS_OPERATION_FOR } from './profiles/aws.ts';
+export { AWS_ERROR_SHAPES, AWS_OPERATIONS, awsShapeForErrorCode } from './schemas.ts';
+export { DEFAULT_INTERVAL } from './poller.ts';

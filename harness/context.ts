@@ -1,0 +1,308 @@
+import { isCitableId } from './catalogue.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Exchange, ExchangeLog } from './exchange.ts';
+import type { Level } from './levels.ts';
+import type { Approver } from './approvers/approver.ts';
+import { AwsProfile } from './profiles/aws.ts';
+import type {
+  ClientRegistration,
+  DeviceAuthorization,
+  Outcome,
+  Profile,
+  RegisterClientParams,
+  TokenSet,
+} from './profiles/profile.ts';
+import { DEVICE_CODE_GRANT } from './profiles/profile.ts';
+import { Poller } from './poller.ts';
+import type { CheckResult } from './results.ts';
+import { describeOutcome } from './describe.ts';
+
+/** A precondition failed and was recorded as a failed check: the test stops here. */
+export class TestAbort extends Error {
+  override readonly name = 'TestAbort';
+}
+
+/** The test does not apply or cannot run here; the reason goes to the report. */
+export class TestSkip extends Error {
+  override readonly name = 'TestSkip';
+}
+
+export interface CheckSpec {
+  requirement: string;
+  /** Default: the test's level. */
+  level?: Level;
+  description: string;
+  ok: boolean;
+  /** Acceptable outcomes (any of). */
+  expected: string | string[];
+  actual: string;
+  exchange?: Exchange;
+}
+
+/** Registration the fixtures use: public, device and refresh grants (as the AWS CLI does). */
+export const FIXTURE_REGISTRATION: RegisterClientParams = {
+  clientName: 'sso-oidc-conformance',
+  clientType: 'public',
+  scopes: ['sso:account:access'],
+  grantTypes: [DEVICE_CODE_GRANT, 'refresh_token'],
+};
+
+export interface ContextServices {
+  config: Config;
+  profile: Profile;
+  clock: Clock;
+  approver?: Approver;
+  signal: AbortSignal;
+  log: ExchangeLog;
+  level: Level;
+  /** Remote targets share one registration across tests (CL-20); embedded tests register their own. */
+  sharedClient?: () => Promise<Outcome<ClientRegistration>>;
+  /** Every outcome the run has seen so far (for tests that run after the others). */
+  observed: () => readonly Outcome<unknown>[];
+}
+
+/** What a test function receives: the target's profile, fixtures, checks. */
+export class TestContext {
+  readonly checks: CheckResult[] = [];
+  readonly notes: string[] = [];
+  readonly attached: Exchange[] = [];
+  private readonly poller: Poller;
+  private ownClient?: Promise<ClientRegistration>;
+  private waited = 0;
+
+  constructor(private readonly s: ContextServices) {
+    this.poller = new Poller(s.profile, s.clock, s.signal);
+  }
+
+  get profile(): Profile {
+    return this.s.profile;
+  }
+  /** The AWS profile, for wire-level tests; skips the test under another profile. */
+  get aws(): AwsProfile {
+    if (this.s.profile instanceof AwsProfile) return this.s.profile;
+    throw new TestSkip(`not applicable to the ${this.s.profile.name} profile`);
+  }
+  get clock(): Clock {
+    return this.s.clock;
+  }
+  get config(): Config {
+    return this.s.config;
+  }
+  get signal(): AbortSignal {
+    return this.s.signal;
+  }
+  get hasApprover(): boolean {
+    return this.s.approver !== undefined;
+  }
+  /** Outcomes observed by the whole run (meaningful in `after` tests). */
+  observed(): readonly Outcome<unknown>[] {
+    return this.s.observed();
+  }
+
+  // ---- checks ---------------------------------------------------------------------------
+
+  /** Record one check; returns whether it held. */
+  check(spec: CheckSpec): boolean {
+    if (!isCitableId(spec.requirement))
+      throw new Error(`check cites ${spec.requirement}, which is not in the requirement catalogue`);
+    this.checks.push({
+      requirement: spec.requirement,
+      level: spec.level ?? this.s.level,
+      ok: spec.ok,
+      description: spec.description,
+      expected: Array.isArray(spec.expected) ? spec.expected : [spec.expected],
+      actual: spec.actual,
+      exchangeSeq: spec.exchange?.seq,
+    });
+    if (
+      spec.exchange &&
+      !this.attached.includes(spec.exchange) &&
+      !this.ownsExchange(spec.exchange)
+    )
+      this.attached.push(spec.exchange);
+    return spec.ok;
+  }
+
+  /** Like check, but stops the test when it fails (a precondition of what follows). */
+  require(spec: CheckSpec): void {
+    if (!this.check(spec)) throw new TestAbort(spec.description);
+  }
+
+  /** An observation for the report (info). */
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  skip(reason: string): never {
+    throw new TestSkip(reason);
+  }
+
+  private ownsExchange(e: Exchange): boolean {
+    return this.s.log.exchanges.includes(e);
+  }
+
+  // ---- time -----------------------------------------------------------------------------
+
+  /**
+   * Declare a wait the test is about to need; against a real-time target a total above
+   * --max-wait skips the test with the figure (virtual time is free).
+   */
+  requireWait(seconds: number, what: string): void {
+    if (this.s.clock.kind === 'virtual') return;
+    const total = this.waited + seconds;
+    if (total > this.s.config.maxWait)
+      this.skip(
+        `needs a wait of ${Math.ceil(total)} s (${what}), more than --max-wait ${this.s.config.maxWait} s`,
+      );
+  }
+
+  async sleep(seconds: number, what = 'wait'): Promise<void> {
+    this.requireWait(seconds, what);
+    this.waited += seconds;
+    await this.s.clock.sleep(seconds, this.s.signal);
+  }
+
+  // ---- fixtures -------------------------------------------------------------------------
+
+  /** A registered client: the test's own on the embedded server, the run's shared one elsewhere. */
+  client(): Promise<ClientRegistration> {
+    this.ownClient ??= (async () => {
+      const outcome = this.s.sharedClient
+        ? await this.s.sharedClient()
+        : await this.s.profile.registerClient(FIXTURE_REGISTRATION);
+      return this.requireRegistration(outcome);
+    })();
+    return this.ownClient;
+  }
+
+  /** A fresh registration, whatever the target. */
+  async newClient(
+    params: RegisterClientParams = FIXTURE_REGISTRATION,
+  ): Promise<ClientRegistration> {
+    return this.requireRegistration(await this.s.profile.registerClient(params));
+  }
+
+  private requireRegistration(outcome: Outcome<ClientRegistration>): ClientRegistration {
+    this.require({
+      requirement: 'AWS-REG-200',
+      level: 'MUST',
+      description: 'RegisterClient with valid public-client metadata succeeds (fixture)',
+      ok: outcome.kind === 'ok' && outcome.value !== undefined,
+      expected: 'HTTP 200 with clientId',
+      actual: describeOutcome(outcome),
+      exchange: outcome.exchange,
+    });
+    if (this.s.profile.name === 'aws')
+      this.require({
+        requirement: 'AWS-REG-SECRET-FOR-PUBLIC',
+        level: 'MUST',
+        description:
+          'the registration carries the clientSecret every later AWS call needs (fixture)',
+        ok:
+          typeof outcome.value!.clientSecret === 'string' && outcome.value!.clientSecret.length > 0,
+        expected: 'clientSecret: non-empty string',
+        actual:
+          outcome.value!.clientSecret === undefined ? 'clientSecret absent' : 'clientSecret empty',
+        exchange: outcome.exchange,
+      });
+    return outcome.value!;
+  }
+
+  /** Start a device authorization for `client` (default: this test's client). */
+  async authorization(client?: ClientRegistration): Promise<{
+    client: ClientRegistration;
+    auth: DeviceAuthorization;
+    outcome: Outcome<DeviceAuthorization>;
+  }> {
+    const c = client ?? (await this.client());
+    const outcome = await this.s.profile.startDeviceAuthorization({
+      client: c,
+      startUrl: this.s.config.startUrl,
+    });
+    this.require({
+      requirement: 'DA-3.2-REQ-FIELDS',
+      level: 'MUST',
+      description:
+        'StartDeviceAuthorization succeeds with deviceCode, userCode, verificationUri, expiresIn (fixture)',
+      ok: outcome.kind === 'ok' && outcome.value !== undefined,
+      expected: 'HTTP 200 with deviceCode, userCode, verificationUri, expiresIn',
+      actual: describeOutcome(outcome),
+      exchange: outcome.exchange,
+    });
+    const auth = outcome.value!;
+    this.poller.state(auth).lastResponseAt = this.s.clock.monotonic();
+    return { client: c, auth, outcome };
+  }
+
+  private approverOrSkip(): Approver {
+    if (!this.s.approver)
+      this.skip('needs an approver (--approver reference|exec|manual); none configured');
+    return this.s.approver;
+  }
+
+  /** The end user approves this authorization (through the configured approver). */
+  async approve(auth: DeviceAuthorization): Promise<void> {
+    await this.approverOrSkip().decide('approve', auth, this.s.signal);
+    this.poller.state(auth).approved = true;
+  }
+
+  /** The end user denies this authorization. */
+  async deny(auth: DeviceAuthorization): Promise<void> {
+    await this.approverOrSkip().decide('deny', auth, this.s.signal);
+  }
+
+  /** Skip now, before any request, when the test will need an approver and there is none. */
+  needsApprover(): void {
+    this.approverOrSkip();
+  }
+
+  /** One poll that respects the interval and slow_down (CL-1, CL-2, CL-4). */
+  poll(
+    client: ClientRegistration | { clientId: string; clientSecret?: string },
+    auth: DeviceAuthorization,
+    overrides?: { deviceCode?: string | null },
+  ): Promise<Outcome<TokenSet>> {
+    return this.poller.poll(client, auth, overrides);
+  }
+
+  /** Poll until success or a terminal error (CL-3). */
+  pollUntilDone(
+    client: ClientRegistration,
+    auth: DeviceAuthorization,
+    maxPolls?: number,
+  ): Promise<{ outcome: Outcome<TokenSet>; polls: Outcome<TokenSet>[] }> {
+    const wait = this.poller.state(auth).interval * 2 + 2;
+    this.requireWait(wait, 'polling until the approval takes effect');
+    return this.poller.untilDone(client, auth, maxPolls);
+  }
+
+  /** The interval the poller currently uses for this authorization. */
+  pollInterval(auth: DeviceAuthorization): number {
+    return this.poller.state(auth).interval;
+  }
+
+  /** An approved authorization redeemed for tokens. */
+  async tokens(): Promise<{
+    client: ClientRegistration;
+    auth: DeviceAuthorization;
+    tokens: TokenSet;
+    outcome: Outcome<TokenSet>;
+  }> {
+    this.needsApprover();
+    const { client, auth } = await this.authorization();
+    await this.approve(auth);
+    const { outcome } = await this.pollUntilDone(client, auth);
+    this.require({
+      requirement: 'DA-3.5-SUCCESS',
+      level: 'MUST',
+      description:
+        'after approval, polling yields a token response with accessToken and tokenType (fixture)',
+      ok: outcome.kind === 'ok' && outcome.value !== undefined,
+      expected: 'HTTP 200 with accessToken, tokenType',
+      actual: describeOutcome(outcome),
+      exchange: outcome.exchange,
+    });
+    return { client, auth, tokens: outcome.value!, outcome };
+  }
+}

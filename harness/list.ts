@@ -1,0 +1,71 @@
+import { REQUIREMENTS } from './catalogue.ts';
+import { registeredTests, type TestDefinition } from './registry.ts';
+import { FAULTS } from '../reference/faults.ts';
+
+/** Text for `list`: one line per test, its IDs, level, needs and profiles. */
+export function listTests(opts: {
+  json: boolean;
+  tests?: readonly TestDefinition[];
+  faults?: boolean;
+}): string {
+  if (opts.faults) {
+    const rows = Object.entries(FAULTS).map(([name, f]) => ({
+      name,
+      breaks: f.breaks,
+      description: f.description,
+    }));
+    if (opts.json) return JSON.stringify(rows, null, 2) + '\n';
+    return (
+      rows
+        .map(
+          (r) =>
+            `${r.name.padEnd(36)} breaks ${r.breaks.join(', ')}\n${' '.repeat(37)}${r.description}`,
+        )
+        .join('\n') + '\n'
+    );
+  }
+  const tests = opts.tests ?? registeredTests();
+  const rows = tests.map((t) => ({
+    name: t.name,
+    suite: t.suite.key,
+    requirements: t.requirements,
+    level: t.meta.level,
+    needs: {
+      approver: t.meta.needs?.approver ?? false,
+      wait: t.meta.needs?.wait ?? 'none',
+    },
+    profiles: t.meta.profiles ?? ['aws'],
+    after: t.meta.after ?? false,
+  }));
+  if (opts.json) return JSON.stringify(rows, null, 2) + '\n';
+  const lines = rows.map((r) => {
+    const needs = [
+      r.needs.approver ? 'approver' : '',
+      r.needs.wait !== 'none' ? `wait:${r.needs.wait}` : '',
+    ]
+      .filter(Boolean)
+      .join(',');
+    return `${r.level.padEnd(6)} ${r.name}\n       requirements ${r.requirements.join(', ')}; needs ${needs || 'nothing'}; profiles ${r.profiles.join(',')}`;
+  });
+  return `${lines.join('\n')}\n${rows.length} tests\n`;
+}
+
+/** Catalogue requirements that no test cites yet (`list --uncovered`). */
+export function listUncovered(opts: { json: boolean }): string {
+  const covered = new Set(registeredTests().flatMap((t) => t.requirements));
+  const missing = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !covered.has(r.id));
+  if (opts.json)
+    return (
+      JSON.stringify(
+        missing.map((r) => ({ id: r.id, level: r.level, behaviour: r.behaviour })),
+        null,
+        2,
+      ) + '\n'
+    );
+  return (
+    missing
+      .map((r) => `${r.id.padEnd(28)} ${r.level.padEnd(10).slice(0, 10)} ${r.behaviour}`)
+      .join('\n') +
+    `\n${missing.length} of ${REQUIREMENTS.filter((r) => r.kind === 'requirement').length} requirements not covered yet\n`
+  );
+}

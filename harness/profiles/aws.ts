@@ -1,0 +1,234 @@
+import { send, type HttpContext } from '../http.ts';
+import { parseJsonBounded } from '../json.ts';
+import {
+  validateAwsError,
+  validateAwsResponse,
+  awsShapeForErrorCode,
+  AWS_ERROR_SHAPES,
+  AWS_OPERATIONS,
+  type AwsOperation,
+} from '../schemas.ts';
+import type {
+  ClientRegistration,
+  CreateTokenParams,
+  DeviceAuthorization,
+  OperationName,
+  Outcome,
+  Profile,
+  RegisterClientParams,
+  StartDeviceAuthorizationParams,
+  TokenSet,
+} from './profile.ts';
+
+/** Smithy restJson1 clients keep what is before the first ':' and then what follows '#'. */
+export function sanitizeErrorType(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  let value = header.split(':')[0]!.trim();
+  const hash = value.indexOf('#');
+  if (hash >= 0) value = value.slice(hash + 1);
+  return value;
+}
+
+const OPERATION_NAMES: Record<AwsOperation, OperationName> = {
+  RegisterClient: 'registerClient',
+  StartDeviceAuthorization: 'startDeviceAuthorization',
+  CreateToken: 'createToken',
+  CreateTokenWithIAM: 'createTokenWithIAM',
+};
+
+/** The AWS operation behind an abstract operation name. */
+export const AWS_OPERATION_FOR = Object.fromEntries(
+  Object.entries(OPERATION_NAMES).map(([aws, abstract]) => [abstract, aws]),
+) as Record<OperationName, AwsOperation>;
+
+/** A request body as the AWS profile sends it: a value to serialise, or raw text. */
+export type AwsBody = { json: unknown } | { raw: string };
+
+export interface AwsSendOptions {
+  headers?: Record<string, string>;
+}
+
+/** Drop undefined members so that "absent" means absent on the wire. */
+function defined(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * The AWS profile: restJson1, camelCase JSON bodies, errors as `{error, error_description}`
+ * plus the x-amzn-ErrorType header (shared/spec/WIRE.md).
+ */
+export class AwsProfile implements Profile {
+  readonly name = 'aws' as const;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly http: HttpContext,
+    private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
+  ) {}
+
+  /** Send one operation with any body: the door for wire-level negative tests. */
+  async send(
+    op: AwsOperation,
+    body: AwsBody,
+    options: AwsSendOptions = {},
+  ): Promise<Outcome<unknown>> {
+    const spec = AWS_OPERATIONS[op];
+    const text = 'raw' in body ? body.raw : JSON.stringify(body.json);
+    const response = await send(
+      {
+        method: spec.method,
+        url: this.baseUrl + spec.uri,
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body: text,
+      },
+      this.http,
+    );
+    const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
+    const json = parsed?.ok ? parsed.value : undefined;
+    const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;
+    const bodyObject =
+      json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? (json as Record<string, unknown>)
+        : undefined;
+    const isError = response.status < 200 || response.status >= 300 || isString(bodyObject?.error);
+    const outcome: Outcome<unknown> = {
+      op: OPERATION_NAMES[op],
+      kind: isError ? 'error' : 'ok',
+      status: response.status,
+      headers: response.headers,
+      body: json,
+      parseError,
+      schemaErrors: [],
+      exchange: response.exchange,
+    };
+    if (isError) {
+      const type = sanitizeErrorType(response.headers['x-amzn-errortype']);
+      // AWS clients identify errors by the header alone (WIRE.md §2); so does a behaviour
+      // check when the body is unreadable. OA-5.2-FORMAT judges the body on its own.
+      const headerCode = type === undefined ? undefined : AWS_ERROR_SHAPES[type]?.code;
+      outcome.error = {
+        code: isString(bodyObject?.error) ? bodyObject.error : headerCode,
+        description: isString(bodyObject?.error_description)
+          ? bodyObject.error_description
+          : undefined,
+        type,
+      };
+      outcome.schemaErrors = this.errorSchemaErrors(outcome, type);
+    } else {
+      outcome.schemaErrors =
+        json === undefined
+          ? [`body is not JSON (${parseError ?? 'empty'})`]
+          : validateAwsResponse(op, json);
+    }
+    this.observe(outcome);
+    return outcome;
+  }
+
+  private errorSchemaErrors(outcome: Outcome<unknown>, type: string | undefined): string[] {
+    if (outcome.body === undefined)
+      return [`error body is not JSON (${outcome.parseError ?? 'empty'})`];
+    const shape = type ?? awsShapeForErrorCode(outcome.error?.code ?? '')[0];
+    if (!shape) return ['error body has no known error code and no x-amzn-ErrorType'];
+    return validateAwsError(shape, outcome.body);
+  }
+
+  async registerClient(p: RegisterClientParams): Promise<Outcome<ClientRegistration>> {
+    const outcome = await this.send('RegisterClient', {
+      json: defined({
+        clientName: p.clientName,
+        clientType: p.clientType,
+        scopes: p.scopes,
+        redirectUris: p.redirectUris,
+        grantTypes: p.grantTypes,
+      }),
+    });
+    const b = outcome.body as Record<string, unknown> | undefined;
+    if (outcome.kind === 'ok' && b && isString(b.clientId)) {
+      return {
+        ...outcome,
+        value: {
+          clientId: b.clientId,
+          clientSecret: isString(b.clientSecret) ? b.clientSecret : undefined,
+          clientIdIssuedAt: isNumber(b.clientIdIssuedAt) ? b.clientIdIssuedAt : undefined,
+          clientSecretExpiresAt: isNumber(b.clientSecretExpiresAt)
+            ? b.clientSecretExpiresAt
+            : undefined,
+          authorizationEndpoint: isString(b.authorizationEndpoint)
+            ? b.authorizationEndpoint
+            : undefined,
+          tokenEndpoint: isString(b.tokenEndpoint) ? b.tokenEndpoint : undefined,
+        },
+      };
+    }
+    return outcome as Outcome<ClientRegistration>;
+  }
+
+  async startDeviceAuthorization(
+    p: StartDeviceAuthorizationParams,
+  ): Promise<Outcome<DeviceAuthorization>> {
+    const outcome = await this.send('StartDeviceAuthorization', {
+      json: defined({
+        clientId: p.client.clientId,
+        clientSecret: p.client.clientSecret,
+        startUrl: p.startUrl,
+      }),
+    });
+    const b = outcome.body as Record<string, unknown> | undefined;
+    if (
+      outcome.kind === 'ok' &&
+      b &&
+      isString(b.deviceCode) &&
+      isString(b.userCode) &&
+      isString(b.verificationUri) &&
+      isNumber(b.expiresIn)
+    ) {
+      return {
+        ...outcome,
+        value: {
+          deviceCode: b.deviceCode,
+          userCode: b.userCode,
+          verificationUri: b.verificationUri,
+          verificationUriComplete: isString(b.verificationUriComplete)
+            ? b.verificationUriComplete
+            : undefined,
+          expiresIn: b.expiresIn,
+          interval: isNumber(b.interval) ? b.interval : undefined,
+        },
+      };
+    }
+    return outcome as Outcome<DeviceAuthorization>;
+  }
+
+  async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
+    const outcome = await this.send('CreateToken', {
+      json: defined({
+        clientId: p.client.clientId,
+        clientSecret: p.client.clientSecret,
+        grantType: p.grantType,
+        deviceCode: p.deviceCode,
+        refreshToken: p.refreshToken,
+        code: p.code,
+        redirectUri: p.redirectUri,
+        codeVerifier: p.codeVerifier,
+        scope: p.scope,
+      }),
+    });
+    const b = outcome.body as Record<string, unknown> | undefined;
+    if (outcome.kind === 'ok' && b && isString(b.accessToken) && isString(b.tokenType)) {
+      return {
+        ...outcome,
+        value: {
+          accessToken: b.accessToken,
+          tokenType: b.tokenType,
+          expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
+          refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
+          idToken: isString(b.idToken) ? b.idToken : undefined,
+        },
+      };
+    }
+    return outcome as Outcome<TokenSet>;
+  }
+}

@@ -1,0 +1,110 @@
+import type { Exchange } from '../exchange.ts';
+
+/**
+ * A wire profile turns the abstract operations the suites use into HTTP and back.
+ * Suites that test RFC 8628 behaviour only use this interface, so they run unchanged
+ * against the AWS profile (JSON, camelCase) and a later form-encoded RFC 8628 profile.
+ */
+export type ProfileName = 'aws' | 'rfc8628';
+
+export type OperationName =
+  'registerClient' | 'startDeviceAuthorization' | 'createToken' | 'createTokenWithIAM';
+
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** Credentials a registered client presents. */
+export interface ClientCredentials {
+  clientId: string;
+  /** AWS issues a secret even to public clients; absent means "send none". */
+  clientSecret?: string;
+}
+
+export interface ClientRegistration extends ClientCredentials {
+  clientIdIssuedAt?: number;
+  clientSecretExpiresAt?: number;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+}
+
+export interface DeviceAuthorization {
+  deviceCode: string;
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete?: string;
+  expiresIn: number;
+  /** As sent; absent or invalid means the client uses 5 s (RFC 8628 §3.2). */
+  interval?: number;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  tokenType: string;
+  expiresIn?: number;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+export interface RegisterClientParams {
+  clientName?: string;
+  clientType?: string;
+  scopes?: string[];
+  redirectUris?: string[];
+  grantTypes?: string[];
+}
+
+export interface StartDeviceAuthorizationParams {
+  client: ClientCredentials;
+  startUrl?: string;
+  scope?: string[];
+}
+
+export interface CreateTokenParams {
+  client: ClientCredentials;
+  grantType?: string;
+  deviceCode?: string;
+  refreshToken?: string;
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  scope?: string[];
+}
+
+/** The normalised error of a failed operation. */
+export interface ProtocolError {
+  /** OAuth error code from the body (`error`), if any. */
+  code?: string;
+  description?: string;
+  /** Profile-specific error type (AWS: sanitised x-amzn-ErrorType), if any. */
+  type?: string;
+}
+
+/**
+ * What an operation produced. Transport failures are thrown as TransportError instead.
+ * `kind` is `error` for any non-2xx status and for a 2xx body carrying an `error` member.
+ */
+export interface Outcome<T> {
+  op: OperationName;
+  kind: 'ok' | 'error';
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or undefined when the body is empty or not JSON. */
+  body: unknown;
+  /** Why the body could not be parsed, if it could not. */
+  parseError?: string;
+  /** The normalised value, present when kind is ok and the body has the members it needs. */
+  value?: T;
+  error?: ProtocolError;
+  /** JSON Schema errors of the body against the operation's response or error schema. */
+  schemaErrors: string[];
+  exchange: Exchange;
+}
+
+export interface Profile {
+  readonly name: ProfileName;
+  registerClient(params: RegisterClientParams): Promise<Outcome<ClientRegistration>>;
+  startDeviceAuthorization(
+    params: StartDeviceAuthorizationParams,
+  ): Promise<Outcome<DeviceAuthorization>>;
+  createToken(params: CreateTokenParams): Promise<Outcome<TokenSet>>;
+}

@@ -1,0 +1,76 @@
+import type { Exchange } from './exchange.ts';
+import type { Level, Verdict } from './levels.ts';
+
+/** One assertion made inside a test, with the requirement it checks. */
+export interface CheckResult {
+  requirement: string;
+  level: Level;
+  ok: boolean;
+  /** What was checked, in one line. */
+  description: string;
+  /** Acceptable outcomes (any of). */
+  expected: string[];
+  /** What the target did, redacted. */
+  actual: string;
+  /** seq of the exchange the check looked at, if any. */
+  exchangeSeq?: number;
+}
+
+export interface TestResult {
+  /** Full test name: `<ID> <title>`. */
+  name: string;
+  /** Primary requirement ID (the name starts with it). */
+  id: string;
+  /** Every requirement ID the test cites, primary first. */
+  requirements: string[];
+  level: Level;
+  /** Suite key (file stem, e.g. `create-token-device`) and its title. */
+  suite: string;
+  suiteTitle: string;
+  verdict: Verdict;
+  /** One line: why it failed, warned, was skipped or errored; the observation for info. */
+  reason?: string;
+  /** Requirement IDs of failed checks (MUST, or SHOULD under --strict). */
+  failedRequirements: string[];
+  checks: CheckResult[];
+  notes: string[];
+  exchanges: Exchange[];
+  /** curl command reproducing the exchange that failed, secrets redacted. */
+  curl?: string;
+  needs: { approver: boolean; waitSeconds: number };
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  warning: number;
+  info: number;
+  skipped: number;
+  error: number;
+  requests: number;
+}
+
+export interface RunResult {
+  tool: { name: string; version: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  target: {
+    kind: 'embedded' | 'remote';
+    url: string;
+    profile: string;
+    faults: string[];
+    clock: 'virtual' | 'real';
+    approver: string;
+  };
+  strict: boolean;
+  summary: RunSummary;
+  /** 0 conformant, 1 non-conformant, 2 could not run. */
+  exitCode: 0 | 1 | 2;
+  /** One line per cause when exitCode is 2 (or the run was cut short). */
+  problems: string[];
+  tests: TestResult[];
+}

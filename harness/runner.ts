@@ -1,0 +1,364 @@
+import { TestAbort, TestContext, TestSkip } from './context.ts';
+import type { Config } from './config.ts';
+import { ExchangeLog, type Exchange } from './exchange.ts';
+import { send, type HttpContext, type HttpLimits } from './http.ts';
+import { Redactor } from './redact.ts';
+import { registeredTests, type TestDefinition } from './registry.ts';
+import type { RunResult, TestResult } from './results.ts';
+import { AwsProfile } from './profiles/aws.ts';
+import type { ClientRegistration, Outcome } from './profiles/profile.ts';
+import { FIXTURE_REGISTRATION } from './context.ts';
+import { embeddedTarget, remoteTarget, type Target } from './target.ts';
+import { verdictOf } from './verdict.ts';
+import { CircuitBreaker } from './breaker.ts';
+import { TransportError } from './transport-error.ts';
+import { ApproverError } from './approvers/approver.ts';
+import { curlFor } from './curl.ts';
+import { ConfigError } from './config.ts';
+import '../suites/index.ts';
+
+export const TOOL = { name: 'sso-oidc-conformance', version: '0.1.0' };
+
+/** The run could not start (unreachable target, nothing selected): exit 2 with this line. */
+export class RunError extends Error {
+  override readonly name = 'RunError';
+}
+
+const BREAKER_THRESHOLD = 3;
+
+export function selectTests(config: Pick<Config, 'grep' | 'profile'>): TestDefinition[] {
+  const pattern = config.grep ? new RegExp(config.grep, 'i') : undefined;
+  return registeredTests().filter(
+    (t) =>
+      (!t.meta.profiles || t.meta.profiles.includes(config.profile)) &&
+      (!pattern || pattern.test(t.name)),
+  );
+}
+
+export interface RunHooks {
+  /** Called as each test ends (for progress output). */
+  onTestEnd?: (result: TestResult) => void;
+  /** The redactor of the run (tests of the harness pass their own to inspect it). */
+  redactor?: Redactor;
+}
+
+export async function runConformance(config: Config, hooks: RunHooks = {}): Promise<RunResult> {
+  const startedAt = new Date();
+  const tests = selectTests(config);
+  if (tests.length === 0)
+    throw new RunError(
+      config.grep ? `no test matches --grep ${JSON.stringify(config.grep)}` : 'no test selected',
+    );
+
+  const redactor = hooks.redactor ?? new Redactor();
+  const runAbort = new AbortController();
+  const problems: string[] = [];
+  const breaker = new CircuitBreaker(BREAKER_THRESHOLD, (reason) => {
+    problems.push(reason);
+    runAbort.abort(new RunError(reason));
+  });
+  const limits: HttpLimits = { timeoutMs: config.timeout * 1000 };
+  const target: Target = config.target ? remoteTarget(config, redactor) : embeddedTarget(config);
+  const observed: Outcome<unknown>[] = [];
+
+  try {
+    if (target.kind === 'remote') await probe(config.target!, redactor, limits);
+
+    const sharedClient =
+      target.kind === 'remote'
+        ? memoSharedClient(config, redactor, limits, breaker, observed)
+        : undefined;
+    const results = new Map<TestDefinition, TestResult>();
+    const runOne = async (def: TestDefinition) => {
+      const result = await runTest(def, {
+        config,
+        target,
+        redactor,
+        limits,
+        breaker,
+        runSignal: runAbort.signal,
+        observed,
+        sharedClient,
+      });
+      results.set(def, result);
+      hooks.onTestEnd?.(result);
+    };
+    await pool(
+      tests.filter((t) => !t.meta.after),
+      config.concurrency,
+      runOne,
+    );
+    await pool(
+      tests.filter((t) => t.meta.after),
+      config.concurrency,
+      runOne,
+    );
+
+    const ordered = tests.map((t) => results.get(t)!);
+    return buildRun(config, target, startedAt, ordered, problems, breaker);
+  } finally {
+    await target.close();
+  }
+}
+
+/** Any HTTP answer at all means the target is reachable; a transport failure ends the run. */
+async function probe(baseUrl: string, redactor: Redactor, limits: HttpLimits): Promise<void> {
+  try {
+    await send(
+      { method: 'GET', url: `${baseUrl}/` },
+      { recorder: new ExchangeLog(), redactor, limits },
+    );
+  } catch (e) {
+    if (e instanceof TransportError) throw new RunError(`target unreachable: ${e.message}`);
+    throw e;
+  }
+}
+
+function memoSharedClient(
+  config: Config,
+  redactor: Redactor,
+  limits: HttpLimits,
+  breaker: CircuitBreaker,
+  observed: Outcome<unknown>[],
+): () => Promise<Outcome<ClientRegistration>> {
+  let memo: Promise<Outcome<ClientRegistration>> | undefined;
+  return () => {
+    memo ??= (async () => {
+      const log = new ExchangeLog();
+      const profile = new AwsProfile(
+        config.target!,
+        { recorder: breakerRecorder(log, breaker), redactor, limits },
+        (o) => observed.push(o),
+      );
+      return profile.registerClient(FIXTURE_REGISTRATION);
+    })();
+    // A transport failure is not cached: the next test may try again.
+    memo.catch(() => (memo = undefined));
+    return memo;
+  };
+}
+
+/** Records into `log` and tells the breaker whether the exchange got an HTTP response. */
+function breakerRecorder(log: ExchangeLog, breaker: CircuitBreaker) {
+  return {
+    record(e: Omit<Exchange, 'seq'>): Exchange {
+      const full = log.record(e);
+      if (e.error && !e.response) breaker.failure(e.error);
+      else breaker.success();
+      return full;
+    },
+  };
+}
+
+interface TestRunServices {
+  config: Config;
+  target: Target;
+  redactor: Redactor;
+  limits: HttpLimits;
+  breaker: CircuitBreaker;
+  runSignal: AbortSignal;
+  observed: Outcome<unknown>[];
+  sharedClient?: () => Promise<Outcome<ClientRegistration>>;
+}
+
+function testBudgetMs(config: Config, target: Target): number {
+  if (target.clockKind === 'virtual') return 60_000;
+  return (config.maxWait + 2 * config.approverTimeout + 120) * 1000;
+}
+
+async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestResult> {
+  const started = new Date();
+  const t0 = performance.now();
+  const log = new ExchangeLog();
+  const base = {
+    name: def.name,
+    id: def.meta.id,
+    level: def.meta.level,
+    suite: def.suite.key,
+    suiteTitle: def.suite.title,
+    needs: {
+      approver: def.meta.needs?.approver ?? false,
+      waitSeconds: 0,
+    },
+    startedAt: started.toISOString(),
+  };
+  const finish = (
+    partial: Pick<TestResult, 'verdict' | 'reason' | 'failedRequirements'> & {
+      ctx?: TestContext;
+    },
+  ): TestResult => {
+    const checks = partial.ctx?.checks ?? [];
+    const exchanges = [...log.exchanges, ...(partial.ctx?.attached ?? [])];
+    const failedCheck =
+      checks.find((c) => !c.ok && partial.failedRequirements.includes(c.requirement)) ??
+      checks.find((c) => !c.ok);
+    const curlExchange =
+      partial.verdict === 'passed' || partial.verdict === 'skipped'
+        ? undefined
+        : (exchanges.find((e) => e.seq === failedCheck?.exchangeSeq) ?? exchanges.at(-1));
+    // Declared IDs, plus any other ID a failed check cites (a fixture's precondition, say).
+    const requirements = [
+      ...new Set([...def.requirements, ...checks.filter((c) => !c.ok).map((c) => c.requirement)]),
+    ];
+    return {
+      ...base,
+      requirements,
+      verdict: partial.verdict,
+      reason: partial.reason === undefined ? undefined : s.redactor.text(partial.reason),
+      failedRequirements: partial.failedRequirements,
+      checks,
+      notes: (partial.ctx?.notes ?? []).map((n) => s.redactor.text(n)),
+      exchanges,
+      curl: curlExchange ? curlFor(curlExchange) : undefined,
+      durationMs: Math.round(performance.now() - t0),
+    };
+  };
+
+  if (s.runSignal.aborted) {
+    return finish({
+      verdict: 'error',
+      reason: `not run: ${(s.runSignal.reason as Error).message}`,
+      failedRequirements: [],
+    });
+  }
+
+  const deadline = AbortSignal.timeout(testBudgetMs(s.config, s.target));
+  const signal = AbortSignal.any([s.runSignal, deadline]);
+  let session;
+  try {
+    session = await s.target.openSession();
+  } catch (e) {
+    return finish({
+      verdict: 'error',
+      reason: `could not open a target session: ${(e as Error).message}`,
+      failedRequirements: [],
+    });
+  }
+  const http: HttpContext = {
+    recorder: breakerRecorder(log, s.breaker),
+    redactor: s.redactor,
+    limits: s.limits,
+    signal,
+  };
+  const profile = new AwsProfile(session.baseUrl, http, (o) => s.observed.push(o));
+  const ctx = new TestContext({
+    config: s.config,
+    profile,
+    clock: session.clock,
+    approver: session.approver,
+    signal,
+    log,
+    level: def.meta.level,
+    sharedClient: s.sharedClient,
+    observed: () => s.observed,
+  });
+  try {
+    await def.run(ctx);
+    return finish({
+      ...verdictOf({
+        level: def.meta.level,
+        checks: ctx.checks,
+        notes: ctx.notes,
+        strict: s.config.strict,
+      }),
+      ctx,
+    });
+  } catch (e) {
+    if (e instanceof TestAbort)
+      return finish({
+        ...verdictOf({
+          level: def.meta.level,
+          checks: ctx.checks,
+          notes: ctx.notes,
+          strict: s.config.strict,
+        }),
+        ctx,
+      });
+    if (e instanceof TestSkip)
+      return finish({ verdict: 'skipped', reason: e.message, failedRequirements: [], ctx });
+    const v = verdictOf({
+      level: def.meta.level,
+      checks: ctx.checks,
+      notes: ctx.notes,
+      strict: s.config.strict,
+    });
+    // A failure already seen stays a failure even if the test could not finish.
+    if (v.verdict === 'failed') return finish({ ...v, ctx });
+    return finish({
+      verdict: 'error',
+      reason: errorLine(e, signal, deadline),
+      failedRequirements: [],
+      ctx,
+    });
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
+
+function errorLine(e: unknown, signal: AbortSignal, deadline: AbortSignal): string {
+  if (e instanceof TransportError) return `transport: ${e.message}`;
+  if (e instanceof ApproverError) return `approver: ${e.message}`;
+  if (deadline.aborted) return 'the test exceeded its time budget';
+  if (signal.aborted) return `aborted: ${(signal.reason as Error)?.message ?? 'run stopped'}`;
+  if (e instanceof ConfigError) return e.message;
+  return `harness error: ${(e as Error)?.message ?? String(e)}`;
+}
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+function buildRun(
+  config: Config,
+  target: Target,
+  startedAt: Date,
+  tests: TestResult[],
+  problems: string[],
+  breaker: CircuitBreaker,
+): RunResult {
+  const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
+  const summary = {
+    total: tests.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    warning: count('warning'),
+    info: count('info'),
+    skipped: count('skipped'),
+    error: count('error'),
+    requests: tests.reduce((n, t) => n + t.exchanges.length, 0),
+  };
+  const allProblems = [...problems];
+  if (breaker.openReason === undefined && summary.error > 0) {
+    for (const t of tests.filter((x) => x.verdict === 'error').slice(0, 5))
+      allProblems.push(`${t.id}: ${t.reason}`);
+  }
+  const exitCode: 0 | 1 | 2 =
+    summary.failed > 0 ? 1 : summary.error > 0 || problems.length > 0 ? 2 : 0;
+  const finishedAt = new Date();
+  return {
+    tool: TOOL,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    target: {
+      kind: target.kind,
+      url: target.url,
+      profile: config.profile,
+      faults: target.faults,
+      clock: target.clockKind,
+      approver: target.approverName,
+    },
+    strict: config.strict,
+    summary,
+    exitCode,
+    problems: allProblems,
+    tests,
+  };
+}

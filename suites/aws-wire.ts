@@ -1,0 +1,243 @@
+import {
+  defineSuite,
+  describeOutcome,
+  member,
+  AWS_ERROR_SHAPES,
+  AWS_OPERATIONS,
+  AWS_OPERATION_FOR,
+  awsShapeForErrorCode,
+  type Outcome,
+  type TestContext,
+} from '../harness/conformance.ts';
+
+/**
+ * Wire rules that hold for every response: these tests run after all the others and judge
+ * everything the run received, plus a small sample of their own so they never judge nothing.
+ */
+const suite = defineSuite('aws-wire', 'AWS restJson1 wire rules on every response (WIRE.md §2-3)');
+
+const MAX_REPORTED = 5;
+
+/** Provoke one success and a few typical errors so the rule is never judged on nothing. */
+async function sample(t: TestContext): Promise<void> {
+  const { client, auth } = await t.authorization();
+  await t.poll(client, auth);
+  await t.profile.createToken({
+    client: { clientId: client.clientId, clientSecret: 'wrong-secret-sso-oidc-conformance' },
+    grantType: 'refresh_token',
+    refreshToken: 'not-a-refresh-token',
+  });
+  await t.profile.createToken({ client, grantType: 'urn:example:sso-oidc-conformance:nope' });
+}
+
+/**
+ * Judge every observed outcome selected by `applies` with `problem` (undefined = fine).
+ * Records one failed check per offending response (at most MAX_REPORTED) and a summary check.
+ */
+async function judgeAll(
+  t: TestContext,
+  requirement: string,
+  what: string,
+  expected: string,
+  applies: (o: Outcome<unknown>) => boolean,
+  problem: (o: Outcome<unknown>) => string | undefined,
+): Promise<void> {
+  await sample(t);
+  const seen = t.observed().filter(applies);
+  const bad = seen.map((o) => ({ o, p: problem(o) })).filter((x) => x.p !== undefined);
+  for (const { o, p } of bad.slice(0, MAX_REPORTED)) {
+    t.check({
+      requirement,
+      description: `${what}: ${o.op} answered ${describeOutcome(o)}`,
+      ok: false,
+      expected,
+      actual: p!,
+      exchange: o.exchange,
+    });
+  }
+  t.check({
+    requirement,
+    description: `${what}, over ${seen.length} responses of the run`,
+    ok: bad.length === 0 && seen.length > 0,
+    expected: seen.length > 0 ? 'every response conforms' : 'at least one response to judge',
+    actual: seen.length === 0 ? 'no response to judge' : `${bad.length} of ${seen.length} do not`,
+  });
+}
+
+const isError = (o: Outcome<unknown>) => o.kind === 'error';
+const shapeOf = (o: Outcome<unknown>) => o.error?.type;
+
+suite.test(
+  {
+    id: 'AWS-ERR-TYPE',
+    title: 'every error response carries x-amzn-ErrorType naming the shape of its error code',
+    level: 'MUST',
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'AWS-ERR-TYPE',
+      'x-amzn-ErrorType',
+      'x-amzn-ErrorType: <Shape>[:url] whose shape has the body error code',
+      isError,
+      (o) => {
+        const type = shapeOf(o);
+        if (!type) return 'no x-amzn-ErrorType header';
+        const info = AWS_ERROR_SHAPES[type];
+        if (!info) return `x-amzn-ErrorType ${type} is not a modelled exception`;
+        if (o.error?.code !== undefined && info.code !== o.error.code)
+          return `header ${type} but body error ${o.error.code} (expected ${info.code})`;
+        return undefined;
+      },
+    ),
+);
+
+suite.test(
+  {
+    id: 'AWS-ERR-STATUS',
+    title: "every error is sent with its exception's modelled HTTP status",
+    level: 'MUST',
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'AWS-ERR-STATUS',
+      'error status',
+      'the @httpError status of the exception',
+      isError,
+      (o) => {
+        const shapes =
+          o.error?.type && AWS_ERROR_SHAPES[o.error.type]
+            ? [o.error.type]
+            : awsShapeForErrorCode(o.error?.code ?? '');
+        if (shapes.length === 0) return undefined; // AWS-ERR-TYPE and OA-5.2-FORMAT report unknown errors
+        const statuses = shapes.map((s) => AWS_ERROR_SHAPES[s]!.status);
+        return statuses.includes(o.status)
+          ? undefined
+          : `HTTP ${o.status} for ${shapes.join('/')} (modelled ${[...new Set(statuses)].join('/')})`;
+      },
+    ),
+);
+
+suite.test(
+  {
+    id: 'AWS-ERR-SET',
+    title: 'each operation raises only the exceptions modelled for it',
+    level: 'MUST',
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'AWS-ERR-SET',
+      'exception allowed for the operation',
+      "an exception in the operation's modelled error list",
+      isError,
+      (o) => {
+        const allowed = AWS_OPERATIONS[AWS_OPERATION_FOR[o.op]].errors;
+        const shapes =
+          o.error?.type && AWS_ERROR_SHAPES[o.error.type]
+            ? [o.error.type]
+            : awsShapeForErrorCode(o.error?.code ?? '');
+        if (shapes.length === 0) return undefined;
+        return shapes.some((s) => allowed.includes(s))
+          ? undefined
+          : `${shapes.join('/')} is not in ${AWS_OPERATION_FOR[o.op]}'s errors`;
+      },
+    ),
+);
+
+suite.test(
+  {
+    id: 'OA-5.2-FORMAT',
+    title: 'every error response is a JSON object with a string error member and an error status',
+    level: 'MUST',
+    also: ['DA-3.2-ERR-FORMAT'],
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'OA-5.2-FORMAT',
+      'error body format',
+      'HTTP 4xx/5xx, JSON object, string error, optional string error_description',
+      (o) => o.kind === 'error',
+      (o) => {
+        if (o.body === undefined) return `body is not JSON (${o.parseError ?? 'empty'})`;
+        if (typeof o.body !== 'object' || o.body === null || Array.isArray(o.body))
+          return 'body is not a JSON object';
+        if (typeof member(o.body, 'error') !== 'string') return 'no string error member';
+        const d = member(o.body, 'error_description');
+        if (d !== undefined && typeof d !== 'string') return 'error_description is not a string';
+        if (o.status < 400)
+          return `HTTP ${o.status} for an error (RFC 6749 §5.2: 400 unless specified)`;
+        return undefined;
+      },
+    ),
+);
+
+const ERROR_CHARSET = /^[\x20-\x21\x23-\x5B\x5D-\x7E]*$/;
+
+suite.test(
+  {
+    id: 'DA-3.5-ERR-CHARSET',
+    title: 'error and error_description use only the characters RFC 6749 §5.2 allows',
+    level: 'MUST',
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'DA-3.5-ERR-CHARSET',
+      'error character set',
+      'printable ASCII without " and \\',
+      (o) => o.kind === 'error' && o.error !== undefined,
+      (o) => {
+        for (const name of ['error', 'error_description']) {
+          const v = member(o.body, name);
+          if (typeof v === 'string' && !ERROR_CHARSET.test(v))
+            return `${name} has a character outside %x20-21 / %x23-5B / %x5D-7E`;
+        }
+        return undefined;
+      },
+    ),
+);
+
+suite.test(
+  {
+    id: 'AWS-WIRE-RESPONSE',
+    title: "every success body has exactly its operation's modelled members with their JSON types",
+    level: 'MUST',
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'AWS-WIRE-RESPONSE',
+      'success body against the response schema',
+      'a body valid against schemas/aws/<Operation>.response.json',
+      (o) => o.kind === 'ok',
+      (o) => (o.schemaErrors.length === 0 ? undefined : o.schemaErrors.slice(0, 3).join('; ')),
+    ),
+);
+
+suite.test(
+  {
+    id: 'AWS-REQUEST-ID',
+    title: 'every response carries an x-amzn-RequestId header',
+    level: 'SHOULD',
+    after: true,
+  },
+  (t) =>
+    judgeAll(
+      t,
+      'AWS-REQUEST-ID',
+      'x-amzn-RequestId',
+      'a non-empty x-amzn-RequestId header',
+      () => true,
+      (o) =>
+        (o.headers['x-amzn-requestid'] ?? '').trim() ? undefined : 'no x-amzn-RequestId header',
+    ),
+);

@@ -1,0 +1,449 @@
+import {
+  defineSuite,
+  expectErrorCode,
+  expectStatus,
+  expectNoSuccess,
+  describeOutcome,
+  member,
+  show,
+  DEVICE_CODE_GRANT,
+} from '../harness/conformance.ts';
+
+const suite = defineSuite(
+  'create-token-device',
+  'CreateToken with the device grant (RFC 8628 §3.4-3.5, RFC 6749 §5)',
+);
+
+const CONTINUE = ['authorization_pending', 'slow_down'];
+
+suite.test(
+  {
+    id: 'DA-3.4-GRANT-URN',
+    title: 'the device_code grant URN is recognised: the first poll is authorization_pending',
+    level: 'MUST',
+    needs: { wait: 'interval' },
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const o = await t.poll(client, auth);
+    t.check({
+      requirement: 'DA-3.4-GRANT-URN',
+      description: `a poll with grantType ${DEVICE_CODE_GRANT} before approval`,
+      ok: o.kind === 'error' && CONTINUE.includes(o.error?.code ?? ''),
+      expected: CONTINUE.map((c) => `error ${c}`),
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.5-PENDING',
+    title: 'until the user acts, polls at the interval get authorization_pending',
+    level: 'MUST',
+    needs: { wait: 'interval' },
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    for (let i = 1; i <= 2; i++) {
+      const o = await t.poll(client, auth);
+      if (o.error?.code === 'slow_down') continue; // AWS-SLOWDOWN-LOAD: load shedding is allowed
+      expectErrorCode(t, o, {
+        requirement: 'DA-3.5-PENDING',
+        description: `poll ${i} at interval + margin, nobody approved`,
+        codes: ['authorization_pending'],
+      });
+    }
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.5-STATUS-400',
+    title: 'authorization_pending is sent with HTTP 400',
+    level: 'MUST',
+    also: ['OA-5.2-FORMAT'],
+    needs: { wait: 'interval' },
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const o = await t.poll(client, auth);
+    if (o.error?.code !== 'authorization_pending' && o.error?.code !== 'slow_down')
+      t.skip(`the poll was not pending (${describeOutcome(o)}); DA-3.5-PENDING covers that`);
+    expectStatus(t, o, {
+      requirement: 'DA-3.5-STATUS-400',
+      description: `status of ${o.error?.code}`,
+      statuses: [400],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.5-SUCCESS',
+    title: 'after approval the next poll returns a token response',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const { client, auth } = await t.authorization();
+    await t.approve(auth);
+    const { outcome: o } = await t.pollUntilDone(client, auth);
+    t.check({
+      requirement: 'DA-3.5-SUCCESS',
+      description: 'poll after approval',
+      ok: o.kind === 'ok' && o.status === 200 && o.value !== undefined,
+      expected: 'HTTP 200 with accessToken and tokenType',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-5.1-FIELDS',
+    title:
+      'the token response has accessToken and tokenType strings and a relative integer expiresIn',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    const { outcome: o } = await t.tokens();
+    for (const name of ['accessToken', 'tokenType']) {
+      const v = member(o.body, name);
+      t.check({
+        requirement: 'OA-5.1-FIELDS',
+        description: `${name} is a non-empty string`,
+        ok: typeof v === 'string' && v.length > 0,
+        expected: 'non-empty string',
+        actual: typeof v === 'string' ? 'string' : show(v),
+        exchange: o.exchange,
+      });
+    }
+    const e = member(o.body, 'expiresIn');
+    // RFC 6749 §5.1: lifetime in seconds. An epoch timestamp (WIRE.md quirk 1) is ~1.7e9.
+    t.check({
+      requirement: 'OA-5.1-FIELDS',
+      description: 'expiresIn is a positive integer number of seconds from now (not an epoch)',
+      ok: typeof e === 'number' && Number.isInteger(e) && e > 0 && e < 100_000_000,
+      expected: 'integer in (0, 1e8)',
+      actual: show(e),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-5.1-TOKENTYPE',
+    title: 'tokenType is Bearer, compared case-insensitively',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    const { tokens, outcome } = await t.tokens();
+    t.check({
+      requirement: 'OA-5.1-TOKENTYPE',
+      description: 'tokenType (CL-11: case-insensitive)',
+      ok: tokens.tokenType.toLowerCase() === 'bearer',
+      expected: 'Bearer',
+      actual: show(tokens.tokenType),
+      exchange: outcome.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-5.1-NOSTORE',
+    title: 'token responses carry Cache-Control: no-store (and Pragma: no-cache)',
+    level: 'MUST',
+    also: ['AWS-HEADERS'],
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    const { outcome: o } = await t.tokens();
+    const cc = o.headers['cache-control'] ?? '';
+    t.check({
+      requirement: 'OA-5.1-NOSTORE',
+      description: 'Cache-Control of the token response',
+      ok: /(^|,)\s*no-store\s*(,|$)/i.test(cc),
+      expected: 'Cache-Control: no-store',
+      actual: cc ? `Cache-Control: ${cc}` : 'no Cache-Control',
+      exchange: o.exchange,
+    });
+    const pragma = o.headers['pragma'] ?? '';
+    // AMB-9: Pragma is obsolete in modern HTTP caching; its absence only warns.
+    t.check({
+      requirement: 'OA-5.1-NOSTORE',
+      level: 'SHOULD',
+      description: 'Pragma of the token response (AMB-9)',
+      ok: /no-cache/i.test(pragma),
+      expected: 'Pragma: no-cache',
+      actual: pragma ? `Pragma: ${pragma}` : 'no Pragma',
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-5.1-JSON',
+    title: 'the token response is a flat JSON object with numbers as JSON numbers',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    const { outcome: o } = await t.tokens();
+    const type = o.headers['content-type'] ?? '';
+    t.check({
+      requirement: 'OA-5.1-JSON',
+      description: 'Content-Type of the token response',
+      ok: /^application\/json\s*(;|$)/i.test(type),
+      expected: 'application/json',
+      actual: show(type || undefined),
+      exchange: o.exchange,
+    });
+    const body = o.body as Record<string, unknown>;
+    const nested = Object.entries(body)
+      .filter(([, v]) => v !== null && typeof v === 'object')
+      .map(([k]) => k);
+    t.check({
+      requirement: 'OA-5.1-JSON',
+      description: 'parameters are at the top level (no nested objects or arrays)',
+      ok: nested.length === 0,
+      expected: 'only scalar members',
+      actual: nested.length === 0 ? 'only scalar members' : `nested: ${nested.join(', ')}`,
+      exchange: o.exchange,
+    });
+    const e = body.expiresIn;
+    t.check({
+      requirement: 'OA-5.1-JSON',
+      description: 'expiresIn, when present, is a JSON number, not a string',
+      ok: e === undefined || typeof e === 'number',
+      expected: ['absent', 'JSON number'],
+      actual: e === undefined ? 'absent' : `${typeof e} ${show(e)}`,
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-5.2-DC-SINGLE-USE',
+    title: 'a device code that was redeemed yields no second token',
+    level: 'SHOULD',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    const { client, auth } = await t.tokens();
+    // CL-3 allows one deliberate, labelled extra request after a terminal result.
+    const o = await t.poll(client, auth);
+    expectNoSuccess(t, o, {
+      requirement: 'DA-5.2-DC-SINGLE-USE',
+      description: 'a second redemption of the same device code (deliberate extra request)',
+    });
+    if (o.kind === 'error') t.note(`second redemption answered ${describeOutcome(o)} (AMB-7)`);
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-MISSING-DC',
+    title: 'a poll without deviceCode is refused with invalid_request',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const o = await t.poll(client, auth, { deviceCode: null });
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-MISSING-DC',
+      description: 'CreateToken with the device grant and no deviceCode',
+      codes: ['invalid_request'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-BAD-DC',
+    title: 'an unknown device code is refused and never reported as pending',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const fake = 'Zm9yZ2VkLWRldmljZS1jb2RlLXNzby1vaWRjLWNvbmY';
+    const o = await t.poll(client, auth, { deviceCode: fake });
+    t.check({
+      requirement: 'DA-3.4-BAD-DC',
+      description: 'CreateToken with a random 43-character device code',
+      ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
+      expected: 'a terminal error (not authorization_pending / slow_down), no token',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    // AMB-4: expired_token and vendor codes are tolerated; invalid_grant is what RFC 6749 names.
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-BAD-DC',
+      level: 'SHOULD',
+      description: 'the error names the grant as invalid',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CLIENT-AUTH',
+    title: 'a poll with a wrong client secret is refused with invalid_client',
+    level: 'MUST',
+    also: ['AWS-CT-INVALID-CLIENT-401'],
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const o = await t.poll(
+      { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
+      auth,
+    );
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: 'CreateToken with a valid device code and a wrong clientSecret',
+      codes: ['invalid_client'],
+    });
+    // AMB-6: RFC 6749 allows 400 or 401 for body credentials; the AWS profile models 401.
+    expectStatus(t, o, {
+      requirement: 'AWS-CT-INVALID-CLIENT-401',
+      description: 'status of InvalidClientException on CreateToken',
+      statuses: [401],
+    });
+  },
+);
+
+for (const field of ['clientId', 'clientSecret', 'grantType'] as const) {
+  const codes = field === 'grantType' ? ['invalid_request'] : ['invalid_request', 'invalid_client'];
+  suite.test(
+    {
+      id: 'AWS-CT-REQUIRED',
+      title: `a CreateToken without ${field} is refused with ${codes.join(' or ')}`,
+      level: 'MUST',
+    },
+    async (t) => {
+      const { client, auth } = await t.authorization();
+      const body: Record<string, unknown> = {
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        grantType: DEVICE_CODE_GRANT,
+        deviceCode: auth.deviceCode,
+      };
+      delete body[field];
+      const o = await t.aws.send('CreateToken', { json: body });
+      expectErrorCode(t, o, {
+        requirement: 'AWS-CT-REQUIRED',
+        description: `CreateToken without ${field}`,
+        codes,
+      });
+    },
+  );
+}
+
+suite.test(
+  {
+    id: 'OA-5.2-UNSUPPORTED-GT',
+    title: 'an unknown grant type is refused with unsupported_grant_type',
+    level: 'MUST',
+  },
+  async (t) => {
+    const client = await t.client();
+    const o = await t.profile.createToken({
+      client,
+      grantType: 'urn:example:sso-oidc-conformance:nope',
+    });
+    expectErrorCode(t, o, {
+      requirement: 'OA-5.2-UNSUPPORTED-GT',
+      description: 'CreateToken with grantType "urn:example:sso-oidc-conformance:nope"',
+      codes: ['unsupported_grant_type'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-NO-5XX',
+    title: 'a CreateToken body that is not JSON is refused with invalid_request, not a 5xx',
+    level: 'MUST',
+    also: ['OA-5.2-FORMAT'],
+  },
+  async (t) => {
+    const o = await t.aws.send('CreateToken', {
+      raw: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code',
+    });
+    t.check({
+      requirement: 'AWS-NO-5XX',
+      description: 'a form-encoded body sent to the JSON API gets a client error',
+      ok: o.status >= 400 && o.status < 500,
+      expected: 'HTTP 4xx',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'OA-5.2-FORMAT',
+      description: 'the malformed request is reported as invalid_request',
+      codes: ['invalid_request'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CROSS-CLIENT',
+    title: 'another client cannot redeem a device code before approval',
+    level: 'MUST',
+    needs: { wait: 'interval' },
+  },
+  async (t) => {
+    const { auth } = await t.authorization();
+    const other = await t.newClient();
+    const o = await t.poll(other, auth);
+    t.check({
+      requirement: 'DA-3.4-CROSS-CLIENT',
+      description: "client B polls with client A's device code before approval",
+      ok: o.kind === 'error' && !CONTINUE.includes(o.error?.code ?? ''),
+      expected: ['error invalid_grant', 'error invalid_client', 'another terminal error (AMB-13)'],
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CROSS-CLIENT',
+    title: 'another client gets no token for an approved device code, and its owner still does',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const { client, auth } = await t.authorization();
+    const other = await t.newClient();
+    await t.approve(auth);
+    const stolen = await t.poll(other, auth);
+    expectNoSuccess(t, stolen, {
+      requirement: 'DA-3.4-CROSS-CLIENT',
+      description: "client B redeems client A's approved device code",
+    });
+    const { outcome: own } = await t.pollUntilDone(client, auth);
+    t.check({
+      requirement: 'DA-3.4-CROSS-CLIENT',
+      level: 'SHOULD',
+      description: "client A still redeems its own code after B's attempt",
+      ok: own.kind === 'ok',
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(own),
+      exchange: own.exchange,
+    });
+  },
+);

@@ -1,0 +1,6 @@
+/** Every suite, in report order. A suite registers its tests when imported. */
+import './register-client.ts';
+import './start-device-authorization.ts';
+import './create-token-device.ts';
+import './refresh-token.ts';
+import './aws-wire.ts';

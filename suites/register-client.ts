@@ -1,0 +1,406 @@
+import {
+  defineSuite,
+  expectErrorCode,
+  expectStatus,
+  expectSuccess,
+  describeOutcome,
+  show,
+  DEVICE_CODE_GRANT,
+} from '../harness/conformance.ts';
+
+const suite = defineSuite('register-client', 'RegisterClient (RFC 7591 §3, AWS RegisterClient)');
+
+const VALID = { clientName: 'sso-oidc-conformance', clientType: 'public' };
+const TEN_YEARS = 10 * 365 * 24 * 3600;
+
+suite.test(
+  {
+    id: 'AWS-REG-200',
+    title: 'a valid public-client registration is answered with HTTP 200',
+    level: 'MUST',
+    also: ['DCR-3.2.1-201'],
+  },
+  async (t) => {
+    const o = await t.profile.registerClient(VALID);
+    expectStatus(t, o, {
+      requirement: 'AWS-REG-200',
+      description: 'RegisterClient success status',
+      statuses: [200],
+    });
+    expectSuccess(t, o, {
+      requirement: 'AWS-REG-200',
+      description: 'RegisterClient returns a clientId',
+      expected: 'HTTP 200 with clientId',
+    });
+    t.note(
+      'RFC 7591 §3.2.1 says 201 Created; the AWS profile answers 200 (AMB-17), so 200 is the expected status here.',
+    );
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-REG-SECRET-FOR-PUBLIC',
+    title: 'a public client is issued a clientSecret',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.profile.registerClient(VALID);
+    t.check({
+      description: 'RegisterClient response carries a non-empty clientSecret string',
+      requirement: 'AWS-REG-SECRET-FOR-PUBLIC',
+      ok:
+        o.kind === 'ok' &&
+        typeof o.value?.clientSecret === 'string' &&
+        o.value.clientSecret.length > 0,
+      expected: 'clientSecret: non-empty string',
+      actual:
+        o.kind === 'ok'
+          ? `clientSecret ${o.value?.clientSecret === undefined ? 'absent' : 'present'}`
+          : describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  { id: 'DCR-3.2.1-CLIENTID', title: 'two registrations get distinct client ids', level: 'MUST' },
+  async (t) => {
+    const a = await t.newClient(VALID);
+    const b = await t.newClient(VALID);
+    t.check({
+      requirement: 'DCR-3.2.1-CLIENTID',
+      description: 'clientId of the second registration differs from the first',
+      ok: a.clientId !== b.clientId,
+      expected: 'two different clientId values',
+      actual: a.clientId === b.clientId ? `both ${show(a.clientId)}` : 'different',
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-SECRET-UNIQUE',
+    title: 'two registrations get distinct client secrets',
+    level: 'MUST',
+  },
+  async (t) => {
+    const a = await t.newClient(VALID);
+    const b = await t.newClient(VALID);
+    t.check({
+      requirement: 'DCR-3.2.1-SECRET-UNIQUE',
+      description: 'clientSecret of the second registration differs from the first',
+      ok: a.clientSecret !== undefined && a.clientSecret !== b.clientSecret,
+      expected: 'two different clientSecret values',
+      actual:
+        a.clientSecret === undefined
+          ? 'no clientSecret'
+          : a.clientSecret === b.clientSecret
+            ? 'the same secret twice'
+            : 'different',
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-EXPIRES-AT',
+    title: 'clientSecretExpiresAt is epoch seconds, in the future and not before clientIdIssuedAt',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.profile.registerClient(VALID);
+    const c = o.value;
+    if (!c)
+      return void expectSuccess(t, o, {
+        requirement: 'AWS-REG-200',
+        description: 'RegisterClient succeeds',
+      });
+    const now = t.clock.epochSeconds();
+    const at = c.clientSecretExpiresAt;
+    const integer = typeof at === 'number' && Number.isInteger(at);
+    t.check({
+      requirement: 'DCR-3.2.1-EXPIRES-AT',
+      description: 'clientSecretExpiresAt is present and an integer',
+      ok: integer,
+      expected: 'integer epoch seconds (or 0 = never)',
+      actual: show((o.body as Record<string, unknown>).clientSecretExpiresAt),
+      exchange: o.exchange,
+    });
+    if (!integer || at === 0) return;
+    t.check({
+      requirement: 'DCR-3.2.1-EXPIRES-AT',
+      description:
+        'clientSecretExpiresAt is after now and within 10 years (seconds, not milliseconds)',
+      ok: at > now && at < now + TEN_YEARS,
+      expected: `between ${Math.floor(now)} and ${Math.floor(now + TEN_YEARS)}`,
+      actual: String(at),
+      exchange: o.exchange,
+    });
+    if (typeof c.clientIdIssuedAt === 'number')
+      t.check({
+        requirement: 'DCR-3.2.1-EXPIRES-AT',
+        description: 'clientSecretExpiresAt is not before clientIdIssuedAt',
+        ok: at >= c.clientIdIssuedAt,
+        expected: `>= clientIdIssuedAt ${c.clientIdIssuedAt}`,
+        actual: String(at),
+        exchange: o.exchange,
+      });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-REG-EXPIRES',
+    title:
+      'the client secret has a finite lifetime: clientSecretExpiresAt is a future epoch, never 0',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.profile.registerClient(VALID);
+    const c = o.value;
+    if (!c)
+      return void expectSuccess(t, o, {
+        requirement: 'AWS-REG-200',
+        description: 'RegisterClient succeeds',
+      });
+    const now = t.clock.epochSeconds();
+    const at = c.clientSecretExpiresAt;
+    const ok = typeof at === 'number' && Number.isInteger(at) && at > now && at < now + TEN_YEARS;
+    t.check({
+      requirement: 'AWS-REG-EXPIRES',
+      description: 'clientSecretExpiresAt is a future epoch in seconds',
+      ok,
+      expected: `integer in (${Math.floor(now)}, ${Math.floor(now + TEN_YEARS)})`,
+      actual: show(at),
+      exchange: o.exchange,
+    });
+    if (ok)
+      t.note(`client secret lifetime: ${((at - now) / 86400).toFixed(1)} days (AWS: about 90)`);
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-ISSUED-AT',
+    title: 'clientIdIssuedAt is epoch seconds close to now',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const o = await t.profile.registerClient(VALID);
+    const c = o.value;
+    if (!c)
+      return void expectSuccess(t, o, {
+        requirement: 'AWS-REG-200',
+        description: 'RegisterClient succeeds',
+      });
+    const now = t.clock.epochSeconds();
+    if (c.clientIdIssuedAt === undefined) {
+      t.check({
+        requirement: 'DCR-3.2.1-ISSUED-AT',
+        level: 'INFO',
+        description: 'clientIdIssuedAt is present (optional in RFC 7591)',
+        ok: false,
+        expected: 'present',
+        actual: 'absent',
+        exchange: o.exchange,
+      });
+      return;
+    }
+    t.check({
+      requirement: 'DCR-3.2.1-ISSUED-AT',
+      description: 'clientIdIssuedAt is within 300 s of now',
+      ok: Number.isInteger(c.clientIdIssuedAt) && Math.abs(now - c.clientIdIssuedAt) < 300,
+      expected: `integer within 300 s of ${Math.floor(now)}`,
+      actual: String(c.clientIdIssuedAt),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  { id: 'AWS-REG-PUBLIC-ONLY', title: 'a clientType other than public is refused', level: 'MUST' },
+  async (t) => {
+    const o = await t.profile.registerClient({ ...VALID, clientType: 'confidential' });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-REG-PUBLIC-ONLY',
+      description: 'RegisterClient with clientType "confidential" is refused',
+      codes: ['invalid_client_metadata', 'invalid_request'],
+    });
+  },
+);
+
+for (const [field, label] of [
+  ['clientName', 'without clientName'],
+  ['clientType', 'without clientType'],
+] as const) {
+  suite.test(
+    {
+      id: 'AWS-REG-REQUIRED',
+      title: `a registration ${label} is refused with invalid_request`,
+      level: 'MUST',
+    },
+    async (t) => {
+      const body: Record<string, string> = { ...VALID };
+      delete body[field];
+      const o = await t.aws.send('RegisterClient', { json: body });
+      expectErrorCode(t, o, {
+        requirement: 'AWS-REG-REQUIRED',
+        description: `RegisterClient ${label}`,
+        codes: ['invalid_request'],
+      });
+    },
+  );
+}
+
+const badRedirects: [string, string][] = [
+  ['http://127.0.0.1:8080/callback#fragment', 'with a fragment'],
+  ['/oauth/callback', 'that is relative'],
+  ['http://example.com/oauth/callback', 'using plain http to a host that is not loopback'],
+];
+for (const [uri, label] of badRedirects) {
+  suite.test(
+    {
+      id: 'DCR-3.2.2-REDIRECT',
+      title: `a redirect URI ${label} is refused with invalid_redirect_uri`,
+      level: 'MUST',
+      also: ['AWS-REG-ERRORS'],
+    },
+    async (t) => {
+      const o = await t.profile.registerClient({
+        ...VALID,
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: [uri],
+      });
+      expectErrorCode(t, o, {
+        requirement: 'DCR-3.2.2-REDIRECT',
+        description: `RegisterClient with redirectUris [${show(uri)}]`,
+        codes: ['invalid_redirect_uri'],
+      });
+    },
+  );
+}
+
+suite.test(
+  {
+    id: 'DCR-3.2.2-REDIRECT',
+    title: 'a loopback http redirect URI is accepted for a native client',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const o = await t.profile.registerClient({
+      ...VALID,
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: ['http://127.0.0.1:53682/oauth/callback'],
+    });
+    expectSuccess(t, o, {
+      requirement: 'DCR-3.2.2-REDIRECT',
+      description:
+        'RegisterClient with redirectUris ["http://127.0.0.1:53682/oauth/callback"] (RFC 8252 §7.3)',
+      expected: 'HTTP 200 with clientId',
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-REG-ERRORS',
+    title: 'an unknown grant type is refused with unsupported_grant_type',
+    level: 'MUST',
+    also: ['DCR-3.2.2-METADATA'],
+  },
+  async (t) => {
+    const o = await t.profile.registerClient({
+      ...VALID,
+      grantTypes: [DEVICE_CODE_GRANT, 'urn:example:bogus-grant'],
+    });
+    if (
+      expectErrorCode(t, o, {
+        requirement: 'DCR-3.2.2-METADATA',
+        description:
+          'RegisterClient with grantTypes containing "urn:example:bogus-grant" is refused',
+        codes: ['unsupported_grant_type', 'invalid_client_metadata'],
+      })
+    )
+      expectErrorCode(t, o, {
+        requirement: 'AWS-REG-ERRORS',
+        level: 'SHOULD',
+        description: 'the AWS profile names this UnsupportedGrantTypeException',
+        codes: ['unsupported_grant_type'],
+      });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-REG-ERRORS',
+    title: 'a syntactically invalid scope is refused with invalid_scope',
+    level: 'MUST',
+  },
+  async (t) => {
+    // RFC 6749 §3.3: a scope token never contains a space, '"' or '\'.
+    const o = await t.profile.registerClient({
+      ...VALID,
+      scopes: ['sso:account:access', 'bad"scope\\token'],
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-REG-ERRORS',
+      description: 'RegisterClient with scopes containing "bad\\"scope\\\\token"',
+      codes: ['invalid_scope'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.1-JSON',
+    title: 'a registration body that is not JSON is refused with a 400 error, not a 5xx',
+    level: 'MUST',
+    also: ['AWS-NO-5XX'],
+  },
+  async (t) => {
+    const o = await t.aws.send('RegisterClient', {
+      raw: '{"clientName": "sso-oidc-conformance", clientType: public',
+    });
+    t.check({
+      requirement: 'AWS-NO-5XX',
+      description: 'a body that is not JSON gets a client error',
+      ok: o.status >= 400 && o.status < 500,
+      expected: 'HTTP 4xx',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'DCR-3.1-JSON',
+      description: 'a body that is not JSON is refused as malformed',
+      codes: ['invalid_request', 'invalid_client_metadata'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-NO-5XX',
+    title: 'a registration with a member of the wrong JSON type is refused with invalid_request',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.aws.send('RegisterClient', {
+      json: { clientName: 42, clientType: 'public', scopes: 'sso:account:access' },
+    });
+    t.check({
+      requirement: 'AWS-NO-5XX',
+      description: 'clientName as a number and scopes as a string get a client error',
+      ok: o.status >= 400 && o.status < 500,
+      expected: 'HTTP 4xx',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-NO-5XX',
+      level: 'SHOULD',
+      description: 'the error is InvalidRequestException',
+      codes: ['invalid_request'],
+    });
+  },
+);

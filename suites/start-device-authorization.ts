@@ -1,0 +1,379 @@
+import {
+  defineSuite,
+  expectErrorCode,
+  expectStatus,
+  describeOutcome,
+  member,
+  show,
+} from '../harness/conformance.ts';
+
+const suite = defineSuite(
+  'start-device-authorization',
+  'StartDeviceAuthorization (RFC 8628 §3.1-3.3, AWS StartDeviceAuthorization)',
+);
+
+const isPositiveInteger = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+const isHttpsUri = (v: unknown) => {
+  if (typeof v !== 'string') return false;
+  try {
+    return new URL(v).protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+const isAbsoluteUri = (v: unknown) => {
+  if (typeof v !== 'string') return false;
+  try {
+    new URL(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The user code as a person would type it: separators and case do not matter (§6.1). */
+const normalise = (code: string) => code.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+
+suite.test(
+  {
+    id: 'DA-3.2-200-JSON',
+    title: 'success is HTTP 200 with an application/json body',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { outcome: o } = await t.authorization();
+    expectStatus(t, o, {
+      requirement: 'DA-3.2-200-JSON',
+      description: 'status of a successful StartDeviceAuthorization',
+      statuses: [200],
+    });
+    const type = o.headers['content-type'] ?? '';
+    t.check({
+      requirement: 'DA-3.2-200-JSON',
+      description: 'Content-Type is application/json (parameters tolerated)',
+      ok: /^application\/json\s*(;|$)/i.test(type),
+      expected: 'application/json',
+      actual: show(type || undefined),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-REQ-FIELDS',
+    title:
+      'the response has deviceCode, userCode, verificationUri strings and a positive integer expiresIn',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { outcome: o } = await t.authorization();
+    for (const name of ['deviceCode', 'userCode', 'verificationUri']) {
+      const v = member(o.body, name);
+      t.check({
+        requirement: 'DA-3.2-REQ-FIELDS',
+        description: `${name} is a non-empty string`,
+        ok: typeof v === 'string' && v.length > 0,
+        expected: 'non-empty string',
+        actual: typeof v === 'string' ? `string of ${v.length} characters` : show(v),
+        exchange: o.exchange,
+      });
+    }
+    const e = member(o.body, 'expiresIn');
+    t.check({
+      requirement: 'DA-3.2-REQ-FIELDS',
+      description: 'expiresIn is a positive integer (JSON number)',
+      ok: isPositiveInteger(e),
+      expected: 'integer > 0',
+      actual: show(e),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-OPT-FIELDS',
+    title: 'interval and verificationUriComplete, when present, are well-typed',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { outcome: o } = await t.authorization();
+    const interval = member(o.body, 'interval');
+    t.check({
+      requirement: 'DA-3.2-OPT-FIELDS',
+      description: 'interval is absent or an integer >= 1',
+      ok:
+        interval === undefined ||
+        (typeof interval === 'number' && Number.isInteger(interval) && interval >= 1),
+      expected: ['absent', 'integer >= 1'],
+      actual: show(interval),
+      exchange: o.exchange,
+    });
+    const complete = member(o.body, 'verificationUriComplete');
+    t.check({
+      requirement: 'DA-3.2-OPT-FIELDS',
+      description: 'verificationUriComplete is absent or an absolute URI',
+      ok: complete === undefined || isAbsoluteUri(complete),
+      expected: ['absent', 'absolute URI'],
+      actual: show(complete),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-SDA-FIELDS',
+    title: 'all six members are present, interval and verificationUriComplete included',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { outcome: o } = await t.authorization();
+    const names = [
+      'deviceCode',
+      'userCode',
+      'verificationUri',
+      'verificationUriComplete',
+      'expiresIn',
+      'interval',
+    ];
+    const missing = names.filter((n) => member(o.body, n) === undefined);
+    t.check({
+      requirement: 'AWS-SDA-FIELDS',
+      description: 'StartDeviceAuthorization response members',
+      ok: missing.length === 0,
+      expected: names.join(', '),
+      actual: missing.length === 0 ? 'all present' : `missing ${missing.join(', ')}`,
+      exchange: o.exchange,
+    });
+    const interval = member(o.body, 'interval');
+    if (typeof interval === 'number')
+      t.note(`interval ${interval} s; expiresIn ${show(member(o.body, 'expiresIn'))} s`);
+  },
+);
+
+suite.test(
+  { id: 'DA-3.2-VURI-HTTPS', title: 'end-user verification URIs use https', level: 'MUST' },
+  async (t) => {
+    const { outcome: o, auth } = await t.authorization();
+    t.check({
+      requirement: 'DA-3.2-VURI-HTTPS',
+      description: 'verificationUri scheme',
+      ok: isHttpsUri(auth.verificationUri),
+      expected: 'https://…',
+      actual: show(auth.verificationUri),
+      exchange: o.exchange,
+    });
+    if (auth.verificationUriComplete !== undefined)
+      t.check({
+        requirement: 'DA-3.2-VURI-HTTPS',
+        description: 'verificationUriComplete scheme',
+        ok: isHttpsUri(auth.verificationUriComplete),
+        expected: 'https://…',
+        actual: show(auth.verificationUriComplete),
+        exchange: o.exchange,
+      });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.3-VURI-NO-UC',
+    title: 'the plain verificationUri does not embed the user code',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const { outcome: o, auth } = await t.authorization();
+    const code = normalise(auth.userCode);
+    t.check({
+      requirement: 'DA-3.3-VURI-NO-UC',
+      description: 'normalised user code is not part of the normalised verificationUri',
+      ok: code.length === 0 || !normalise(auth.verificationUri).includes(code),
+      expected: `a URI without ${show(auth.userCode)}`,
+      actual: show(auth.verificationUri),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-VURIC-UC',
+    title: 'verificationUriComplete differs from verificationUri and carries the user code',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { outcome: o, auth } = await t.authorization();
+    const complete = auth.verificationUriComplete;
+    if (complete === undefined)
+      return t.skip('the server sends no verificationUriComplete (optional)');
+    t.check({
+      requirement: 'DA-3.2-VURIC-UC',
+      description: 'verificationUriComplete differs from verificationUri',
+      ok: complete !== auth.verificationUri,
+      expected: 'a different URI',
+      actual: show(complete),
+      exchange: o.exchange,
+    });
+    let decoded = complete;
+    try {
+      decoded = decodeURIComponent(complete);
+    } catch {
+      /* keep it as sent */
+    }
+    t.check({
+      requirement: 'DA-3.2-VURIC-UC',
+      description: 'verificationUriComplete contains the user code',
+      ok: decoded.includes(auth.userCode) || normalise(decoded).includes(normalise(auth.userCode)),
+      expected: `a URI containing ${show(auth.userCode)}`,
+      actual: show(complete),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-UNIQUE',
+    title: 'each request yields a fresh device code and a distinct user code',
+    level: 'MUST',
+  },
+  async (t) => {
+    const client = await t.client();
+    const seen = { device: new Set<string>(), user: new Set<string>() };
+    const n = 10;
+    for (let i = 0; i < n; i++) {
+      const { auth } = await t.authorization(client);
+      seen.device.add(auth.deviceCode);
+      seen.user.add(normalise(auth.userCode));
+    }
+    t.check({
+      requirement: 'DA-3.2-UNIQUE',
+      description: `device codes of ${n} authorizations are all different`,
+      ok: seen.device.size === n,
+      expected: `${n} distinct device codes`,
+      actual: `${seen.device.size} distinct`,
+    });
+    t.check({
+      requirement: 'DA-3.2-UNIQUE',
+      description: `user codes of ${n} concurrently active authorizations are all different`,
+      ok: seen.user.size === n,
+      expected: `${n} distinct user codes`,
+      actual: `${seen.user.size} distinct`,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-NOSTORE',
+    title: 'the device authorization response is not cacheable',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const { outcome: o } = await t.authorization();
+    const cc = o.headers['cache-control'] ?? '';
+    t.check({
+      requirement: 'DA-3.2-NOSTORE',
+      description: 'Cache-Control contains no-store',
+      ok: /(^|,)\s*no-store\s*(,|$)/i.test(cc),
+      expected: 'Cache-Control: no-store',
+      actual: cc ? `Cache-Control: ${cc}` : 'no Cache-Control',
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-5.4-UC-LIFETIME',
+    title:
+      'the user code lives long enough to be entered and not so long it helps phishing (120-1800 s)',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const { outcome: o, auth } = await t.authorization();
+    t.check({
+      requirement: 'DA-5.4-UC-LIFETIME',
+      description: 'expiresIn of the device authorization',
+      ok: auth.expiresIn >= 120 && auth.expiresIn <= 1800,
+      expected: 'between 120 and 1800 seconds',
+      actual: `${auth.expiresIn} s`,
+      exchange: o.exchange,
+    });
+  },
+);
+
+for (const field of ['clientId', 'clientSecret', 'startUrl'] as const) {
+  // A missing credential may also be reported as invalid_client (AMB-6, DA-3.1-CLIENTID).
+  const codes = field === 'startUrl' ? ['invalid_request'] : ['invalid_request', 'invalid_client'];
+  suite.test(
+    {
+      id: 'AWS-SDA-REQUIRED',
+      title: `a request without ${field} is refused with ${codes.join(' or ')}`,
+      level: 'MUST',
+    },
+    async (t) => {
+      const client = await t.client();
+      const body: Record<string, unknown> = {
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        startUrl: t.config.startUrl,
+      };
+      delete body[field];
+      const o = await t.aws.send('StartDeviceAuthorization', { json: body });
+      expectErrorCode(t, o, {
+        requirement: 'AWS-SDA-REQUIRED',
+        description: `StartDeviceAuthorization without ${field}`,
+        codes,
+      });
+    },
+  );
+}
+
+suite.test(
+  {
+    id: 'AWS-SDA-REQUIRED',
+    title: 'a wrong clientSecret is refused with invalid_client and HTTP 401',
+    level: 'MUST',
+    also: ['DA-3.1-CONF-AUTH'],
+  },
+  async (t) => {
+    const client = await t.client();
+    const o = await t.profile.startDeviceAuthorization({
+      client: { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
+      startUrl: t.config.startUrl,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-SDA-REQUIRED',
+      description: 'StartDeviceAuthorization with a wrong clientSecret',
+      codes: ['invalid_client'],
+    });
+    expectStatus(t, o, {
+      requirement: 'AWS-SDA-REQUIRED',
+      description: 'InvalidClientException status',
+      statuses: [401],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.1-CLIENTID',
+    title: 'an unknown clientId is refused with invalid_client',
+    level: 'MUST',
+  },
+  async (t) => {
+    const client = await t.client();
+    const o = await t.profile.startDeviceAuthorization({
+      client: { clientId: `${client.clientId}-unknown`, clientSecret: client.clientSecret },
+      startUrl: t.config.startUrl,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.1-CLIENTID',
+      description: 'StartDeviceAuthorization with a clientId nobody registered',
+      codes: ['invalid_client'],
+    });
+    if (o.kind === 'error') t.note(`answered ${describeOutcome(o)}`);
+  },
+);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { runEmbedded, describeRun } from './run-embedded.ts';
+import { registeredTests } from '../../harness/registry.ts';
+import { isCitableId } from '../../harness/catalogue.ts';
+import '../../suites/index.ts';
+
+describe('the suite against the conformant reference server', () => {
+  it('cites only requirement IDs from the catalogue', () => {
+    const unknown = registeredTests().flatMap((t) =>
+      t.requirements.filter((id) => !isCitableId(id)).map((id) => `${t.name}: ${id}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it('has at least 40 tests, each named by its primary requirement ID', () => {
+    const tests = registeredTests();
+    expect(tests.length).toBeGreaterThanOrEqual(40);
+    for (const t of tests) expect(t.name.startsWith(`${t.meta.id} `)).toBe(true);
+  });
+
+  for (const slowDown of ['off', 'strict'] as const) {
+    it(`passes every test, with no warning and no error (slow_down ${slowDown})`, async () => {
+      const run = await runEmbedded({ slowDown, strict: true });
+      expect(describeRun(run)).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.summary.passed).toBe(run.summary.total);
+    });
+  }
+
+  it('gives the same verdicts on every run', async () => {
+    const a = await runEmbedded();
+    const b = await runEmbedded();
+    expect(b.tests.map((t) => [t.name, t.verdict])).toEqual(
+      a.tests.map((t) => [t.name, t.verdict]),
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { FAULTS, type FaultName } from '../../reference/faults.ts';
+import { registeredTests } from '../../harness/registry.ts';
+import { runEmbedded, failedIds, describeRun } from './run-embedded.ts';
+import type { RunResult } from '../../harness/results.ts';
+import '../../suites/index.ts';
+
+/**
+ * The self-test matrix: the suite runs against the reference server with each seeded fault.
+ * Each fault must make the suite fail, on requirement IDs the fault is declared to break, and
+ * nowhere else ("nothing surprising"). Runs are strict so SHOULD-level faults count too.
+ */
+const names = Object.keys(FAULTS) as FaultName[];
+const runs = new Map<FaultName, Promise<RunResult>>();
+const runFor = (name: FaultName) => {
+  let r = runs.get(name);
+  if (!r) runs.set(name, (r = runEmbedded({ faults: [name], strict: true })));
+  return r;
+};
+
+describe('the suite against each seeded fault', () => {
+  for (const name of names) {
+    it(`${name}: fails on ${FAULTS[name].breaks.join(', ')} and nowhere else`, async () => {
+      const run = await runFor(name);
+      const failed = failedIds(run);
+      const declared = new Set(FAULTS[name].breaks);
+      expect(run.exitCode, describeRun(run)).toBe(1);
+      expect(
+        [...failed].filter((id) => declared.has(id)),
+        describeRun(run),
+      ).not.toEqual([]);
+      expect(
+        [...failed].filter((id) => !declared.has(id)),
+        describeRun(run),
+      ).toEqual([]);
+      expect(
+        run.tests.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.reason}`),
+      ).toEqual([]);
+    });
+  }
+
+  it('every requirement a test claims to check is failed by some fault', async () => {
+    const failedSomewhere = new Set<string>();
+    for (const name of names)
+      for (const id of failedIds(await runFor(name))) failedSomewhere.add(id);
+    const claimed = new Set(registeredTests().map((t) => t.meta.id));
+    expect([...claimed].filter((id) => !failedSomewhere.has(id)).sort()).toEqual([]);
+  });
+});
