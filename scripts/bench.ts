@@ -41,7 +41,9 @@ for (let i = 0; i < runs; i++) {
   times.push(ms);
   tests = results.summary.total;
   requests = results.summary.requests;
-  console.log(`run ${i + 1}: ${(ms / 1000).toFixed(2)} s wall, in-run ${(results.durationMs / 1000).toFixed(2)} s`);
+  console.log(
+    `run ${i + 1}: ${(ms / 1000).toFixed(2)} s wall, in-run ${(results.durationMs / 1000).toFixed(2)} s`,
+  );
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;

@@ -19,6 +19,8 @@ export default class ClosingLineReporter implements Reporter {
       }
     }
     // Printed after the default reporter's summary (reporters run in order).
-    setImmediate(() => process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`));
+    setImmediate(() =>
+      process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`),
+    );
   }
 }
