@@ -106,7 +106,8 @@ export function configFromFile(path: string): ConfigInput {
     throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
   }
   const problems = validateConfig(value);
-  if (problems.length > 0) throw new ConfigError(`config file ${path}: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new ConfigError(`config file ${path}: ${named(problems, (key) => key).join('; ')}`);
   const { $schema: _ignored, ...rest } = value as Record<string, unknown>;
   return rest as ConfigInput;
 }
@@ -123,6 +124,11 @@ export function resolveConfig(layers: {
   env?: ConfigInput;
   flags?: ConfigInput;
 }): Config {
+  // Each layer is checked on its own first, so that a message names the flag or the variable.
+  const flagProblems = validateConfig(withoutUndefined(layers.flags ?? {}));
+  if (flagProblems.length > 0) throw new ConfigError(named(flagProblems, flagName).join('; '));
+  const envProblems = validateConfig(withoutUndefined(layers.env ?? {}));
+  if (envProblems.length > 0) throw new ConfigError(named(envProblems, envName).join('; '));
   const merged = {
     ...withoutUndefined(layers.file ?? {}),
     ...withoutUndefined(layers.env ?? {}),
@@ -135,7 +141,7 @@ export function resolveConfig(layers: {
   const approver = merged.approver ?? (target ? 'none' : 'reference');
   const config: Config = {
     ...DEFAULTS,
-    concurrency: target ? 16 : 8,
+    concurrency: target ? 32 : 8,
     ...merged,
     target,
     approver,
@@ -146,12 +152,16 @@ export function resolveConfig(layers: {
     throw new ConfigError('--approver exec needs --approver-command');
   if (config.approver !== 'exec' && config.approverCommand)
     throw new ConfigError('--approver-command is only used with --approver exec');
+  if (!target && config.approver === 'manual')
+    throw new ConfigError(
+      '--approver manual needs --target: nobody can reach the embedded reference server',
+    );
   if (target) {
     for (const key of ['faults', 'interval', 'expiresIn', 'slowDown'] as const) {
       const given = merged[key];
       if (given !== undefined && !(Array.isArray(given) && given.length === 0))
         throw new ConfigError(
-          `--${kebab(key)} configures the embedded reference server and cannot be used with --target`,
+          `${flagName(key)} configures the embedded reference server and cannot be used with --target`,
         );
     }
   }
@@ -163,6 +173,23 @@ export function resolveConfig(layers: {
     }
   }
   return config;
+}
+
+/** `/timeout must be > 0` -> `--timeout must be > 0`: a schema problem named after its source. */
+function named(problems: string[], name: (key: string) => string): string[] {
+  return problems.map((p) =>
+    p
+      .replace(/^\/(\S+) is not an allowed member$/, 'unknown setting "$1"')
+      .replace(/^\/([A-Za-z$]+)/, (_, key: string) => name(key)),
+  );
+}
+
+function flagName(key: string): string {
+  return key === 'faults' ? '--fault' : `--${kebab(key)}`;
+}
+
+function envName(key: string): string {
+  return Object.entries(ENV).find(([, v]) => v.key === key)?.[0] ?? key;
 }
 
 export function kebab(key: string): string {

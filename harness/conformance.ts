@@ -16,4 +16,4 @@ export type {
 } from './profiles/profile.ts';
 export { sanitizeErrorType, AWS_OPERATION_FOR } from './profiles/aws.ts';
 export { AWS_ERROR_SHAPES, AWS_OPERATIONS, awsShapeForErrorCode } from './schemas.ts';
-export { DEFAULT_INTERVAL } from './poller.ts';
+export { DEFAULT_INTERVAL, pollMargin } from './poller.ts';

@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Exchange, ExchangeLog } from './exchange.ts';
 import type { Level } from './levels.ts';
-import type { Approver } from './approvers/approver.ts';
+import { ApproverError, type Approver } from './approvers/approver.ts';
 import { AwsProfile } from './profiles/aws.ts';
 import type {
   ClientRegistration,
@@ -70,6 +70,7 @@ export class TestContext {
   private readonly poller: Poller;
   private ownClient?: Promise<ClientRegistration>;
   private waited = 0;
+  private readonly startedAt = new WeakMap<DeviceAuthorization, number>();
 
   constructor(private readonly s: ContextServices) {
     this.poller = new Poller(s.profile, s.clock, s.signal);
@@ -232,6 +233,7 @@ export class TestContext {
     });
     const auth = outcome.value!;
     this.poller.state(auth).lastResponseAt = this.s.clock.monotonic();
+    this.startedAt.set(auth, this.s.clock.monotonic());
     return { client: c, auth, outcome };
   }
 
@@ -245,6 +247,20 @@ export class TestContext {
   async approve(auth: DeviceAuthorization): Promise<void> {
     await this.approverOrSkip().decide('approve', auth, this.s.signal);
     this.poller.state(auth).approved = true;
+  }
+
+  /**
+   * Like approve, but an approver failure comes back as its message instead of ending the
+   * test: a test can then look at what the server says (an early expiry, say) before deciding.
+   */
+  async tryApprove(auth: DeviceAuthorization): Promise<string | undefined> {
+    try {
+      await this.approve(auth);
+      return undefined;
+    } catch (e) {
+      if (e instanceof ApproverError) return e.message;
+      throw e;
+    }
   }
 
   /** The end user denies this authorization. */
@@ -264,6 +280,19 @@ export class TestContext {
     overrides?: { deviceCode?: string | null },
   ): Promise<Outcome<TokenSet>> {
     return this.poller.poll(client, auth, overrides);
+  }
+
+  /**
+   * One poll sent at once, without waiting for the interval: deliberately breaks CL-1.
+   * Only the DA-3.5-SLOWDOWN-* tests use it, to see what over-eager polling gets.
+   */
+  pollEarly(client: ClientRegistration, auth: DeviceAuthorization): Promise<Outcome<TokenSet>> {
+    return this.poller.poll(client, auth, { startImmediately: true });
+  }
+
+  /** Seconds since this authorization's response arrived, on the test's clock. */
+  age(auth: DeviceAuthorization): number {
+    return this.s.clock.monotonic() - this.startedAt.get(auth)!;
   }
 
   /** Poll until success or a terminal error (CL-3). */

@@ -58,7 +58,9 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
     runAbort.abort(new RunError(reason));
   });
   const limits: HttpLimits = { timeoutMs: config.timeout * 1000 };
-  const target: Target = config.target ? remoteTarget(config, redactor) : embeddedTarget(config);
+  const target: Target = config.target
+    ? remoteTarget(config, redactor)
+    : embeddedTarget(config, redactor);
   const observed: Outcome<unknown>[] = [];
 
   try {
@@ -83,11 +85,12 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
       results.set(def, result);
       hooks.onTestEnd?.(result);
     };
-    await pool(
-      tests.filter((t) => !t.meta.after),
-      config.concurrency,
-      runOne,
-    );
+    // Longest waits first, so that a real-time run lasts about as long as its longest wait.
+    const order = { expiry: 0, interval: 1, none: 2 } as const;
+    const byWait = tests
+      .filter((t) => !t.meta.after)
+      .sort((a, b) => order[a.meta.needs?.wait ?? 'none'] - order[b.meta.needs?.wait ?? 'none']);
+    await pool(byWait, config.concurrency, runOne);
     await pool(
       tests.filter((t) => t.meta.after),
       config.concurrency,

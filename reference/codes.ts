@@ -32,19 +32,40 @@ export function newUserCode(): string {
   return code;
 }
 
-/** `PMPJVZCJ` → `PMPJ-VZCJ`, the form AWS shows. */
+/** `PMPJVZCJ` → `PMPJ-VZCJ`, the form AWS shows (shorter codes are shown as they are). */
 export function displayUserCode(canonical: string): string {
+  if (canonical.length <= 4) return canonical;
   return `${canonical.slice(0, 4)}-${canonical.slice(4)}`;
+}
+
+/** Seeded-fault codes: what a careless server might issue. */
+export const CONFUSABLE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** A user code of `length` characters drawn at random from `alphabet`. */
+export function randomCode(alphabet: string, length: number): string {
+  let code = '';
+  for (const byte of randomBytes(length)) code += alphabet[byte % alphabet.length];
+  return code;
+}
+
+/** The n-th code of a counter written in `alphabet` (base alphabet.length), `length` wide. */
+export function sequentialCode(n: number, alphabet: string, length: number): string {
+  let code = '';
+  for (let i = 0; i < length; i++) {
+    code = alphabet[n % alphabet.length] + code;
+    n = Math.floor(n / alphabet.length);
+  }
+  return code;
 }
 
 /**
  * RFC 8628 §6.1: upper-case the input and drop everything outside the alphabet (dashes,
  * spaces), so `pmpj vzcj` and `PMPJ-VZCJ` name the same code.
  */
-export function normalizeUserCode(input: string): string {
+export function normalizeUserCode(input: string, alphabet = USER_CODE_ALPHABET): string {
   let out = '';
   for (const ch of input.toUpperCase()) {
-    if (USER_CODE_ALPHABET.includes(ch)) out += ch;
+    if (alphabet.includes(ch)) out += ch;
   }
   return out;
 }

@@ -90,7 +90,7 @@ const CATALOGUE = {
   'device-code-reused': {
     description:
       'Every StartDeviceAuthorization of a client returns the same deviceCode and userCode (the authorization is restarted).',
-    breaks: ['DA-3.2-UNIQUE'],
+    breaks: ['DA-3.2-UNIQUE', 'DA-3.5-PENDING'],
   },
   'sda-text-plain': {
     description: 'StartDeviceAuthorization success is sent with Content-Type text/plain.',
@@ -124,15 +124,20 @@ const CATALOGUE = {
       'DA-3.4-MISSING-DC',
       'DA-3.4-BAD-DC',
       'DA-3.4-CROSS-CLIENT',
+      'DA-3.5-PENDING-STABLE',
+      'DA-3.5-SLOWDOWN-EMIT',
+      'DA-3.5-EXPIRED',
+      'DA-3.2-LIFETIME',
+      'DA-3.5-DENIED',
     ],
   },
   'auto-approve': {
     description: 'Device authorizations are approved on creation: the first poll gets a token.',
-    breaks: ['DA-3.5-PENDING', 'DA-3.4-GRANT-URN'],
+    breaks: ['DA-3.5-PENDING', 'DA-3.4-GRANT-URN', 'DA-3.5-PENDING-STABLE', 'DA-3.5-SLOWDOWN-EMIT'],
   },
   'approval-ignored': {
     description: 'Approval is acknowledged but never takes effect: polls stay pending.',
-    breaks: ['DA-3.5-SUCCESS', 'DA-3.4-CROSS-CLIENT'],
+    breaks: ['DA-3.5-SUCCESS', 'DA-3.4-CROSS-CLIENT', 'DA-3.5-PENDING-STABLE', 'DA-3.2-LIFETIME'],
   },
   'pending-status-200': {
     description:
@@ -181,7 +186,7 @@ const CATALOGUE = {
   'no-client-secret': {
     description:
       'RegisterClient omits clientSecret from its response (the server still requires the secret it keeps).',
-    breaks: ['AWS-REG-SECRET-FOR-PUBLIC', 'DCR-3.2.1-SECRET-UNIQUE'],
+    breaks: ['AWS-REG-SECRET-FOR-PUBLIC', 'DCR-3.2.1-SECRET-UNIQUE', 'AWS-WIRE-RESPONSE'],
   },
   'issued-at-ms': {
     description: 'clientIdIssuedAt is sent in milliseconds since the epoch instead of seconds.',
@@ -216,6 +221,84 @@ const CATALOGUE = {
     description:
       'An unknown clientId is answered with InvalidRequestException instead of InvalidClientException.',
     breaks: ['DA-3.1-CLIENTID'],
+  },
+  'no-expiry': {
+    description: 'Device codes never expire: polls stay pending after expiresIn.',
+    breaks: ['DA-3.5-EXPIRED'],
+  },
+  'pending-after-expiry': {
+    description:
+      'After expiresIn the code can no longer be approved, but polls still answer authorization_pending.',
+    breaks: ['DA-3.5-EXPIRED'],
+  },
+  'expired-as-invalid-grant': {
+    description:
+      'An expired device code is answered with InvalidGrantException instead of ExpiredTokenException (AMB-4: a warning).',
+    breaks: ['DA-3.5-EXPIRED'],
+  },
+  'early-expiry': {
+    description: 'Device codes expire at half the lifetime expiresIn advertises.',
+    breaks: ['DA-3.2-LIFETIME'],
+  },
+  'denial-as-invalid-grant': {
+    description:
+      'A denied authorization is answered with InvalidGrantException instead of AccessDeniedException (AMB-5: a warning).',
+    breaks: ['DA-3.5-DENIED'],
+  },
+  'deny-approves': {
+    description: 'Denying an authorization approves it: the next poll gets a token.',
+    breaks: ['DA-3.5-DENIED'],
+  },
+  'approve-approves-all': {
+    description: 'Approving one user code approves every pending authorization of the same client.',
+    breaks: ['DA-3.5-PENDING'],
+  },
+  'pending-limit': {
+    description:
+      'After three polls a pending authorization is refused with AccessDeniedException, although the client polled at the interval.',
+    breaks: ['DA-3.5-PENDING-STABLE', 'DA-3.5-SLOWDOWN-EMIT'],
+  },
+  'slow-down-double-penalty': {
+    description:
+      'Strict interval enforcement that adds 10 s per slow_down: a client that adds 5 s, as RFC 8628 says, is slowed down again.',
+    breaks: ['DA-3.5-SLOWDOWN-INC'],
+  },
+  'slow-down-terminal': {
+    description:
+      'Strict interval enforcement where a slow_down ends the authorization: later polls get ExpiredTokenException.',
+    breaks: ['DA-3.5-SLOWDOWN-NONTERMINAL', 'DA-3.5-SLOWDOWN-INC'],
+  },
+  'fast-poll-expires': {
+    description:
+      'A poll that comes before the interval ends the authorization with ExpiredTokenException instead of slow_down.',
+    breaks: ['DA-3.5-SLOWDOWN-EMIT'],
+  },
+  'sequential-user-codes': {
+    description:
+      'User codes are a counter written in the 20-letter alphabet: each code predicts the next.',
+    breaks: ['DA-5.1-UC-ENTROPY'],
+  },
+  'short-user-codes': {
+    description: 'User codes have 4 characters (about 17 bits).',
+    breaks: ['DA-5.1-UC-ENTROPY'],
+  },
+  'confusable-user-codes': {
+    description: 'User codes use A-Z and 0-9, mixing 0/O and 1/I.',
+    breaks: ['DA-6.1-CHARSET'],
+  },
+  'weak-device-codes': {
+    description: 'Device codes are a fixed prefix and a hexadecimal counter.',
+    breaks: ['DA-5.2-DC-ENTROPY'],
+  },
+  'device-code-prefix-match': {
+    description:
+      'Device codes are looked up by their first 20 characters: a garbled code still finds the authorization.',
+    breaks: ['DA-3.4-BAD-DC'],
+  },
+  'secret-checked-once': {
+    description:
+      'Once a device code has been polled, later polls of it are not checked for the client secret.',
+    breaks: ['DA-3.4-CLIENT-AUTH'],
   },
 } satisfies Record<string, FaultInfo>;
 

@@ -8,6 +8,10 @@ import {
   newRefreshToken,
   newUserCode,
   normalizeUserCode,
+  randomCode,
+  sequentialCode,
+  CONFUSABLE_ALPHABET,
+  USER_CODE_ALPHABET,
   secretsEqual,
 } from './codes.ts';
 import { fail, ok, type Outcome } from './errors.ts';
@@ -76,6 +80,10 @@ interface DeviceAuthorizationRecord {
   /** Current interval for this code, seconds; grows by 5 on each slow_down. */
   intervalSec: number;
   lastPollMs?: number;
+  /** Polls of this code so far. */
+  polls?: number;
+  /** Ended by a fault (slow-down-terminal, fast-poll-expires): answers expired from then on. */
+  killed?: boolean;
   status: AuthorizationStatus;
   redeemed: boolean;
 }
@@ -142,6 +150,9 @@ export class ReferenceState {
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private nextFamilyId = 1;
+  /** Counters of the weak-code faults. */
+  private issued = 0;
+  private userCodesIssued = 0;
 
   constructor(
     private readonly config: StateConfig,
@@ -259,6 +270,8 @@ export class ReferenceState {
     record.expiresIn = this.has('user-code-lifetime-day') ? 86_400 : this.config.expiresIn;
     record.intervalSec = this.config.interval;
     record.lastPollMs = undefined;
+    record.polls = 0;
+    record.killed = false;
     record.status = this.has('auto-approve') ? 'approved' : 'pending';
     record.redeemed = false;
     this.byDeviceCode.set(record.deviceCode, record);
@@ -274,43 +287,86 @@ export class ReferenceState {
   }
 
   private uniqueDeviceCode(): string {
-    let code = newDeviceCode();
-    while (this.byDeviceCode.has(code)) code = newDeviceCode();
+    const next = () =>
+      // A fixed prefix and a counter: guessable, and only 32 bits of anything.
+      this.has('weak-device-codes')
+        ? `dc-${(this.issued++).toString(16).padStart(8, '0')}`
+        : newDeviceCode();
+    let code = next();
+    while (this.byDeviceCode.has(code)) code = next();
     return code;
   }
 
+  /** Strict slow_down mode, or a fault that only makes sense with it. */
+  private get enforcesInterval(): boolean {
+    return (
+      this.config.slowDown === 'strict' ||
+      this.has('slow-down-double-penalty') ||
+      this.has('slow-down-terminal')
+    );
+  }
+
+  /** The alphabet user codes are drawn from (and normalised with). */
+  private get userCodeAlphabet(): string {
+    return this.has('confusable-user-codes') ? CONFUSABLE_ALPHABET : USER_CODE_ALPHABET;
+  }
+
+  private normalize(userCode: string): string {
+    return normalizeUserCode(userCode, this.userCodeAlphabet);
+  }
+
   private uniqueUserCode(): string {
-    let code = newUserCode();
-    while (this.byUserCode.has(code)) code = newUserCode();
+    const next = () => {
+      if (this.has('sequential-user-codes'))
+        return sequentialCode(1_000 + this.userCodesIssued++, USER_CODE_ALPHABET, 8);
+      if (this.has('short-user-codes')) return randomCode(USER_CODE_ALPHABET, 4);
+      if (this.has('confusable-user-codes')) return randomCode(CONFUSABLE_ALPHABET, 8);
+      return newUserCode();
+    };
+    let code = next();
+    for (let tries = 0; this.byUserCode.has(code) && tries < 1000; tries++) code = next();
     return code;
   }
 
   private isExpired(record: DeviceAuthorizationRecord): boolean {
-    return this.clock.nowMs() >= record.createdAtMs + record.expiresIn * 1000;
+    if (this.has('no-expiry')) return false;
+    // early-expiry: the codes die at half the lifetime they advertise.
+    const lifetimeMs = record.expiresIn * 1000 * (this.has('early-expiry') ? 0.5 : 1);
+    return this.clock.nowMs() >= record.createdAtMs + lifetimeMs;
   }
 
   // The end-user step (admin routes, verification page)
 
   /** False when the code is unknown, expired, already decided or redeemed. */
   approve(userCode: string): boolean {
-    const known = this.byUserCode.get(normalizeUserCode(userCode));
+    const known = this.byUserCode.get(this.normalize(userCode));
     // Approving what is already approved (and not yet redeemed) is idempotent.
     if (known?.status === 'approved' && !known.redeemed && !this.isExpired(known)) return true;
     const record = this.decidable(userCode);
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';
+    if (this.has('approve-approves-all')) {
+      // The bug: approval keyed by client, not by user code.
+      for (const other of this.byDeviceCode.values())
+        if (other.clientId === record.clientId && other.status === 'pending')
+          other.status = 'approved';
+    }
     return true;
   }
 
   deny(userCode: string): boolean {
-    const record = this.decidable(userCode);
+    const known = this.byUserCode.get(this.normalize(userCode));
+    // Under auto-approve the user can still deny before the device redeems the code.
+    const autoApproved =
+      this.has('auto-approve') && known?.status === 'approved' && !known.redeemed;
+    const record = autoApproved ? known : this.decidable(userCode);
     if (!record) return false;
-    record.status = 'denied';
+    record.status = this.has('deny-approves') ? 'approved' : 'denied';
     return true;
   }
 
   private decidable(userCode: string): DeviceAuthorizationRecord | undefined {
-    const record = this.byUserCode.get(normalizeUserCode(userCode));
+    const record = this.byUserCode.get(this.normalize(userCode));
     if (!record || record.status !== 'pending' || record.redeemed || this.isExpired(record)) {
       return undefined;
     }
@@ -318,7 +374,7 @@ export class ReferenceState {
   }
 
   describeUserCode(userCode: string): UserCodeInfo | undefined {
-    const record = this.byUserCode.get(normalizeUserCode(userCode));
+    const record = this.byUserCode.get(this.normalize(userCode));
     if (!record) return undefined;
     const client = this.clients.get(record.clientId);
     let state: UserCodeInfo['state'] = record.status;
@@ -334,7 +390,13 @@ export class ReferenceState {
   // CreateToken
 
   createToken(input: CreateTokenInput): Outcome<IssuedTokens> {
-    const auth = this.authenticate(input.clientId, input.clientSecret, 'CreateToken');
+    // secret-checked-once: once a device code has been polled, its polls skip the secret.
+    const polled = (this.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;
+    const secret =
+      this.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled
+        ? (this.clients.get(input.clientId)?.clientSecret ?? input.clientSecret)
+        : input.clientSecret;
+    const auth = this.authenticate(input.clientId, secret, 'CreateToken');
     if (!auth.ok) return auth;
     const client = auth.value;
     // `scope` is ignored: AWS documents that it has no effect on CreateToken.
@@ -370,7 +432,7 @@ export class ReferenceState {
     if (!client.grantTypes.has(DEVICE_CODE_GRANT)) {
       return fail('UnauthorizedClientException', 'Client is not registered for the device grant');
     }
-    const record = this.byDeviceCode.get(deviceCode);
+    const record = this.byDeviceCode.get(deviceCode) ?? this.prefixMatch(deviceCode);
     if (!record) {
       if (this.has('unknown-device-code-pending')) {
         return fail('AuthorizationPendingException', 'Authorization is still pending');
@@ -384,29 +446,54 @@ export class ReferenceState {
       return fail('InvalidGrantException', 'Device code has already been used');
     }
     if (this.isExpired(record)) {
+      if (this.has('pending-after-expiry'))
+        return fail('AuthorizationPendingException', 'Authorization is still pending');
+      if (this.has('expired-as-invalid-grant'))
+        return fail('InvalidGrantException', 'Invalid device code');
       return fail('ExpiredTokenException', 'Device code has expired');
     }
+    if (record.killed) return fail('ExpiredTokenException', 'Device code has expired');
     const now = this.clock.nowMs();
     const previousPoll = record.lastPollMs;
     record.lastPollMs = now;
+    record.polls = (record.polls ?? 0) + 1;
     switch (record.status) {
-      case 'pending':
-        if (
-          this.config.slowDown === 'strict' &&
-          previousPoll !== undefined &&
-          now - previousPoll < record.intervalSec * 1000
-        ) {
-          // RFC 8628 §3.5: the client must add 5 s for this and all later polls.
-          record.intervalSec += SLOW_DOWN_INCREMENT;
+      case 'pending': {
+        const tooFast =
+          previousPoll !== undefined && now - previousPoll < record.intervalSec * 1000;
+        if (tooFast && this.has('fast-poll-expires')) {
+          record.killed = true;
+          return fail('ExpiredTokenException', 'Device code has expired');
+        }
+        if (tooFast && this.enforcesInterval) {
+          // RFC 8628 §3.5: the client must add 5 s for this and all later polls. The
+          // double-penalty fault demands 10 s per slow_down while clients add 5.
+          record.intervalSec += this.has('slow-down-double-penalty')
+            ? 2 * SLOW_DOWN_INCREMENT
+            : SLOW_DOWN_INCREMENT;
+          if (this.has('slow-down-terminal')) record.killed = true;
           return fail('SlowDownException', 'Client is polling too fast');
         }
+        if (this.has('pending-limit') && record.polls > 3)
+          return fail('AccessDeniedException', 'Too many polls');
         return fail('AuthorizationPendingException', 'Authorization is still pending');
+      }
       case 'denied':
+        if (this.has('denial-as-invalid-grant'))
+          return fail('InvalidGrantException', 'Invalid device code');
         return fail('AccessDeniedException', 'The user denied the authorization request');
       case 'approved':
         record.redeemed = true;
         return ok(this.issueTokens(client));
     }
+  }
+
+  /** device-code-prefix-match: a code that differs only after its 20th character still matches. */
+  private prefixMatch(deviceCode: string): DeviceAuthorizationRecord | undefined {
+    if (!this.has('device-code-prefix-match') || deviceCode.length < 20) return undefined;
+    for (const [code, record] of this.byDeviceCode)
+      if (code.slice(0, 20) === deviceCode.slice(0, 20)) return record;
+    return undefined;
   }
 
   private refresh(client: ClientRecord, refreshToken: string | undefined): Outcome<IssuedTokens> {

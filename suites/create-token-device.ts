@@ -447,3 +447,50 @@ suite.test(
     });
   },
 );
+
+suite.test(
+  {
+    id: 'DA-3.4-BAD-DC',
+    title:
+      'a garbled device code (its last character changed) is refused and never reported as pending',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const last = auth.deviceCode.at(-1);
+    const garbled = auth.deviceCode.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+    const o = await t.poll(client, auth, { deviceCode: garbled });
+    t.check({
+      requirement: 'DA-3.4-BAD-DC',
+      description: 'CreateToken with a real device code whose last character was changed',
+      ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
+      expected: ['error invalid_grant', 'another terminal error (AMB-4)'],
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CLIENT-AUTH',
+    title: 'a wrong client secret is refused on a later poll of a code already polled',
+    level: 'MUST',
+    needs: { wait: 'interval' },
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const first = await t.poll(client, auth);
+    if (!CONTINUE.includes(first.error?.code ?? ''))
+      return t.skip(`the first poll was not pending (${describeOutcome(first)})`);
+    const o = await t.poll(
+      { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
+      auth,
+    );
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: 'second poll of the same device code with a wrong clientSecret',
+      codes: ['invalid_client'],
+    });
+  },
+);

@@ -2,5 +2,7 @@
 import './register-client.ts';
 import './start-device-authorization.ts';
 import './create-token-device.ts';
+import './polling.ts';
+import './expiry-and-denial.ts';
 import './refresh-token.ts';
 import './aws-wire.ts';

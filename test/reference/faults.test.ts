@@ -295,6 +295,107 @@ const CHECKS: Record<FaultName, Check> = {
     const reply = await poll(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
     expect(errorType(reply)).toBe('InvalidRequestException');
   },
+  'no-expiry': async (s) => {
+    const { client, auth } = await started(s);
+    s.advance(10_000);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
+  },
+  'pending-after-expiry': async (s) => {
+    const { client, auth } = await started(s);
+    s.advance(601);
+    expect(s.approve(auth.userCode)).toBe(false);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
+  },
+  'expired-as-invalid-grant': async (s) => {
+    const { client, auth } = await started(s);
+    s.advance(601);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('InvalidGrantException');
+  },
+  'early-expiry': async (s) => {
+    const { client, auth } = await started(s);
+    s.advance(301);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
+  },
+  'denial-as-invalid-grant': async (s) => {
+    const { client, auth } = await started(s);
+    s.deny(auth.userCode);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('InvalidGrantException');
+  },
+  'deny-approves': async (s) => {
+    const { client, auth } = await started(s);
+    s.deny(auth.userCode);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
+  'approve-approves-all': async (s) => {
+    const client = await register(s);
+    const a = (await startAuthorization(s, client)).body;
+    const b = (await startAuthorization(s, client)).body;
+    s.approve(a.userCode);
+    expect((await poll(s, client, b.deviceCode)).status).toBe(200);
+  },
+  'pending-limit': async (s) => {
+    const { client, auth } = await started(s);
+    for (let i = 0; i < 3; i++) {
+      s.advance(2);
+      expect(errorType(await poll(s, client, auth.deviceCode))).toBe(
+        'AuthorizationPendingException',
+      );
+    }
+    s.advance(2);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AccessDeniedException');
+  },
+  'slow-down-double-penalty': async (s) => {
+    const { client, auth } = await started(s);
+    await poll(s, client, auth.deviceCode);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('SlowDownException');
+    s.advance(1 + 5 + 1);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('SlowDownException');
+  },
+  'slow-down-terminal': async (s) => {
+    const { client, auth } = await started(s);
+    await poll(s, client, auth.deviceCode);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('SlowDownException');
+    s.advance(10);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
+  },
+  'fast-poll-expires': async (s) => {
+    const { client, auth } = await started(s);
+    await poll(s, client, auth.deviceCode);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
+  },
+  'sequential-user-codes': async (s) => {
+    const client = await register(s);
+    const a = (await startAuthorization(s, client)).body.userCode as string;
+    const b = (await startAuthorization(s, client)).body.userCode as string;
+    expect(a.slice(0, -1)).toBe(b.slice(0, -1));
+    expect(a).not.toBe(b);
+  },
+  'short-user-codes': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.userCode).toMatch(/^[A-Z]{4}$/);
+  },
+  'confusable-user-codes': async (s) => {
+    const client = await register(s);
+    let seen = '';
+    for (let i = 0; i < 30; i++) seen += (await startAuthorization(s, client)).body.userCode;
+    expect(seen).toMatch(/[0-9]/);
+  },
+  'weak-device-codes': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.deviceCode).toMatch(/^dc-[0-9a-f]{8}$/);
+  },
+  'device-code-prefix-match': async (s) => {
+    const { client, auth } = await started(s);
+    const garbled = auth.deviceCode.slice(0, -1) + (auth.deviceCode.endsWith('A') ? 'B' : 'A');
+    expect(errorType(await poll(s, client, garbled))).toBe('AuthorizationPendingException');
+  },
+  'secret-checked-once': async (s) => {
+    const { client, auth } = await started(s);
+    await poll(s, client, auth.deviceCode);
+    s.advance(2);
+    const wrong = { ...client, clientSecret: 'wrong' };
+    expect(errorType(await poll(s, wrong, auth.deviceCode))).toBe('AuthorizationPendingException');
+  },
   'user-code-lifetime-day': async (s) => {
     const { client, auth } = await started(s);
     expect(auth.expiresIn).toBe(86_400);

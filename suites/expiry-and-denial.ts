@@ -1,0 +1,145 @@
+import {
+  defineSuite,
+  describeOutcome,
+  expectErrorCode,
+  expectNoSuccess,
+  expectStatus,
+  pollMargin,
+} from '../harness/conformance.ts';
+
+/** RFC 8628 §3.2 (lifetime) and §3.5 (expired_token, access_denied). */
+const suite = defineSuite('expiry-and-denial', 'Expiry and denial (RFC 8628 §3.2, §3.5)');
+
+const CONTINUE = ['authorization_pending', 'slow_down'];
+
+suite.test(
+  {
+    id: 'DA-3.5-EXPIRED',
+    title: 'after expiresIn has passed, a poll gets expired_token and never authorization_pending',
+    level: 'MUST',
+    also: ['DA-3.5-STATUS-400', 'CL-17-EXPIRY-MARGIN', 'CL-3-STOP'],
+    needs: { wait: 'expiry' },
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    // CL-17: expires_in counts from the response; poll no earlier than + max(interval + 5, 10).
+    const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
+    t.requireWait(wait, 'the device code lifetime plus a margin');
+    await t.sleep(wait - t.age(auth), 'until the device code has expired');
+    const o = await t.poll(client, auth);
+    t.check({
+      requirement: 'DA-3.5-EXPIRED',
+      description: `poll ${wait} s after the authorization started (expiresIn ${auth.expiresIn} s)`,
+      ok: o.kind === 'error' && !CONTINUE.includes(o.error?.code ?? ''),
+      expected: ['error expired_token', 'error invalid_grant (AMB-4)'],
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    // AMB-4: invalid_grant (record purged) is a minor deviation, not a failure.
+    if (o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code))
+      expectErrorCode(t, o, {
+        requirement: 'DA-3.5-EXPIRED',
+        level: 'SHOULD',
+        description: 'the error after expiry is the one RFC 8628 names',
+        codes: ['expired_token'],
+      });
+    if (o.kind === 'error')
+      expectStatus(t, o, {
+        requirement: 'DA-3.5-STATUS-400',
+        level: 'MUST',
+        description: 'status of the error after expiry',
+        statuses: [400],
+      });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-LIFETIME',
+    title: 'an authorization approved at 85 % of its lifetime still yields a token',
+    level: 'MUST',
+    also: ['CL-17-EXPIRY-MARGIN'],
+    needs: { approver: true, wait: 'expiry' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const { client, auth } = await t.authorization();
+    const at = auth.expiresIn * 0.85;
+    t.requireWait(at, '85 % of the device code lifetime');
+    await t.sleep(at - t.age(auth), 'until 85 % of the lifetime');
+    const refused = await t.tryApprove(auth);
+    // The one poll must land inside the lifetime: nothing was polled since the start.
+    const late = auth.expiresIn - t.age(auth) - pollMargin(t.clock);
+    if (late < 0)
+      return t.skip(
+        `the approval took until ${t.age(auth).toFixed(1)} s of ${auth.expiresIn} s; inconclusive`,
+      );
+    const o = await t.poll(client, auth);
+    if (refused !== undefined) {
+      // The approver could not approve. If the server calls the code expired, it died early;
+      // anything else leaves the approver's failure as the result.
+      t.check({
+        requirement: 'DA-3.2-LIFETIME',
+        description: `poll at ${t.age(auth).toFixed(1)} s of ${auth.expiresIn} s after the approver failed (${refused})`,
+        ok: o.error?.code !== 'expired_token',
+        expected: 'a device code still alive (not expired_token)',
+        actual: describeOutcome(o),
+        exchange: o.exchange,
+      });
+      throw new Error(`approver: ${refused}`);
+    }
+    t.check({
+      requirement: 'DA-3.2-LIFETIME',
+      description: `poll right after an approval at ${t.age(auth).toFixed(1)} s of ${auth.expiresIn} s`,
+      ok: o.kind === 'ok',
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.5-DENIED',
+    title: 'after the user denies, the poll gets access_denied, which ends the authorization',
+    level: 'MUST',
+    also: ['DA-3.5-STATUS-400', 'CL-3-STOP'],
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const { client, auth } = await t.authorization();
+    await t.deny(auth);
+    const o = await t.poll(client, auth);
+    t.check({
+      requirement: 'DA-3.5-DENIED',
+      description: 'poll after the user denied',
+      ok: o.kind === 'error' && !CONTINUE.includes(o.error?.code ?? ''),
+      expected: ['error access_denied', 'another terminal error (AMB-5)'],
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    if (o.kind !== 'error' || CONTINUE.includes(o.error?.code ?? '')) return; // CL-3
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.5-DENIED',
+      level: 'SHOULD',
+      description: 'the error after denial is the one RFC 8628 names (AMB-5)',
+      codes: ['access_denied'],
+    });
+    expectStatus(t, o, {
+      requirement: 'DA-3.5-STATUS-400',
+      level: 'MUST',
+      description: 'status of the error after denial',
+      statuses: [400],
+    });
+    // One deliberate, labelled extra request (CL-3): a denied authorization never yields a token.
+    const again = await t.poll(client, auth);
+    expectNoSuccess(t, again, {
+      requirement: 'DA-3.5-DENIED',
+      description: 'a deliberate second poll after the denial',
+    });
+    if (again.kind === 'error')
+      t.note(`second poll after denial: ${describeOutcome(again)} (AMB-22)`);
+  },
+);
