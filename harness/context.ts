@@ -58,6 +58,8 @@ export interface ContextServices {
   level: Level;
   /** Remote targets share one registration across tests (CL-20); embedded tests register their own. */
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
+  /** Remote targets: values shared by the tests of the run (code samples, say), to spare requests (CL-5). */
+  shared?: Map<string, Promise<unknown>>;
   /** Every outcome the run has seen so far (for tests that run after the others). */
   observed: () => readonly Outcome<unknown>[];
 }
@@ -309,6 +311,24 @@ export class TestContext {
   /** The interval the poller currently uses for this authorization. */
   pollInterval(auth: DeviceAuthorization): number {
     return this.poller.state(auth).interval;
+  }
+
+  /**
+   * `n` device authorizations started one after the other by one client, in issue order: the
+   * sample code-quality tests judge. Shared by the run's tests on a remote target (CL-5).
+   */
+  sampleAuthorizations(n: number): Promise<DeviceAuthorization[]> {
+    const take = async () => {
+      const client = await this.client();
+      const out: DeviceAuthorization[] = [];
+      for (let i = 0; i < n; i++) out.push((await this.authorization(client)).auth);
+      return out;
+    };
+    const shared = this.s.shared;
+    if (!shared) return take();
+    const key = `authorizations:${n}`;
+    if (!shared.has(key)) shared.set(key, take());
+    return shared.get(key) as Promise<DeviceAuthorization[]>;
   }
 
   /** An approved authorization redeemed for tokens. */

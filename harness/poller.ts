@@ -11,9 +11,13 @@ import { TransportError } from './transport-error.ts';
 
 /** RFC 8628 §3.2: a client uses 5 s when the server sends no usable interval. */
 export const DEFAULT_INTERVAL = 5;
-/** Seconds added to every wait between polls (CL-1: servers can be strict to the second). */
-export function pollMargin(clock: Clock): number {
-  return clock.kind === 'real' ? 1 : 0.5;
+/**
+ * Seconds added to every wait between polls (CL-1: servers can be strict to the second). The
+ * wait runs from the response to the next request, so a server measuring between request
+ * arrivals sees at least interval + margin + the response's transit time.
+ */
+export function pollMargin(_clock: Clock): number {
+  return 0.5;
 }
 
 /** Per device code polling state, following the client rules CL-1..CL-4. */

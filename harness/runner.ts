@@ -71,6 +71,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         ? memoSharedClient(config, redactor, limits, breaker, observed)
         : undefined;
     const results = new Map<TestDefinition, TestResult>();
+    const shared = new Map<string, Promise<unknown>>();
     const runOne = async (def: TestDefinition) => {
       const result = await runTest(def, {
         config,
@@ -81,6 +82,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         runSignal: runAbort.signal,
         observed,
         sharedClient,
+        shared: target.kind === 'remote' ? shared : undefined,
       });
       results.set(def, result);
       hooks.onTestEnd?.(result);
@@ -162,6 +164,7 @@ interface TestRunServices {
   runSignal: AbortSignal;
   observed: Outcome<unknown>[];
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
+  shared?: Map<string, Promise<unknown>>;
 }
 
 function testBudgetMs(config: Config, target: Target): number {
@@ -253,6 +256,7 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     log,
     level: def.meta.level,
     sharedClient: s.sharedClient,
+    shared: s.shared,
     observed: () => s.observed,
   });
   try {

@@ -90,7 +90,7 @@ const CATALOGUE = {
   'device-code-reused': {
     description:
       'Every StartDeviceAuthorization of a client returns the same deviceCode and userCode (the authorization is restarted).',
-    breaks: ['DA-3.2-UNIQUE', 'DA-3.5-PENDING'],
+    breaks: ['DA-3.2-UNIQUE', 'DA-3.5-PENDING', 'DA-5.1-UC-ENTROPY', 'DA-5.2-DC-ENTROPY'],
   },
   'sda-text-plain': {
     description: 'StartDeviceAuthorization success is sent with Content-Type text/plain.',

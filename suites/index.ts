@@ -4,5 +4,6 @@ import './start-device-authorization.ts';
 import './create-token-device.ts';
 import './polling.ts';
 import './expiry-and-denial.ts';
+import './code-quality.ts';
 import './refresh-token.ts';
 import './aws-wire.ts';
