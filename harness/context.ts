@@ -219,10 +219,7 @@ export class TestContext {
     outcome: Outcome<DeviceAuthorization>;
   }> {
     const c = client ?? (await this.client());
-    const outcome = await this.s.profile.startDeviceAuthorization({
-      client: c,
-      startUrl: this.s.config.startUrl,
-    });
+    const outcome = await this.startThrottled(c);
     this.require({
       requirement: 'DA-3.2-REQ-FIELDS',
       level: 'MUST',
@@ -237,6 +234,33 @@ export class TestContext {
     this.poller.state(auth).lastResponseAt = this.s.clock.monotonic();
     this.startedAt.set(auth, this.s.clock.monotonic());
     return { client: c, auth, outcome };
+  }
+
+  /**
+   * StartDeviceAuthorization, where slow_down or HTTP 429 means "shed under load"
+   * (AWS-SLOWDOWN-LOAD, CL-18): wait (Retry-After, else 5 s more each time) and try again, at
+   * most 3 times. Throttling is never a verdict; a target that keeps throttling skips the test.
+   */
+  private async startThrottled(client: ClientRegistration): Promise<Outcome<DeviceAuthorization>> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.s.profile.startDeviceAuthorization({
+        client,
+        startUrl: this.s.config.startUrl,
+      });
+      const throttled = outcome.error?.code === 'slow_down' || outcome.status === 429;
+      if (!throttled) return outcome;
+      if (attempt > 3)
+        this.skip(
+          `the target kept throttling StartDeviceAuthorization (${describeOutcome(outcome)}): rate-limited, no verdict`,
+        );
+      const retryAfter = Number(outcome.headers['retry-after']);
+      const wait =
+        Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) : 5 * attempt;
+      this.note(
+        `StartDeviceAuthorization throttled (${describeOutcome(outcome)}); retried after ${wait} s`,
+      );
+      await this.sleep(wait, 'a throttled StartDeviceAuthorization');
+    }
   }
 
   private approverOrSkip(): Approver {

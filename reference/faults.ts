@@ -9,6 +9,11 @@ export interface FaultInfo {
   description: string;
   /** Requirement IDs the deviation violates (the suite must fail at least these). */
   breaks: string[];
+  /**
+   * Not a deviation: a legitimate behaviour real servers show (an AMB-* row). The suite must
+   * accept it: the self-test expects a conformant verdict. `breaks` is then empty.
+   */
+  variation?: true;
 }
 
 const CATALOGUE = {
@@ -299,6 +304,12 @@ const CATALOGUE = {
     description:
       'Once a device code has been polled, later polls of it are not checked for the client secret.',
     breaks: ['DA-3.4-CLIENT-AUTH'],
+  },
+  'start-slow-down-once': {
+    description:
+      'Variation (AWS-SLOWDOWN-LOAD, CL-18): the first StartDeviceAuthorization of each client is shed with SlowDownException.',
+    breaks: [],
+    variation: true,
   },
 } satisfies Record<string, FaultInfo>;
 

@@ -152,6 +152,8 @@ export class ReferenceState {
   private nextFamilyId = 1;
   /** Counters of the weak-code faults. */
   private issued = 0;
+  /** Clients whose first StartDeviceAuthorization was shed (start-slow-down-once). */
+  private readonly shedOnce = new Set<string>();
   private userCodesIssued = 0;
 
   constructor(
@@ -249,6 +251,10 @@ export class ReferenceState {
     const client = auth.value;
     if (!client.grantTypes.has(DEVICE_CODE_GRANT)) {
       return fail('UnauthorizedClientException', 'Client is not registered for the device grant');
+    }
+    if (this.has('start-slow-down-once') && !this.shedOnce.has(client.clientId)) {
+      this.shedOnce.add(client.clientId);
+      return fail('SlowDownException', 'Too many requests, slow down');
     }
 
     const previous = this.has('device-code-reused')

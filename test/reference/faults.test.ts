@@ -396,6 +396,12 @@ const CHECKS: Record<FaultName, Check> = {
     const wrong = { ...client, clientSecret: 'wrong' };
     expect(errorType(await poll(s, wrong, auth.deviceCode))).toBe('AuthorizationPendingException');
   },
+  'start-slow-down-once': async (s) => {
+    const client = await register(s);
+    const first = await post(s, '/device_authorization', { ...client, startUrl: START_URL });
+    expect(errorType(first)).toBe('SlowDownException');
+    expect((await startAuthorization(s, client)).reply.status).toBe(200);
+  },
   'user-code-lifetime-day': async (s) => {
     const { client, auth } = await started(s);
     expect(auth.expiresIn).toBe(86_400);
@@ -410,7 +416,7 @@ describe('reference server: seeded faults', () => {
     for (const name of FAULT_NAMES) {
       expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(FAULTS[name].description.length).toBeGreaterThan(10);
-      expect(FAULTS[name].breaks.length).toBeGreaterThan(0);
+      expect(FAULTS[name].breaks.length > 0 || FAULTS[name].variation === true).toBe(true);
       for (const id of FAULTS[name].breaks)
         expect(findRequirement(id), `${name}: ${id}`).toBeDefined();
     }
@@ -440,6 +446,9 @@ describe('reference server: seeded faults', () => {
     const faults = FAULT_NAMES.filter((f) => f !== 'device-grant-unsupported');
     const server2 = await start({ faults });
     const client = { ...(await register(server2)), clientSecret: 'any-secret' };
+    // start-slow-down-once sheds the first StartDeviceAuthorization (sent with 200 here, under
+    // pending-status-200).
+    expect((await post(server2, '/device_authorization', { ...client })).status).toBe(200);
     const sda = await post(server2, '/device_authorization', { ...client });
     expect(sda.status).toBe(200);
     const token = await post(server2, '/token', { ...client, deviceCode: sda.json.deviceCode });
