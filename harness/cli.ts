@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import {
   ConfigError,
@@ -68,8 +71,28 @@ function runOptions(y: Argv) {
       choices: ['off', 'strict'],
       describe: 'Embedded reference server: slow_down mode',
     })
-    .option('quiet', { type: 'boolean', describe: 'Print only the totals' });
+    .option('quiet', { type: 'boolean', describe: 'Print only the totals' })
+    .requiresArg(RUN_VALUE_OPTIONS);
 }
+
+/** Options that take a value: `--timeout` alone is an error, not a silent default. */
+const RUN_VALUE_OPTIONS = [
+  'target',
+  'start-url',
+  'approver',
+  'approver-command',
+  'approver-timeout',
+  'grep',
+  'max-wait',
+  'reports',
+  'timeout',
+  'concurrency',
+  'config',
+  'fault',
+  'interval',
+  'expires-in',
+  'slow-down',
+];
 
 type RunArgv = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>>;
 
@@ -93,6 +116,34 @@ function flagsOf(argv: RunArgv): ConfigInput {
   };
 }
 
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
+}
+
+/**
+ * mkdir -p, one level at a time (Node's recursive mkdir never returns for some paths, e.g. under
+ * /proc), then a write check: exit 2 with one line when the reports cannot be written.
+ */
+async function ensureDirectory(dir: string, depth = 0): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && depth < 64 && path.dirname(dir) !== dir) {
+      await ensureDirectory(path.dirname(dir), depth + 1);
+      return ensureDirectory(dir, 64);
+    }
+    if (code !== 'EEXIST')
+      throw new RunError(`cannot create the reports directory ${dir}: ${code}`);
+  }
+  try {
+    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    throw new RunError(`cannot write the reports to ${dir}: ${errorCode(e)}`);
+  }
+}
+
 async function runCommand(argv: RunArgv): Promise<number> {
   const config = resolveConfig({
     file: argv.config ? configFromFile(argv.config) : undefined,
@@ -100,8 +151,15 @@ async function runCommand(argv: RunArgv): Promise<number> {
     flags: flagsOf(argv),
   });
   if (!config.target) checkFaultNames(config.faults);
+  // Before the run: a real-time run can take minutes, and its reports must have somewhere to go.
+  await ensureDirectory(config.reports);
   const run = await runConformance(config);
-  const paths = await writeReports(run, config.reports);
+  let paths: string[];
+  try {
+    paths = await writeReports(run, config.reports);
+  } catch (e) {
+    throw new RunError(`cannot write the reports to ${config.reports}: ${errorCode(e)}`);
+  }
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   if (argv.quiet) {
     const s = run.summary;
@@ -168,7 +226,16 @@ export async function main(args: string[]): Promise<number> {
             default: false,
             describe: 'Virtual clock advanced through POST /__admin/advance',
           })
-          .option('verification-uri', { type: 'string', describe: 'verificationUri it sends' }),
+          .option('verification-uri', { type: 'string', describe: 'verificationUri it sends' })
+          .requiresArg([
+            'port',
+            'host',
+            'interval',
+            'expires-in',
+            'fault',
+            'slow-down',
+            'verification-uri',
+          ]),
       async (argv) => {
         exitCode = await serve({
           port: argv.port,
@@ -198,12 +265,18 @@ export async function main(args: string[]): Promise<number> {
             describe: 'List the seeded faults of the reference server',
           })
           .option('grep', { type: 'string', describe: 'Only tests whose name matches' })
-          .option('json', { type: 'boolean', default: false, describe: 'JSON output' }),
+          .option('json', { type: 'boolean', default: false, describe: 'JSON output' })
+          .requiresArg('grep'),
       (argv) => {
         if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json }));
         else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
         else {
-          const tests = selectTests({ grep: argv.grep, profile: 'aws' });
+          let tests;
+          try {
+            tests = selectTests({ grep: argv.grep, profile: 'aws' });
+          } catch (e) {
+            throw new ConfigError(`--grep is not a valid regular expression: ${oneLine(e)}`);
+          }
           if (tests.length === 0)
             throw new RunError(`no test matches --grep ${JSON.stringify(argv.grep)}`);
           process.stdout.write(listTests({ json: argv.json, tests }));
@@ -215,18 +288,30 @@ export async function main(args: string[]): Promise<number> {
     .version(false)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
-      throw error ?? new ConfigError(message);
+      // yargs' own complaints (YError) are settings problems; errors of the handlers pass as is.
+      if (error && error.name !== 'YError') throw error;
+      throw new ConfigError(message ?? error?.message ?? 'invalid arguments');
     });
   await parser.parseAsync();
   return exitCode;
 }
 
+/** The message alone, on one line (yargs spreads some of its messages over several lines). */
 function oneLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  return message.split('\n')[0]!.trim();
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+function die(e: unknown): never {
+  if (process.env.SSOC_DEBUG) console.error(e);
+  process.stderr.write(`sso-oidc-conformance: error: ${oneLine(e)}\n`);
+  process.exit(EXIT_COULD_NOT_RUN);
 }
 
 export async function cli(args: string[]): Promise<never> {
+  // Whatever escapes (a socket error nobody listened to, say) is one line and exit 2, not a stack.
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
   let code: number;
   try {
     code = await main(args);

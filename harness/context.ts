@@ -279,12 +279,12 @@ export class TestContext {
    * Like approve, but an approver failure comes back as its message instead of ending the
    * test: a test can then look at what the server says (an early expiry, say) before deciding.
    */
-  async tryApprove(auth: DeviceAuthorization): Promise<string | undefined> {
+  async tryApprove(auth: DeviceAuthorization): Promise<ApproverError | undefined> {
     try {
       await this.approve(auth);
       return undefined;
     } catch (e) {
-      if (e instanceof ApproverError) return e.message;
+      if (e instanceof ApproverError) return e;
       throw e;
     }
   }

@@ -114,7 +114,10 @@ async function probe(baseUrl: string, redactor: Redactor, limits: HttpLimits): P
       { recorder: new ExchangeLog(), redactor, limits },
     );
   } catch (e) {
-    if (e instanceof TransportError) throw new RunError(`target unreachable: ${e.message}`);
+    if (e instanceof TransportError) {
+      const unreachable = ['connect-refused', 'connect-timeout', 'dns'].includes(e.cause);
+      throw new RunError(`target ${unreachable ? 'unreachable' : 'unusable'}: ${e.message}`);
+    }
     throw e;
   }
 }

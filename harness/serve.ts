@@ -1,11 +1,24 @@
 import { startReferenceServer, type ReferenceServerOptions } from '../reference/server.ts';
+import { ConfigError } from './config.ts';
 
-/** `serve`: the reference server alone, until SIGINT/SIGTERM. Returns the exit code. */
+/**
+ * `serve`: the reference server alone, until SIGINT/SIGTERM. Returns the exit code. The first
+ * line on stdout is `reference server listening on <url>` (scripts started with --port 0 read the
+ * URL from it); the request log goes to stderr.
+ */
 export async function serve(options: ReferenceServerOptions): Promise<number> {
-  const server = await startReferenceServer({
-    ...options,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  let server;
+  try {
+    server = await startReferenceServer({
+      ...options,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (e) {
+    // A bad option (RangeError, TypeError) or a port that cannot be bound: one line, exit 2.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw new ConfigError(`cannot listen on ${options.host}:${options.port}: ${code}`);
+    throw new ConfigError((e as Error).message);
+  }
   const o = server.options;
   process.stdout.write(
     `reference server listening on ${server.url}\n` +

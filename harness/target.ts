@@ -6,7 +6,7 @@ import { InProcessReferenceApprover, AdminRouteApprover } from './approvers/refe
 import { ExecApprover } from './approvers/exec.ts';
 import { ManualApprover } from './approvers/manual.ts';
 import { ConfigError, type Config } from './config.ts';
-import type { Redactor } from './redact.ts';
+import { Redactor } from './redact.ts';
 
 /** What one test talks to: a base URL, the clock that governs it, and who approves. */
 export interface TargetSession {
@@ -38,16 +38,20 @@ export function checkFaultNames(names: string[]): FaultName[] {
 
 /**
  * The embedded reference server: one in-process instance per test, so that a test that jumps
- * its virtual clock 600 s ahead never expires another test's authorization.
+ * its virtual clock 600 s ahead never expires another test's authorization. The approver is the
+ * configured one: `reference` (the default) decides in-process; `exec` runs the command with
+ * SSOC_TARGET set to the test's own instance, whose admin routes it may call; `none` skips
+ * (resolveConfig refuses `manual` here: nobody could reach the instance).
  */
-export function embeddedTarget(config: Config): Target {
+export function embeddedTarget(config: Config, redactor: Redactor = new Redactor()): Target {
   const faults = checkFaultNames(config.faults);
+  const approverFor = approverFactory(config, redactor);
   const open = new Set<RunningReferenceServer>();
   return {
     kind: 'embedded',
     url: 'embedded reference server (one loopback instance per test)',
     clockKind: 'virtual',
-    approverName: 'reference',
+    approverName: config.approver,
     faults,
     async openSession() {
       const server = await startReferenceServer({
@@ -61,7 +65,10 @@ export function embeddedTarget(config: Config): Target {
       return {
         baseUrl: server.url,
         clock: new VirtualClock((s) => server.advance(s)),
-        approver: new InProcessReferenceApprover(server),
+        approver:
+          config.approver === 'reference'
+            ? new InProcessReferenceApprover(server)
+            : approverFor(server.url),
         async close() {
           open.delete(server);
           await server.close();
@@ -77,7 +84,7 @@ export function embeddedTarget(config: Config): Target {
 /** Any server of the AWS profile, in real time. */
 export function remoteTarget(config: Config, redactor: Redactor): Target {
   const baseUrl = config.target!;
-  const approver = makeRemoteApprover(config, baseUrl, redactor);
+  const approver = approverFactory(config, redactor)(baseUrl);
   const clock = new RealClock();
   return {
     kind: 'remote',
@@ -92,24 +99,32 @@ export function remoteTarget(config: Config, redactor: Redactor): Target {
   };
 }
 
-function makeRemoteApprover(
+/**
+ * The configured approver for a base URL. Settings problems (the manual approver without a
+ * terminal) are thrown here, when the target is made, before any request is sent.
+ */
+function approverFactory(
   config: Config,
-  baseUrl: string,
   redactor: Redactor,
-): Approver | undefined {
+): (baseUrl: string) => Approver | undefined {
   const timeoutMs = config.approverTimeout * 1000;
   switch (config.approver) {
     case 'none':
-      return undefined;
+      return () => undefined;
     case 'reference':
-      return new AdminRouteApprover(baseUrl, timeoutMs);
+      return (baseUrl) => new AdminRouteApprover(baseUrl, timeoutMs);
     case 'exec':
-      return new ExecApprover(config.approverCommand!, baseUrl, timeoutMs, (t) => redactor.text(t));
-    case 'manual':
+      return (baseUrl) =>
+        new ExecApprover(config.approverCommand!, baseUrl, timeoutMs, (t) => redactor.text(t));
+    case 'manual': {
+      let manual: ManualApprover;
       try {
-        return new ManualApprover(timeoutMs);
+        manual = new ManualApprover(timeoutMs);
       } catch (e) {
-        throw new ConfigError((e as Error).message);
+        throw new ConfigError(`--approver manual: ${(e as Error).message}`);
       }
+      // One person, one prompt at a time, whatever the session.
+      return () => manual;
+    }
   }
 }

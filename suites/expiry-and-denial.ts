@@ -80,13 +80,13 @@ suite.test(
       // anything else leaves the approver's failure as the result.
       t.check({
         requirement: 'DA-3.2-LIFETIME',
-        description: `poll at ${t.age(auth).toFixed(1)} s of ${auth.expiresIn} s after the approver failed (${refused})`,
+        description: `poll at ${t.age(auth).toFixed(1)} s of ${auth.expiresIn} s after the approver failed (${refused.message})`,
         ok: o.error?.code !== 'expired_token',
         expected: 'a device code still alive (not expired_token)',
         actual: describeOutcome(o),
         exchange: o.exchange,
       });
-      throw new Error(`approver: ${refused}`);
+      throw refused;
     }
     t.check({
       requirement: 'DA-3.2-LIFETIME',

@@ -77,11 +77,23 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
   const notable = run.tests.filter((t) =>
     ['failed', 'warning', 'error'].includes(effectiveVerdict(t, run.strict)),
   );
+  // Errors with the same reason (a run stopped by the circuit breaker leaves dozens) are shown
+  // once, so that each cause is one entry and not a screenful.
+  const sameError = new Map<string, number>();
+  for (const t of notable)
+    if (t.verdict === 'error' && t.checks.every((c) => c.ok))
+      sameError.set(t.reason ?? '', (sameError.get(t.reason ?? '') ?? 0) + 1);
+  const shownError = new Set<string>();
   if (notable.length > 0) {
     out.push('', bold('Failures, warnings and errors'));
     for (const t of notable) {
       const verdict = effectiveVerdict(t, run.strict);
-      out.push('', `  ${sym(verdict)} ${safe(t.name)} [${t.level}]`);
+      const others = (sameError.get(t.reason ?? '') ?? 0) - 1;
+      if (verdict === 'error' && t.checks.every((c) => c.ok) && others > 0) {
+        if (shownError.has(t.reason ?? '')) continue;
+        shownError.add(t.reason ?? '');
+        out.push('', `  ${sym(verdict)} ${safe(t.name)} [${t.level}] and ${others} more tests`);
+      } else out.push('', `  ${sym(verdict)} ${safe(t.name)} [${t.level}]`);
       const checks =
         verdict === 'failed'
           ? failingChecks(t, run.strict)

@@ -1,0 +1,80 @@
+/** `list`: every test with its IDs, level, needs and profiles; --uncovered; --faults; --json. */
+import { describe, expect, it } from 'vitest';
+import '../../suites/index.ts';
+import { registeredTests } from '../../harness/registry.ts';
+import { REQUIREMENTS } from '../../harness/catalogue.ts';
+import { FAULTS } from '../../reference/faults.ts';
+import { runCli } from './helpers.ts';
+
+const tests = registeredTests();
+const covered = new Set(tests.flatMap((t) => t.requirements));
+const uncovered = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !covered.has(r.id)).map(
+  (r) => r.id,
+);
+
+describe.concurrent('list', () => {
+  it('lists every test with its requirement IDs, level, needs and profiles', async () => {
+    const r = await runCli(['list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const t of tests) {
+      const i = r.stdout.indexOf(`${t.meta.level.padEnd(6)} ${t.name}\n`);
+      expect(i, t.name).toBeGreaterThanOrEqual(0);
+      const details = r.stdout.slice(i).split('\n')[1]!;
+      expect(details).toContain(`requirements ${t.requirements.join(', ')};`);
+      expect(details).toMatch(/; needs \S+; profiles \S+$/);
+      if (t.meta.needs?.approver) expect(details).toMatch(/needs [^;]*approver/);
+    }
+    expect(r.stdout).toMatch(new RegExp(`^${tests.length} tests$`, 'm'));
+  });
+
+  it('--json gives the same tests as data', async () => {
+    const r = await runCli(['list', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: any) => x.name)).toEqual(tests.map((t) => t.name));
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        requirements: expect.any(Array),
+        level: expect.stringMatching(/^(MUST|SHOULD|MAY|INFO)/),
+        needs: { approver: expect.any(Boolean), wait: expect.any(String) },
+        profiles: expect.arrayContaining(['aws']),
+      });
+    }
+  });
+
+  it('--grep narrows the list', async () => {
+    const r = await runCli(['list', '--json', '--grep', '^AWS-REG-']);
+    expect(r.code, r.stderr).toBe(0);
+    const names = JSON.parse(r.stdout).map((x: any) => x.name);
+    expect(names).toEqual(tests.filter((t) => /^AWS-REG-/i.test(t.name)).map((t) => t.name));
+  });
+
+  it('--uncovered lists the catalogue requirements no test cites', async () => {
+    const [text, json] = await Promise.all([
+      runCli(['list', '--uncovered']),
+      runCli(['list', '--uncovered', '--json']),
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).map((x: any) => x.id)).toEqual(uncovered);
+    for (const id of uncovered)
+      expect(text.stdout).toMatch(new RegExp(`^${id.replace(/\./g, '\\.')} `, 'm'));
+    for (const id of covered)
+      expect(text.stdout).not.toMatch(new RegExp(`^${id.replace(/\./g, '\\.')} `, 'm'));
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^${uncovered.length} of ${REQUIREMENTS.filter((r) => r.kind === 'requirement').length} requirements not covered yet$`,
+        'm',
+      ),
+    );
+  });
+
+  it('--faults lists every seeded fault with what it breaks', async () => {
+    const r = await runCli(['list', '--faults', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((f: any) => f.name)).toEqual(Object.keys(FAULTS));
+    for (const f of rows) expect(f.breaks).toEqual(FAULTS[f.name as keyof typeof FAULTS].breaks);
+  });
+});
