@@ -107,7 +107,7 @@ suite.test(
     id: 'DA-3.5-PENDING-STABLE',
     title: 'polling at the interval never ends the authorization, which can still be approved',
     level: 'MUST',
-    also: ['CL-1-INTERVAL'],
+    also: ['CL-1-INTERVAL', 'CL-4-TIMEOUT-BACKOFF'],
     needs: { wait: 'interval' },
   },
   async (t) => {
