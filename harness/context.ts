@@ -356,14 +356,23 @@ export class TestContext {
   }
 
   /** An approved authorization redeemed for tokens. */
-  async tokens(): Promise<{
+  async tokens(client?: ClientRegistration): Promise<{
     client: ClientRegistration;
     auth: DeviceAuthorization;
     tokens: TokenSet;
     outcome: Outcome<TokenSet>;
   }> {
     this.needsApprover();
-    const { client, auth } = await this.authorization();
+    const { client: c, auth } = await this.authorization(client);
+    const { outcome } = await this.approveAndRedeem(c, auth);
+    return { client: c, auth, tokens: outcome.value!, outcome };
+  }
+
+  /** Approve an authorization and poll until it is redeemed, which must succeed. */
+  private async approveAndRedeem(
+    client: ClientRegistration,
+    auth: DeviceAuthorization,
+  ): Promise<{ outcome: Outcome<TokenSet> }> {
     await this.approve(auth);
     const { outcome } = await this.pollUntilDone(client, auth);
     this.require({
@@ -376,6 +385,36 @@ export class TestContext {
       actual: describeOutcome(outcome),
       exchange: outcome.exchange,
     });
-    return { client, auth, tokens: outcome.value!, outcome };
+    return { outcome };
+  }
+
+  /**
+   * A refresh token obtained through the device flow: skips the test when the server issues
+   * none (the refresh_token grant is optional).
+   */
+  async refreshable(client?: ClientRegistration): Promise<{
+    client: ClientRegistration;
+    tokens: TokenSet & { refreshToken: string };
+    outcome: Outcome<TokenSet>;
+  }> {
+    const got = await this.tokens(client);
+    if (got.tokens.refreshToken === undefined)
+      this.skip(
+        'the token response carried no refreshToken (client registered with the refresh_token grant and sso:account:access)',
+      );
+    return {
+      client: got.client,
+      tokens: got.tokens as TokenSet & { refreshToken: string },
+      outcome: got.outcome,
+    };
+  }
+
+  /** CreateToken with the refresh_token grant. */
+  refresh(
+    client: { clientId: string; clientSecret?: string },
+    refreshToken: string,
+    scope?: string[],
+  ): Promise<Outcome<TokenSet>> {
+    return this.s.profile.createToken({ client, grantType: 'refresh_token', refreshToken, scope });
   }
 }

@@ -6,4 +6,5 @@ import './polling.ts';
 import './expiry-and-denial.ts';
 import './code-quality.ts';
 import './refresh-token.ts';
+import './registration-lifecycle.ts';
 import './aws-wire.ts';
