@@ -17,3 +17,4 @@ export type {
 export { sanitizeErrorType, AWS_OPERATION_FOR } from './profiles/aws.ts';
 export { AWS_ERROR_SHAPES, AWS_OPERATIONS, awsShapeForErrorCode } from './schemas.ts';
 export { DEFAULT_INTERVAL, pollMargin } from './poller.ts';
+export { newCodeVerifier, s256Challenge } from './pkce.ts';

@@ -15,6 +15,12 @@ import type {
 } from './profiles/profile.ts';
 import { DEVICE_CODE_GRANT } from './profiles/profile.ts';
 import { Poller } from './poller.ts';
+import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
+import {
+  authorizationUrl,
+  parseRedirect,
+  type AuthorizationResponse,
+} from './authorization-request.ts';
 import type { CheckResult } from './results.ts';
 import { describeOutcome } from './describe.ts';
 
@@ -39,6 +45,9 @@ export interface CheckSpec {
   actual: string;
   exchange?: Exchange;
 }
+
+/** The loopback redirect URI of the authorization code tests (RFC 8252 §7.3). */
+export const REDIRECT_URI = 'http://127.0.0.1:53682/oauth/callback';
 
 /** Registration the fixtures use: public, device and refresh grants (as the AWS CLI does). */
 export const FIXTURE_REGISTRATION: RegisterClientParams = {
@@ -407,6 +416,98 @@ export class TestContext {
       tokens: got.tokens as TokenSet & { refreshToken: string },
       outcome: got.outcome,
     };
+  }
+
+  // ---- authorization code grant ----------------------------------------------------------
+
+  /** A client registered for the authorization code grant, with a loopback redirect URI. */
+  async codeClient(): Promise<ClientRegistration> {
+    const client = await this.newClient({
+      clientName: 'sso-oidc-conformance',
+      clientType: 'public',
+      scopes: ['sso:account:access'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: [REDIRECT_URI],
+    });
+    if (!client.authorizationEndpoint)
+      this.skip(
+        'the registration names no authorizationEndpoint: no authorization code grant to test (AWS-PKCE)',
+      );
+    return client;
+  }
+
+  /**
+   * The browser leg: the approver logs in and consents at the authorization endpoint; returns
+   * what the redirect carried. `pkce: 'none'` sends no challenge (the downgrade probe).
+   */
+  async authorizeCode(
+    client: ClientRegistration,
+    opts: { pkce: 'S256' | 'none'; decision?: 'approve' | 'deny' } = { pkce: 'S256' },
+  ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
+    const approver = this.approverOrSkip();
+    if (!approver.authorize)
+      this.skip(
+        `the ${approver.name} approver cannot complete the browser step of the authorization code grant`,
+      );
+    const verifier = opts.pkce === 'S256' ? newCodeVerifier() : undefined;
+    const state = newState();
+    const url = authorizationUrl({
+      endpoint: client.authorizationEndpoint!,
+      clientId: client.clientId,
+      redirectUri: REDIRECT_URI,
+      state,
+      scopes: ['sso:account:access'],
+      codeChallenge: verifier === undefined ? undefined : s256Challenge(verifier),
+      codeChallengeMethod: 'S256',
+    });
+    const location = await approver.authorize(
+      { url, redirectUri: REDIRECT_URI },
+      opts.decision ?? 'approve',
+      this.s.signal,
+    );
+    const response = parseRedirect(location, REDIRECT_URI);
+    this.require({
+      requirement: 'AWS-PKCE',
+      level: 'MUST',
+      description:
+        'the authorization endpoint redirects the browser back to the registered redirect URI (fixture)',
+      ok: response !== undefined,
+      expected: `a redirect to ${REDIRECT_URI}`,
+      actual: location.split('?')[0]!,
+    });
+    this.require({
+      requirement: 'AWS-PKCE',
+      level: 'MUST',
+      description: 'the redirect echoes the state of the request (RFC 6749 §4.1.2) (fixture)',
+      ok: response!.state === state,
+      expected: 'the same state',
+      actual: response!.state === undefined ? 'no state' : 'another state',
+    });
+    return { response: response!, verifier, redirectUri: REDIRECT_URI };
+  }
+
+  /** An authorization code issued with an S256 challenge; the test stops if none is issued. */
+  async issuedCode(
+    client: ClientRegistration,
+  ): Promise<{ code: string; verifier: string; redirectUri: string }> {
+    const { response, verifier, redirectUri } = await this.authorizeCode(client, { pkce: 'S256' });
+    this.require({
+      requirement: 'PKCE-4.2-S256',
+      level: 'MUST',
+      description: 'an authorization request with an S256 code_challenge is answered with a code',
+      ok: response.code !== undefined,
+      expected: 'a redirect carrying code',
+      actual: response.error ? `error=${response.error}` : 'no code',
+    });
+    return { code: response.code!, verifier: verifier!, redirectUri };
+  }
+
+  /** CreateToken with the authorization_code grant. */
+  redeemCode(
+    client: ClientRegistration,
+    p: { code: string; redirectUri?: string; codeVerifier?: string },
+  ): Promise<Outcome<TokenSet>> {
+    return this.s.profile.createToken({ client, grantType: 'authorization_code', ...p });
   }
 
   /** CreateToken with the refresh_token grant. */

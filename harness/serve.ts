@@ -24,7 +24,8 @@ export async function serve(options: ReferenceServerOptions): Promise<number> {
     `reference server listening on ${server.url}\n` +
       `  interval ${o.interval} s, expiresIn ${o.expiresIn} s, clock ${o.virtualClock ? 'virtual' : 'real'}, slow_down ${o.slowDown}` +
       `${o.faults.length ? `, faults: ${o.faults.join(', ')}` : ''}\n` +
-      `  approve: curl -s -X POST ${server.url}/__admin/approve -H 'content-type: application/json' -d '{"userCode":"XXXX-XXXX"}'\n`,
+      `  approve: curl -s -X POST ${server.url}/__admin/approve -H 'content-type: application/json' -d '{"userCode":"XXXX-XXXX"}'\n` +
+      `  browser step: curl -s -X POST ${server.url}/__admin/authorize -H 'content-type: application/json' -d '{"url":"<authorization URL>"}'\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { authorizeDirect } from './authorize-page.ts';
 import { readBody } from './body.ts';
 import { epochSeconds } from './clock.ts';
 import type { ServerContext } from './context.ts';
@@ -6,8 +7,9 @@ import { parseJsonObject, type JsonObject } from './requests.ts';
 import { jsonResponse, type WireResponse } from './wire.ts';
 
 /**
- * Test-only control routes under /__admin/: approve or deny a user code (the end-user step),
- * advance the virtual clock, health. They live apart from the API paths, answer only
+ * Test-only control routes under /__admin/: approve or deny a user code (the end-user step of
+ * the device flow), authorize (the browser step of the authorization code flow), advance the
+ * virtual clock, health. They live apart from the API paths, answer only
  * loopback peers, and speak plain JSON (`{ ok, error, error_description }`), not the AWS
  * error protocol: they are not part of the server under test.
  */
@@ -79,7 +81,7 @@ export async function handleAdmin(
       }),
     );
   }
-  if (action !== 'approve' && action !== 'deny' && action !== 'advance') {
+  if (action !== 'approve' && action !== 'deny' && action !== 'advance' && action !== 'authorize') {
     return done(adminError(404, 'not_found', 'Unknown admin route'));
   }
   if (req.method !== 'POST') return done(methodNotAllowed('POST'));
@@ -89,7 +91,9 @@ export async function handleAdmin(
   }
   const json = parseJsonObject(body.text);
   if (!json) return done(adminError(400, 'invalid_request', 'Body must be a JSON object'));
-  return done(action === 'advance' ? advance(ctx, json) : decide(ctx, action, json));
+  if (action === 'advance') return done(advance(ctx, json));
+  if (action === 'authorize') return done(authorize(ctx, json));
+  return done(decide(ctx, action, json));
 }
 
 function methodNotAllowed(allow: string): WireResponse {
@@ -108,6 +112,18 @@ function decide(ctx: ServerContext, action: 'approve' | 'deny', json: JsonObject
     return adminError(404, 'unknown_user_code', 'No pending authorization has this user code');
   }
   return jsonResponse(200, { ok: true });
+}
+
+/** `{ url, decision? }` → 200 `{ status: 302, location }` or `{ status: 400 }` (or 404). */
+function authorize(ctx: ServerContext, json: JsonObject): WireResponse {
+  const { url, decision = 'approve' } = json;
+  if (typeof url !== 'string' || url === '') {
+    return adminError(400, 'invalid_request', 'url must be a non-empty string');
+  }
+  if (decision !== 'approve' && decision !== 'deny') {
+    return adminError(400, 'invalid_request', "decision must be 'approve' or 'deny'");
+  }
+  return jsonResponse(200, authorizeDirect(ctx, url, decision));
 }
 
 function advance(ctx: ServerContext, json: JsonObject): WireResponse {

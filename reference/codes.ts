@@ -78,6 +78,21 @@ export function newRefreshToken(): string {
   return randomBase64Url(48);
 }
 
+/** Authorization codes: 256 random bits (RFC 6749 §10.10 asks for at least 128). */
+export function newAuthorizationCode(): string {
+  return randomBase64Url(32);
+}
+
+/** The per-request token of a consent form: only the page's reader can submit it. */
+export function newConsentToken(): string {
+  return randomBase64Url(32);
+}
+
+/** RFC 7636 §4.2: BASE64URL(SHA256(ASCII(code_verifier))). */
+export function s256(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
 export function newClientId(): string {
   return randomBase64Url(16);
 }

@@ -28,12 +28,18 @@ const CATALOGUE = {
   'secret-not-checked': {
     description:
       'Any clientSecret is accepted for a known clientId (an unknown clientId is still rejected).',
-    breaks: ['DA-3.4-CLIENT-AUTH', 'AWS-CT-INVALID-CLIENT-401', 'AWS-SDA-REQUIRED'],
+    breaks: [
+      'DA-3.4-CLIENT-AUTH',
+      'AWS-CT-INVALID-CLIENT-401',
+      'AWS-SDA-REQUIRED',
+      'OA-6-CLIENT-AUTH',
+    ],
   },
   'token-snake-case': {
     description:
       'Token responses use snake_case members (access_token, token_type, expires_in, refresh_token).',
-    breaks: ['AWS-WIRE-RESPONSE', 'OA-5.1-FIELDS', 'DA-3.5-SUCCESS'],
+    // PKCE-4.2-S256 is to the code grant what DA-3.5-SUCCESS is to the device grant.
+    breaks: ['AWS-WIRE-RESPONSE', 'OA-5.1-FIELDS', 'DA-3.5-SUCCESS', 'PKCE-4.2-S256'],
   },
   '500-on-malformed-body': {
     description:
@@ -61,7 +67,12 @@ const CATALOGUE = {
   'duplicate-client-id': {
     description:
       'Every registration gets the same clientId and clientSecret (the record is overwritten, so that id and secret keep working).',
-    breaks: ['DCR-3.2.1-CLIENTID', 'DCR-3.2.1-SECRET-UNIQUE', 'DA-3.4-CROSS-CLIENT'],
+    breaks: [
+      'DCR-3.2.1-CLIENTID',
+      'DCR-3.2.1-SECRET-UNIQUE',
+      'DA-3.4-CROSS-CLIENT',
+      'OA-6-RT-BINDING',
+    ],
   },
   'accept-confidential': {
     description: 'RegisterClient accepts a clientType other than public.',
@@ -154,7 +165,8 @@ const CATALOGUE = {
     breaks: ['DA-3.5-ERR-CHARSET'],
   },
   'no-cache-control': {
-    description: 'Token endpoint responses carry neither Cache-Control nor Pragma.',
+    description:
+      'Token endpoint responses (every grant, errors included) carry neither Cache-Control nor Pragma.',
     breaks: ['OA-5.1-NOSTORE'],
   },
   'token-type-mac': {
@@ -186,7 +198,7 @@ const CATALOGUE = {
   },
   'refresh-broken': {
     description: 'The refresh_token grant always answers InvalidGrantException.',
-    breaks: ['OA-6-REFRESH'],
+    breaks: ['OA-6-REFRESH', 'AWS-CT-REFRESH', 'OA-6-SCOPE-UP', 'BCP-2.2.2-RT-PUBLIC'],
   },
   'no-client-secret': {
     description:
@@ -305,11 +317,89 @@ const CATALOGUE = {
       'Once a device code has been polled, later polls of it are not checked for the client secret.',
     breaks: ['DA-3.4-CLIENT-AUTH'],
   },
+  'refresh-no-rotation': {
+    description:
+      'A refresh returns no new refreshToken and the presented one keeps working: neither rotated nor sender-constrained.',
+    breaks: ['BCP-2.2.2-RT-PUBLIC'],
+  },
+  'rotation-old-still-works': {
+    description:
+      'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked).',
+    breaks: ['BCP-4.14.2-ROTATE'],
+  },
+  'replay-no-family-revoke': {
+    description:
+      'Refresh tokens rotate and a replayed old one is refused, but the replay does not revoke the active refresh token.',
+    breaks: ['BCP-4.14.2-REUSE-REVOKE'],
+  },
+  'refresh-any-client': {
+    description: 'A refresh token is accepted from any authenticated client, not only its own.',
+    breaks: ['OA-6-RT-BINDING'],
+  },
+  'refresh-secret-not-checked': {
+    description:
+      'The refresh_token grant does not check clientSecret (an unknown clientId is still refused).',
+    breaks: ['OA-6-CLIENT-AUTH'],
+  },
+  'refresh-unknown-accepted': {
+    description: 'An unknown refresh token yields tokens, as if it were valid.',
+    breaks: ['OA-6-RT-INVALID'],
+  },
+  'refresh-widens-scope': {
+    description:
+      'A refresh whose scope asks for more than the registration succeeds, and the response carries a scope listing the extra scopes.',
+    // The scope member is outside the CreateToken model, hence AWS-WIRE-RESPONSE too.
+    breaks: ['OA-6-SCOPE-UP', 'AWS-WIRE-RESPONSE'],
+  },
+  'registration-never-expires': {
+    description:
+      'Registrations keep working after clientSecretExpiresAt (every grant, and /authorize).',
+    breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
+  },
+  'grant-not-restricted': {
+    description:
+      'A client may use every grant whatever grantTypes it registered, and always gets a refresh token.',
+    breaks: ['AWS-CT-GRANT-RESTRICT'],
+  },
+  'pkce-not-checked': {
+    description:
+      'The codeVerifier is not compared with the code_challenge: any verifier redeems the code.',
+    breaks: ['PKCE-4.6-MISMATCH', 'PKCE-4.4-BIND'],
+  },
+  'pkce-verifier-optional': {
+    description:
+      'A code issued for a code_challenge is redeemed without codeVerifier (a wrong verifier is still refused).',
+    breaks: ['PKCE-9700-MISSING-VERIFIER'],
+  },
+  'pkce-downgrade': {
+    description:
+      '/authorize accepts a request without code_challenge, and its code is redeemed with any codeVerifier.',
+    breaks: ['PKCE-9700-DOWNGRADE'],
+  },
+  'pkce-plain-only': {
+    description:
+      '/authorize refuses code_challenge_method S256 (invalid_request) and accepts only plain.',
+    breaks: ['PKCE-4.2-S256'],
+  },
+  'auth-code-reusable': {
+    description: 'An authorization code can be redeemed again after a successful redemption.',
+    breaks: ['OA-4.1.2-CODE-SINGLE-USE'],
+  },
+  'redirect-uri-not-checked': {
+    description:
+      "The token request's redirectUri is not compared with the authorization request's.",
+    breaks: ['OA-4.1.3-REDIRECT-MATCH'],
+  },
   'start-slow-down-once': {
     description:
       'Variation (AWS-SLOWDOWN-LOAD, CL-18): the first StartDeviceAuthorization of each client is shed with SlowDownException.',
     breaks: [],
     variation: true,
+  },
+  'refresh-replay-500': {
+    description:
+      'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',
+    breaks: ['BCP-4.14.2-CONCURRENT', 'BCP-4.14.2-REUSE-REVOKE', 'BCP-4.14.2-ROTATE'],
   },
 } satisfies Record<string, FaultInfo>;
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, isAdminPath } from './admin.ts';
+import { handleAuthorize, isAuthorizePath } from './authorize-page.ts';
 import { readBody } from './body.ts';
 import { newRequestId } from './codes.ts';
 import type { ServerContext } from './context.ts';
@@ -126,6 +127,7 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
   const url = requestUrl(req.url);
   if (!url) return { response: routeError(404, 'Unknown request target'), closeConnection: false };
   if (isAdminPath(url.pathname)) return handleAdmin(ctx, req, url.pathname);
+  if (isAuthorizePath(url.pathname)) return handleAuthorize(ctx, req, url);
   if (isVerificationPagePath(url.pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
     return { response: verificationPage(ctx, url.searchParams), closeConnection: false };
   }

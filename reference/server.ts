@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthorizeDecision, AuthorizeResult } from './authorization.ts';
+import { authorizeDirect } from './authorize-page.ts';
 import { RealClock, VirtualClock } from './clock.ts';
 import type { ServerContext } from './context.ts';
 import { isFaultName, type FaultName } from './faults.ts';
@@ -8,8 +10,9 @@ import { ReferenceState } from './state.ts';
 
 /**
  * The embedded reference server: a small conformant implementation of RegisterClient,
- * StartDeviceAuthorization and CreateToken (device_code and refresh_token grants), with
- * virtual time and seeded faults. A library: tests and the CLI start it in-process.
+ * StartDeviceAuthorization, CreateToken (device_code, authorization_code with PKCE and
+ * refresh_token grants) and the browser's /authorize, with virtual time and seeded faults.
+ * A library: tests and the CLI start it in-process.
  */
 
 export interface ReferenceServerOptions {
@@ -57,6 +60,15 @@ export interface RunningReferenceServer {
   approve(userCode: string): boolean;
   /** The end-user denies; false when the code is unknown, expired or already decided. */
   deny(userCode: string): boolean;
+  /**
+   * The browser step of the authorization code grant: `url` is an authorization URL
+   * (`<url>/authorize?response_type=code&...`; a path alone is taken relative to the server).
+   * Runs the validation of GET /authorize, then the user's decision, and returns what the
+   * browser gets: `{ status: 302, location }` (a code, or an error redirect), or
+   * `{ status: 400 }` when the request may not be redirected (unknown client, redirect URI
+   * missing or not registered, registration expired); `{ status: 404 }` for another path.
+   */
+  authorize(url: string, decision?: AuthorizeDecision): AuthorizeResult;
   /** Stops listening and drops every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -188,6 +200,7 @@ export async function startReferenceServer(
     },
     approve: (userCode) => state.approve(userCode),
     deny: (userCode) => state.deny(userCode),
+    authorize: (url, decision = 'approve') => authorizeDirect(ctx, url, decision),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,7 +1,23 @@
+import {
+  AUTHORIZATION_CODE_LIFETIME,
+  CONSENT_LIFETIME,
+  challengeWellFormed,
+  errorRedirect,
+  queryParam,
+  redirectWith,
+  verifierMatches,
+  type AuthorizationCheck,
+  type AuthorizationEnd,
+  type AuthorizationRequest,
+  type AuthorizeDecision,
+  type PkceMethod,
+} from './authorization.ts';
 import { epochSeconds, type ServerClock } from './clock.ts';
 import {
   displayUserCode,
   newAccessToken,
+  newAuthorizationCode,
+  newConsentToken,
   newClientId,
   newClientSecret,
   newDeviceCode,
@@ -27,8 +43,9 @@ import {
 
 /**
  * The protocol logic of the reference server over in-memory state: registered clients,
- * device authorizations and token families. No HTTP here; every operation returns a
- * success value or a typed protocol error, and reads time only from the injected clock.
+ * device authorizations, authorization codes, consents and token families. No HTTP here;
+ * every operation returns a success value or a typed protocol error (or, for /authorize, a
+ * redirect or a refusal), and reads time only from the injected clock.
  */
 
 export interface StateConfig {
@@ -88,10 +105,34 @@ interface DeviceAuthorizationRecord {
   redeemed: boolean;
 }
 
-/** The refresh tokens that descend from one device-code redemption (RFC 9700 §4.14.2). */
+/**
+ * The tokens that descend from one grant: a device-code or authorization-code redemption
+ * (RFC 9700 §4.14.2). Revoking it kills its refresh and access tokens.
+ */
 interface TokenFamily {
   clientId: string;
   revoked: boolean;
+  /** The scopes granted; widened only under `refresh-widens-scope`. */
+  scopes: readonly string[];
+}
+
+/** An authorization code (RFC 6749 §4.1.2) and what it is bound to. */
+interface AuthorizationCodeRecord {
+  clientId: string;
+  redirectUri: string;
+  scopes: readonly string[];
+  codeChallenge?: string;
+  codeChallengeMethod?: PkceMethod;
+  createdAtMs: number;
+  redeemed: boolean;
+  /** The family of the tokens issued for it: revoked when the code is presented again. */
+  familyId?: number;
+}
+
+/** A consent page shown and not yet answered. */
+interface ConsentRecord {
+  request: AuthorizationRequest;
+  createdAtMs: number;
 }
 
 interface RefreshTokenRecord {
@@ -128,6 +169,8 @@ export interface IssuedTokens {
   /** Relative seconds. */
   expiresIn: number;
   refreshToken?: string;
+  /** Sent only under `refresh-widens-scope` (AWS CreateToken returns no scope). */
+  scope?: string[];
   issuedAtMs: number;
 }
 
@@ -149,6 +192,8 @@ export class ReferenceState {
   private readonly families = new Map<number, TokenFamily>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
+  private readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
+  private readonly consents = new Map<string, ConsentRecord>();
   private nextFamilyId = 1;
   /** Counters of the weak-code faults. */
   private issued = 0;
@@ -163,6 +208,17 @@ export class ReferenceState {
 
   private has(fault: FaultName): boolean {
     return this.config.faults.has(fault);
+  }
+
+  /** AWS-CT-GRANT-RESTRICT: a client may use only the grants it registered. */
+  private allows(client: ClientRecord, grantType: string): boolean {
+    return this.has('grant-not-restricted') || client.grantTypes.has(grantType);
+  }
+
+  /** DCR-3.2.1-EXPIRY-ENFORCED: after clientSecretExpiresAt the registration is dead. */
+  private registrationExpired(client: ClientRecord): boolean {
+    if (this.has('registration-never-expires')) return false;
+    return this.clock.nowMs() >= client.secretExpiresAtSec * 1000;
   }
 
   // RegisterClient
@@ -231,7 +287,7 @@ export class ReferenceState {
         return fail('InvalidRequestException', 'Unknown clientId');
       return fail('InvalidClientException', 'Invalid client credentials');
     }
-    if (this.clock.nowMs() >= client.secretExpiresAtSec * 1000) {
+    if (this.registrationExpired(client)) {
       return fail('InvalidClientException', 'Client registration has expired');
     }
     if (!this.has('secret-not-checked') && !secretsEqual(clientSecret, client.clientSecret)) {
@@ -249,7 +305,7 @@ export class ReferenceState {
     const auth = this.authenticate(input.clientId, input.clientSecret, 'StartDeviceAuthorization');
     if (!auth.ok) return auth;
     const client = auth.value;
-    if (!client.grantTypes.has(DEVICE_CODE_GRANT)) {
+    if (!this.allows(client, DEVICE_CODE_GRANT)) {
       return fail('UnauthorizedClientException', 'Client is not registered for the device grant');
     }
     if (this.has('start-slow-down-once') && !this.shedOnce.has(client.clientId)) {
@@ -398,14 +454,16 @@ export class ReferenceState {
   createToken(input: CreateTokenInput): Outcome<IssuedTokens> {
     // secret-checked-once: once a device code has been polled, its polls skip the secret.
     const polled = (this.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;
-    const secret =
-      this.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled
-        ? (this.clients.get(input.clientId)?.clientSecret ?? input.clientSecret)
-        : input.clientSecret;
+    const skipSecret =
+      (this.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
+      (this.has('refresh-secret-not-checked') && input.grantType === REFRESH_TOKEN_GRANT);
+    const secret = skipSecret
+      ? (this.clients.get(input.clientId)?.clientSecret ?? input.clientSecret)
+      : input.clientSecret;
     const auth = this.authenticate(input.clientId, secret, 'CreateToken');
     if (!auth.ok) return auth;
     const client = auth.value;
-    // `scope` is ignored: AWS documents that it has no effect on CreateToken.
+    // `scope` is ignored (AWS documents that it has no effect), but for refresh-widens-scope.
     switch (input.grantType) {
       case DEVICE_CODE_GRANT:
         if (this.has('device-grant-unsupported')) {
@@ -413,10 +471,9 @@ export class ReferenceState {
         }
         return this.redeemDeviceCode(client, input.deviceCode);
       case REFRESH_TOKEN_GRANT:
-        return this.refresh(client, input.refreshToken);
+        return this.refresh(client, input.refreshToken, input.scope);
       case AUTHORIZATION_CODE_GRANT:
-        // Not implemented yet by the reference server; a later step adds it.
-        return fail('UnsupportedGrantTypeException', 'Unsupported grant type');
+        return this.redeemAuthorizationCode(client, input);
       default:
         if (this.has('unknown-grant-invalid-request')) {
           return fail('InvalidRequestException', 'Invalid grant type');
@@ -435,7 +492,7 @@ export class ReferenceState {
         : 'InvalidRequestException';
       return fail(shape, 'Missing deviceCode for the device code grant');
     }
-    if (!client.grantTypes.has(DEVICE_CODE_GRANT)) {
+    if (!this.allows(client, DEVICE_CODE_GRANT)) {
       return fail('UnauthorizedClientException', 'Client is not registered for the device grant');
     }
     const record = this.byDeviceCode.get(deviceCode) ?? this.prefixMatch(deviceCode);
@@ -490,7 +547,7 @@ export class ReferenceState {
         return fail('AccessDeniedException', 'The user denied the authorization request');
       case 'approved':
         record.redeemed = true;
-        return ok(this.issueTokens(client));
+        return ok(this.issueTokens(client, this.newFamily(client.clientId, client.scopes)));
     }
   }
 
@@ -502,16 +559,26 @@ export class ReferenceState {
     return undefined;
   }
 
-  private refresh(client: ClientRecord, refreshToken: string | undefined): Outcome<IssuedTokens> {
+  private refresh(
+    client: ClientRecord,
+    refreshToken: string | undefined,
+    scope: string[] | undefined,
+  ): Outcome<IssuedTokens> {
     if (refreshToken === undefined) {
       return fail('InvalidRequestException', 'Missing refreshToken for the refresh_token grant');
     }
-    if (!client.grantTypes.has(REFRESH_TOKEN_GRANT)) {
+    if (!this.allows(client, REFRESH_TOKEN_GRANT)) {
       return fail('UnauthorizedClientException', 'Client is not registered for the refresh grant');
     }
     if (this.has('refresh-broken')) return fail('InvalidGrantException', 'Invalid refresh token');
     const record = this.refreshTokens.get(refreshToken);
-    if (!record || record.clientId !== client.clientId) {
+    if (!record) {
+      if (this.has('refresh-unknown-accepted')) {
+        return ok(this.issueTokens(client, this.newFamily(client.clientId, client.scopes)));
+      }
+      return fail('InvalidGrantException', 'Invalid refresh token');
+    }
+    if (record.clientId !== client.clientId && !this.has('refresh-any-client')) {
       return fail('InvalidGrantException', 'Invalid refresh token');
     }
     const family = this.families.get(record.familyId);
@@ -519,11 +586,26 @@ export class ReferenceState {
     if (record.retired) {
       // RFC 9700 §4.14.2: a replayed refresh token means one of two parties is an attacker;
       // revoke the whole grant, including the currently active refresh token.
+      if (this.has('refresh-replay-500')) {
+        return fail('InternalServerException', 'Unexpected state of the refresh token');
+      }
+      if (this.has('replay-no-family-revoke')) {
+        return fail('InvalidGrantException', 'Invalid refresh token');
+      }
       this.revokeFamily(record.familyId);
       return fail('InvalidGrantException', 'Refresh token reuse detected; the grant is revoked');
     }
-    record.retired = true;
-    return ok(this.issueTokens(client, record.familyId));
+    // Rotation (RFC 9700 §4.14.2): the presented token is retired, a new one issued.
+    const rotate = !this.has('refresh-no-rotation');
+    if (rotate && !this.has('rotation-old-still-works')) record.retired = true;
+    // `scope` has no effect (AWS), unless the fault lets it widen the grant.
+    let reported: string[] | undefined;
+    if (this.has('refresh-widens-scope') && scope !== undefined) {
+      reported = [...new Set([...family.scopes, ...scope])];
+      family.scopes = reported;
+    }
+    const tokens = this.issueTokens(client, record.familyId, { refreshToken: rotate });
+    return ok(reported ? { ...tokens, scope: reported } : tokens);
   }
 
   private revokeFamily(familyId: number): void {
@@ -534,15 +616,22 @@ export class ReferenceState {
     }
   }
 
-  private issueTokens(client: ClientRecord, familyId?: number): IssuedTokens {
+  private newFamily(clientId: string, scopes: readonly string[]): number {
+    const familyId = this.nextFamilyId++;
+    this.families.set(familyId, { clientId, revoked: false, scopes });
+    return familyId;
+  }
+
+  /** A refresh token comes with the tokens when the client has the refresh grant. */
+  private issueTokens(
+    client: ClientRecord,
+    familyId: number,
+    options: { refreshToken?: boolean } = {},
+  ): IssuedTokens {
     const now = this.clock.nowMs();
     const expiresIn = this.config.accessTokenLifetime;
     let refreshToken: string | undefined;
-    if (client.grantTypes.has(REFRESH_TOKEN_GRANT)) {
-      if (familyId === undefined) {
-        familyId = this.nextFamilyId++;
-        this.families.set(familyId, { clientId: client.clientId, revoked: false });
-      }
+    if ((options.refreshToken ?? true) && this.allows(client, REFRESH_TOKEN_GRANT)) {
       refreshToken = newRefreshToken();
       this.refreshTokens.set(refreshToken, {
         familyId,
@@ -558,6 +647,223 @@ export class ReferenceState {
     });
     return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, issuedAtMs: now };
   }
+
+  // The authorization code grant: CreateToken (RFC 6749 §4.1.3, RFC 7636 §4.5-4.6)
+
+  private redeemAuthorizationCode(
+    client: ClientRecord,
+    input: CreateTokenInput,
+  ): Outcome<IssuedTokens> {
+    if (input.code === undefined) {
+      return fail('InvalidRequestException', 'Missing code for the authorization code grant');
+    }
+    if (!this.allows(client, AUTHORIZATION_CODE_GRANT)) {
+      return fail(
+        'UnauthorizedClientException',
+        'Client is not registered for the authorization code grant',
+      );
+    }
+    const record = this.authorizationCodes.get(input.code);
+    if (!record) return fail('InvalidGrantException', 'Invalid authorization code');
+    if (record.redeemed && !this.has('auth-code-reusable')) {
+      // RFC 6749 §4.1.2, §10.5: a code used twice was stolen by one of the two; revoke the
+      // tokens issued for it.
+      if (record.familyId !== undefined) this.revokeFamily(record.familyId);
+      return fail(
+        'InvalidGrantException',
+        'Authorization code has already been used; the tokens issued for it are revoked',
+      );
+    }
+    if (record.clientId !== client.clientId) {
+      return fail('InvalidGrantException', 'Invalid authorization code');
+    }
+    if (this.clock.nowMs() >= record.createdAtMs + AUTHORIZATION_CODE_LIFETIME * 1000) {
+      return fail('InvalidGrantException', 'Authorization code has expired');
+    }
+    if (input.redirectUri !== record.redirectUri && !this.has('redirect-uri-not-checked')) {
+      return fail(
+        'InvalidGrantException',
+        'redirectUri does not match the one of the authorization request',
+      );
+    }
+    const pkce = this.checkVerifier(record, input.codeVerifier);
+    if (!pkce.ok) return pkce;
+    record.redeemed = true;
+    record.familyId = this.newFamily(client.clientId, record.scopes);
+    return ok(this.issueTokens(client, record.familyId));
+  }
+
+  /** RFC 7636 §4.6 and RFC 9700 §2.1.1: the verifier must come, and only with a challenge. */
+  private checkVerifier(
+    record: AuthorizationCodeRecord,
+    verifier: string | undefined,
+  ): Outcome<void> {
+    if (record.codeChallenge === undefined || record.codeChallengeMethod === undefined) {
+      // Reachable only under pkce-downgrade: a code issued without a challenge.
+      if (verifier !== undefined && !this.has('pkce-downgrade')) {
+        return fail(
+          'InvalidGrantException',
+          'codeVerifier sent, but the authorization request had no code_challenge',
+        );
+      }
+      return ok(undefined);
+    }
+    if (verifier === undefined) {
+      if (this.has('pkce-verifier-optional')) return ok(undefined);
+      return fail('InvalidGrantException', 'Missing codeVerifier for a code issued with PKCE');
+    }
+    if (this.has('pkce-not-checked')) return ok(undefined);
+    if (!verifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod)) {
+      return fail('InvalidGrantException', 'codeVerifier does not match the code_challenge');
+    }
+    return ok(undefined);
+  }
+
+  // The authorization code grant: the browser step (RFC 6749 §4.1.1-4.1.2, RFC 7636 §4.4)
+
+  /**
+   * Validates an authorization request in the order of RFC 6749 §4.1.2.1: first what decides
+   * whether the browser may be sent back at all (client, redirect URI), then everything else
+   * as an error redirect.
+   */
+  checkAuthorization(query: URLSearchParams): AuthorizationCheck {
+    const clientId = queryParam(query, 'client_id');
+    if (clientId.value === undefined || clientId.repeated) {
+      return refused('client_id is missing or repeated');
+    }
+    const client = this.clients.get(clientId.value);
+    if (!client) return refused('Unknown client_id');
+    if (this.registrationExpired(client)) return refused('The client registration has expired');
+    const redirect = queryParam(query, 'redirect_uri');
+    if (redirect.value === undefined || redirect.repeated) {
+      return refused('redirect_uri is missing or repeated');
+    }
+    const redirectUri = redirect.value;
+    if (!client.redirectUris.includes(redirectUri)) {
+      return refused('redirect_uri is not one the client registered');
+    }
+
+    const state = queryParam(query, 'state').value;
+    const error = (code: string, description: string) =>
+      errorRedirect(redirectUri, code, description, state);
+    const named = [
+      'response_type',
+      'state',
+      'scopes',
+      'code_challenge',
+      'code_challenge_method',
+    ] as const;
+    const repeated = named.find((name) => queryParam(query, name).repeated);
+    if (repeated) return error('invalid_request', `Parameter ${repeated} is repeated`);
+    const responseType = queryParam(query, 'response_type').value;
+    if (responseType === undefined) return error('invalid_request', 'Missing response_type');
+    if (responseType !== 'code') {
+      return error('unsupported_response_type', 'Only response_type code is supported');
+    }
+    if (!this.allows(client, AUTHORIZATION_CODE_GRANT)) {
+      return error(
+        'unauthorized_client',
+        'Client is not registered for the authorization code grant',
+      );
+    }
+
+    const codeChallenge = queryParam(query, 'code_challenge').value;
+    const method = queryParam(query, 'code_challenge_method').value;
+    let pkce: { codeChallenge: string; codeChallengeMethod: PkceMethod } | undefined;
+    if (codeChallenge === undefined) {
+      // RFC 9700 §2.1.1: PKCE is required of these public clients.
+      if (!this.has('pkce-downgrade')) {
+        return error('invalid_request', 'code_challenge is required (PKCE)');
+      }
+    } else {
+      // RFC 7636 §4.3: an absent method means plain, which this server refuses (§4.4.1).
+      const effective = method ?? 'plain';
+      const supported: PkceMethod = this.has('pkce-plain-only') ? 'plain' : 'S256';
+      if (effective !== supported) {
+        return error(
+          'invalid_request',
+          `code_challenge_method ${effective} is not supported; use ${supported}`,
+        );
+      }
+      if (!challengeWellFormed(codeChallenge, supported)) {
+        return error('invalid_request', 'code_challenge is malformed');
+      }
+      pkce = { codeChallenge, codeChallengeMethod: supported };
+    }
+
+    const requested = queryParam(query, 'scopes')
+      .value?.split(' ')
+      .filter((s) => s !== '');
+    if (requested?.some((s) => !client.scopes.includes(s))) {
+      return error('invalid_scope', 'A requested scope was not registered by the client');
+    }
+    return {
+      kind: 'consent',
+      request: {
+        clientId: client.clientId,
+        clientName: client.clientName,
+        redirectUri,
+        state,
+        scopes: requested && requested.length > 0 ? [...new Set(requested)] : client.scopes,
+        ...pkce,
+      },
+    };
+  }
+
+  /** Remembers a request whose consent page is shown; the token goes in the page's form. */
+  beginConsent(request: AuthorizationRequest): string {
+    let token = newConsentToken();
+    while (this.consents.has(token)) token = newConsentToken();
+    this.consents.set(token, { request, createdAtMs: this.clock.nowMs() });
+    return token;
+  }
+
+  /** The consent form came back: single use, bound to its request, and short-lived. */
+  completeConsent(token: string, decision: AuthorizeDecision): AuthorizationEnd {
+    const consent = this.consents.get(token);
+    if (!consent) return refused('Unknown or already used consent form');
+    this.consents.delete(token);
+    if (this.clock.nowMs() >= consent.createdAtMs + CONSENT_LIFETIME * 1000) {
+      return refused('The consent form has expired; start again');
+    }
+    return this.decide(consent.request, decision);
+  }
+
+  /** The user's decision on a validated request: a code, or access_denied (RFC 6749 §4.1.2). */
+  decide(request: AuthorizationRequest, decision: AuthorizeDecision): AuthorizationEnd {
+    // The registration may have died while the page was shown.
+    const client = this.clients.get(request.clientId);
+    if (!client || this.registrationExpired(client)) {
+      return refused('The client registration is unknown or has expired');
+    }
+    if (decision === 'deny') {
+      return errorRedirect(
+        request.redirectUri,
+        'access_denied',
+        'The user denied the request',
+        request.state,
+      );
+    }
+    let code = newAuthorizationCode();
+    while (this.authorizationCodes.has(code)) code = newAuthorizationCode();
+    this.authorizationCodes.set(code, {
+      clientId: request.clientId,
+      redirectUri: request.redirectUri,
+      scopes: request.scopes,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallengeMethod,
+      createdAtMs: this.clock.nowMs(),
+      redeemed: false,
+    });
+    return {
+      kind: 'redirect',
+      location: redirectWith(request.redirectUri, { code, state: request.state }),
+    };
+  }
+}
+
+function refused(reason: string): AuthorizationEnd {
+  return { kind: 'refused', reason };
 }
 
 /** RFC 7591 §3.2.2 / RFC 9700 §2.6: absolute http(s), no fragment, plain http only on loopback. */

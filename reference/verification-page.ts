@@ -1,4 +1,5 @@
 import type { ServerContext } from './context.ts';
+import { escapeHtml, HTML_HEADERS } from './html.ts';
 import type { WireResponse } from './wire.ts';
 
 /**
@@ -9,18 +10,6 @@ import type { WireResponse } from './wire.ts';
 
 export function isVerificationPagePath(pathname: string): boolean {
   return pathname === '/device' || pathname === '/device/';
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 
 const SCRIPT = `
@@ -70,12 +59,7 @@ ${about}
 `;
   return {
     status: 200,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'X-Frame-Options': 'DENY',
-      'Content-Security-Policy': "frame-ancestors 'none'",
-    },
+    headers: { ...HTML_HEADERS },
     body,
   };
 }

@@ -157,5 +157,6 @@ export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireRespon
   if (value.refreshToken !== undefined) {
     body[snake ? 'refresh_token' : 'refreshToken'] = value.refreshToken;
   }
+  if (value.scope !== undefined) body.scope = value.scope;
   return jsonResponse(200, body, cacheHeaders('CreateToken', faults));
 }

@@ -6,5 +6,6 @@ import './polling.ts';
 import './expiry-and-denial.ts';
 import './code-quality.ts';
 import './refresh-token.ts';
+import './authorization-code.ts';
 import './registration-lifecycle.ts';
 import './aws-wire.ts';

@@ -1,4 +1,5 @@
 import type { DeviceAuthorization } from '../profiles/profile.ts';
+import type { AuthorizationRequest } from '../authorization-request.ts';
 
 /** The end-user step of the device flow: somebody approves or denies a user code. */
 export type Decision = 'approve' | 'deny';
@@ -6,6 +7,16 @@ export type Decision = 'approve' | 'deny';
 export interface Approver {
   readonly name: string;
   decide(decision: Decision, auth: DeviceAuthorization, signal: AbortSignal): Promise<void>;
+  /**
+   * The browser step of the authorization code grant: log in and consent (or deny) at
+   * `request.url`; resolves with the URL the browser is then redirected to. Approvers that
+   * cannot do it leave it out, and the tests that need it are skipped.
+   */
+  authorize?(
+    request: AuthorizationRequest,
+    decision: Decision,
+    signal: AbortSignal,
+  ): Promise<string>;
 }
 
 /** The approver could not make the decision: a harness problem, never a verdict on the target. */

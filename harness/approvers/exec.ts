@@ -1,13 +1,16 @@
 import { spawn } from 'node:child_process';
 import { ApproverError, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
+import { findRedirect, type AuthorizationRequest } from '../authorization-request.ts';
 
-const STDERR_LIMIT = 4096;
+const OUTPUT_LIMIT = 8192;
 
 /**
- * Runs a user command through `sh -c` (the exec approver contract in README):
- * SSOC_DECISION, SSOC_USER_CODE, SSOC_VERIFICATION_URI, SSOC_VERIFICATION_URI_COMPLETE
- * (empty when absent) and SSOC_TARGET are set. Exit 0 means the decision was made.
+ * Runs a user command through `sh -c` (the exec approver contract in README), once per
+ * decision. Device flow: SSOC_DECISION (approve|deny), SSOC_USER_CODE, SSOC_VERIFICATION_URI,
+ * SSOC_VERIFICATION_URI_COMPLETE (empty when absent), SSOC_TARGET. Authorization code flow:
+ * SSOC_DECISION=authorize (or deny), SSOC_AUTHORIZATION_URL, SSOC_REDIRECT_URI, SSOC_TARGET;
+ * the command prints the URL the browser was redirected to. Exit 0 means the decision was made.
  */
 export class ExecApprover implements Approver {
   readonly name = 'exec';
@@ -18,23 +21,56 @@ export class ExecApprover implements Approver {
     private readonly scrub: (text: string) => string,
   ) {}
 
-  decide(decision: Decision, auth: DeviceAuthorization, signal: AbortSignal): Promise<void> {
+  async decide(decision: Decision, auth: DeviceAuthorization, signal: AbortSignal): Promise<void> {
+    await this.run(
+      `${decision} ${auth.userCode}`,
+      {
+        SSOC_DECISION: decision,
+        SSOC_USER_CODE: auth.userCode,
+        SSOC_VERIFICATION_URI: auth.verificationUri,
+        SSOC_VERIFICATION_URI_COMPLETE: auth.verificationUriComplete ?? '',
+      },
+      signal,
+    );
+  }
+
+  async authorize(
+    request: AuthorizationRequest,
+    decision: Decision,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const stdout = await this.run(
+      `${decision === 'approve' ? 'authorize' : 'deny'} ${request.url.split('?')[0]}`,
+      {
+        SSOC_DECISION: decision === 'approve' ? 'authorize' : 'deny',
+        SSOC_AUTHORIZATION_URL: request.url,
+        SSOC_REDIRECT_URI: request.redirectUri,
+      },
+      signal,
+    );
+    const location = findRedirect(stdout, request.redirectUri);
+    if (!location)
+      throw new ApproverError(
+        `approver command printed no URL starting with ${request.redirectUri}`,
+      );
+    return location;
+  }
+
+  /** Run the command with `env` added; resolves with its standard output. */
+  private run(what: string, env: Record<string, string>, signal: AbortSignal): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn('sh', ['-c', this.command], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: {
-          ...process.env,
-          SSOC_DECISION: decision,
-          SSOC_USER_CODE: auth.userCode,
-          SSOC_VERIFICATION_URI: auth.verificationUri,
-          SSOC_VERIFICATION_URI_COMPLETE: auth.verificationUriComplete ?? '',
-          SSOC_TARGET: this.target,
-        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env, SSOC_TARGET: this.target },
         detached: true,
       });
+      let stdout = '';
       let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (stdout.length < OUTPUT_LIMIT) stdout += chunk.toString('utf8');
+      });
       child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
+        if (stderr.length < OUTPUT_LIMIT) stderr += chunk.toString('utf8');
       });
       const kill = () => {
         try {
@@ -59,17 +95,17 @@ export class ExecApprover implements Approver {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         if (error) reject(error);
-        else resolve();
+        else resolve(stdout);
       };
       child.on('error', (e) =>
         finish(new ApproverError(`approver command failed to start: ${e.message}`)),
       );
       child.on('close', (code, sig) => {
         if (code === 0) return finish();
-        const detail = this.scrub(stderr.trim().slice(0, STDERR_LIMIT)).replace(/\s+/g, ' ');
+        const detail = this.scrub(stderr.trim().slice(0, OUTPUT_LIMIT)).replace(/\s+/g, ' ');
         finish(
           new ApproverError(
-            `approver command (${decision} ${auth.userCode}) exited with ${sig ?? code}` +
+            `approver command (${this.scrub(what)}) exited with ${sig ?? code}` +
               (detail ? `: ${detail}` : ''),
           ),
         );

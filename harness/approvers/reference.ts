@@ -1,20 +1,31 @@
 import { ApproverError, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
+import type { AuthorizationRequest } from '../authorization-request.ts';
+
+/** What the in-process approver needs of an embedded reference server. */
+export interface ReferenceServerControls {
+  approve(userCode: string): boolean;
+  deny(userCode: string): boolean;
+  authorize(url: string, decision?: Decision): { status: number; location?: string };
+}
 
 /** Decides in-process on an embedded reference server. */
 export class InProcessReferenceApprover implements Approver {
   readonly name = 'reference';
-  constructor(
-    private readonly server: {
-      approve(userCode: string): boolean;
-      deny(userCode: string): boolean;
-    },
-  ) {}
+  constructor(private readonly server: ReferenceServerControls) {}
+
   async decide(decision: Decision, auth: DeviceAuthorization): Promise<void> {
     const done =
       decision === 'approve' ? this.server.approve(auth.userCode) : this.server.deny(auth.userCode);
     if (!done)
       throw new ApproverError(`reference server did not ${decision} user code ${auth.userCode}`);
+  }
+
+  async authorize(request: AuthorizationRequest, decision: Decision): Promise<string> {
+    const { status, location } = this.server.authorize(request.url, decision);
+    if (!location)
+      throw new ApproverError(`the authorization page answered ${status} without a redirect`);
+    return location;
   }
 }
 
@@ -25,21 +36,41 @@ export class AdminRouteApprover implements Approver {
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
   ) {}
+
   async decide(decision: Decision, auth: DeviceAuthorization, signal: AbortSignal): Promise<void> {
-    const url = `${this.baseUrl}/__admin/${decision}`;
+    await this.post(decision, { userCode: auth.userCode }, signal);
+  }
+
+  async authorize(
+    request: AuthorizationRequest,
+    decision: Decision,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const body = (await this.post('authorize', { url: request.url, decision }, signal)) as {
+      status?: number;
+      location?: string;
+    };
+    if (!body.location)
+      throw new ApproverError(
+        `the authorization page answered ${body.status ?? '?'} without a redirect`,
+      );
+    return body.location;
+  }
+
+  private async post(route: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+    const url = `${this.baseUrl}/__admin/${route}`;
     let res: Response;
     try {
       res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userCode: auth.userCode }),
+        body: JSON.stringify(body),
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
       });
     } catch (e) {
       throw new ApproverError(`reference approver could not reach ${url}: ${(e as Error).message}`);
     }
-    if (!res.ok) {
-      throw new ApproverError(`reference approver: ${url} answered ${res.status}`);
-    }
+    if (!res.ok) throw new ApproverError(`reference approver: ${url} answered ${res.status}`);
+    return res.json().catch(() => ({}));
   }
 }

@@ -149,4 +149,4 @@ export const CLEAR_SECRET =
 /** The curl command of the exec approver contract (README): the decision through /__admin. */
 export const CURL_APPROVER =
   'curl -fsS -X POST "$SSOC_TARGET/__admin/$SSOC_DECISION" -H content-type:application/json ' +
-  '-d "{\\"userCode\\":\\"$SSOC_USER_CODE\\"}"';
+  '-d "{\\"userCode\\":\\"$SSOC_USER_CODE\\",\\"url\\":\\"$SSOC_AUTHORIZATION_URL\\"}"';

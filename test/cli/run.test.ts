@@ -119,7 +119,16 @@ describe.concurrent('run against the embedded reference server', () => {
     const results = readJson(path.join(reports, 'results.json'));
     expect(results.target.approver).toBe('exec');
     expect(results.summary.error).toBe(0);
-    const files = readdirSync(seen).filter((f) => !f.endsWith('.complete'));
+    const all = readdirSync(seen).filter((f) => !f.endsWith('.complete'));
+    // The browser step of the authorization code grant: SSOC_DECISION=authorize.
+    const browser = all.filter((f) => f.startsWith('authorize.'));
+    expect(browser.length).toBeGreaterThan(0);
+    for (const f of browser) {
+      const text = readFileSync(path.join(seen, f), 'utf8');
+      expect(text).toMatch(/^SSOC_AUTHORIZATION_URL=http:\/\/127\.0\.0\.1:\d+\/authorize\?/m);
+      expect(text).toMatch(/^SSOC_REDIRECT_URI=http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/m);
+    }
+    const files = all.filter((f) => !f.startsWith('authorize.'));
     const decisions = new Set(files.map((f) => f.split('.')[0]));
     expect(decisions).toEqual(new Set(['approve', 'deny']));
     for (const f of files) {
@@ -172,7 +181,7 @@ describe.concurrent('run against the embedded reference server', () => {
     expect(errored.length).toBeGreaterThan(0);
     for (const t of errored)
       expect(t.reason, t.name).toMatch(
-        /approver command \((approve|deny) [A-Z]{4}-[A-Z]{4}\) exited with 3: approver says no to [A-Z]{4}-[A-Z]{4}/,
+        /approver command \(((approve|deny) [A-Z]{4}-[A-Z]{4}|authorize http:\/\/127\.0\.0\.1:\d+\/authorize)\) exited with 3: approver says no to( [A-Z]{4}-[A-Z]{4})?/,
       );
     expect(readFileSync(path.join(reports, 'junit.xml'), 'utf8')).toMatch(/approver says no to/);
     expect(r.stdout).toMatch(/approver says no to/);

@@ -1,5 +1,5 @@
 import { Redactor } from '../../harness/redact.ts';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,66 @@ export class AwsCliSandbox {
           resolve({ args, code, stdout, stderr, json, ms: Date.now() - started });
         },
       );
+    });
+  }
+
+  /**
+   * Runs `aws <args>` exactly as given (no endpoint, signing, region or output arguments added),
+   * asynchronously, streaming: `onStdout` sees the whole stdout so far each time more arrives,
+   * so a test can react while the CLI waits (e.g. approve the user code `aws sso login` prints).
+   * `env` is merged over the sandbox environment. After `timeoutMs` the CLI is killed (SIGKILL)
+   * and `code` is null.
+   */
+  spawn(
+    args: string[],
+    options: {
+      env?: NodeJS.ProcessEnv;
+      timeoutMs?: number;
+      onStdout?: (stdoutSoFar: string) => void;
+    } = {},
+  ): Promise<CliResult> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+      const child = spawn(AWS_CLI, args, {
+        env: { ...this.env, ...options.env },
+        cwd: this.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, options.timeoutMs ?? 60_000);
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        options.onStdout?.(stdout);
+      });
+      child.stderr.on('data', (chunk: string) => (stderr += chunk));
+      const finish = (code: number | null, note?: string) => {
+        clearTimeout(timer);
+        if (timedOut) stderr += `\n[killed after ${options.timeoutMs ?? 60_000} ms]`;
+        if (note) stderr += `\n[${note}]`;
+        let json: unknown;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+        resolve({
+          args,
+          code: timedOut ? null : code,
+          stdout,
+          stderr,
+          json,
+          ms: Date.now() - started,
+        });
+      };
+      child.on('error', (error) => finish(null, `spawn failed: ${error.message}`));
+      child.on('close', (code) => finish(code));
     });
   }
 

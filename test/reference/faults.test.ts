@@ -3,12 +3,22 @@ import { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../../referenc
 import { findRequirement } from '../../harness/catalogue.ts';
 import type { RunningReferenceServer } from '../../reference/server.ts';
 import {
+  CODE_GRANT,
   DEVICE_GRANT,
   ERROR_CHARSET,
+  REDIRECT_URI,
+  SCOPE,
   START_URL,
+  authorizationCode,
+  authorizeUrl,
+  codeClient,
+  codeTokens,
   errorType,
+  pkcePair,
   poll,
   post,
+  redeem,
+  redirectQuery,
   refresh,
   register,
   request,
@@ -210,10 +220,21 @@ const CHECKS: Record<FaultName, Check> = {
   'no-cache-control': async (s) => {
     const { client, auth } = await started(s);
     s.approve(auth.userCode);
-    const reply = await poll(s, client, auth.deviceCode);
-    expect(reply.status).toBe(200);
-    expect(reply.headers.get('cache-control')).toBeNull();
-    expect(reply.headers.get('pragma')).toBeNull();
+    const device = await poll(s, client, auth.deviceCode);
+    expect(device.status).toBe(200);
+    const code = await codeTokens(s);
+    const refreshed = await refresh(s, code.client, code.tokens.refreshToken);
+    expect(refreshed.status).toBe(200);
+    const failed = await redeem(s, code.client, code.code, code.verifier);
+    expect(failed.status).toBe(400);
+    for (const reply of [device, refreshed, failed]) {
+      expect(reply.headers.get('cache-control')).toBeNull();
+      expect(reply.headers.get('pragma')).toBeNull();
+    }
+    // StartDeviceAuthorization keeps its no-store (that is sda-cacheable).
+    expect((await startAuthorization(s, client)).reply.headers.get('cache-control')).toBe(
+      'no-store',
+    );
   },
   'token-type-mac': async (s) => {
     const { tokens: t } = await tokens(s);
@@ -402,6 +423,159 @@ const CHECKS: Record<FaultName, Check> = {
     expect(errorType(first)).toBe('SlowDownException');
     expect((await startAuthorization(s, client)).reply.status).toBe(200);
   },
+  'refresh-no-rotation': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    for (let i = 0; i < 3; i++) {
+      const reply = await refresh(s, client, t.refreshToken);
+      expect(reply.status).toBe(200);
+      expect(reply.json.accessToken).toBeTruthy();
+      expect(reply.json.refreshToken).toBeUndefined();
+    }
+  },
+  'rotation-old-still-works': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const r2 = await refresh(s, client, t.refreshToken);
+    expect(r2.json.refreshToken).toBeTruthy();
+    expect(r2.json.refreshToken).not.toBe(t.refreshToken);
+    expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
+    expect((await refresh(s, client, r2.json.refreshToken)).status).toBe(200);
+  },
+  'replay-no-family-revoke': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const r2 = await refresh(s, client, t.refreshToken);
+    expect(r2.json.refreshToken).not.toBe(t.refreshToken);
+    expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidGrantException');
+    expect((await refresh(s, client, r2.json.refreshToken)).status).toBe(200);
+  },
+  'refresh-any-client': async (s) => {
+    const { tokens: t } = await tokens(s);
+    const other = await register(s);
+    const reply = await refresh(s, other, t.refreshToken);
+    expect(reply.status).toBe(200);
+    expect(reply.json.accessToken).toBeTruthy();
+  },
+  'refresh-secret-not-checked': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const wrong = { ...client, clientSecret: 'wrong' };
+    expect((await refresh(s, wrong, t.refreshToken)).status).toBe(200);
+    const unknown = await refresh(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
+    expect(unknown.status).toBe(401);
+    // Other grants still check the secret.
+    expect((await poll(s, wrong, 'x')).status).toBe(401);
+  },
+  'refresh-unknown-accepted': async (s) => {
+    const client = await register(s);
+    const reply = await refresh(s, client, 'A'.repeat(64));
+    expect(reply.status).toBe(200);
+    expect(reply.json.accessToken).toBeTruthy();
+    expect(reply.json.refreshToken).toBeTruthy();
+  },
+  'refresh-widens-scope': async (s) => {
+    const client = await register(s, { scopes: [SCOPE] });
+    const { body } = await startAuthorization(s, client);
+    s.approve(body.userCode);
+    const t = (await poll(s, client, body.deviceCode)).json;
+    expect(t.scope).toBeUndefined();
+    const reply = await post(s, '/token', {
+      ...client,
+      grantType: 'refresh_token',
+      refreshToken: t.refreshToken,
+      scope: [SCOPE, 'sso:admin'],
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.scope).toEqual([SCOPE, 'sso:admin']);
+  },
+  'registration-never-expires': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const coder = await codeClient(s);
+    s.advance(client.clientSecretExpiresAt - client.clientIdIssuedAt + 86_400);
+    expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
+    expect((await startAuthorization(s, client)).reply.status).toBe(200);
+    const { code, verifier } = await authorizationCode(s, coder);
+    expect((await redeem(s, coder, code, verifier)).status).toBe(200);
+  },
+  'grant-not-restricted': async (s) => {
+    const deviceOnly = await register(s, {
+      grantTypes: [DEVICE_GRANT],
+      redirectUris: [REDIRECT_URI],
+    });
+    const { body } = await startAuthorization(s, deviceOnly);
+    s.approve(body.userCode);
+    const t = (await poll(s, deviceOnly, body.deviceCode)).json;
+    expect(t.refreshToken).toBeTruthy();
+    expect((await refresh(s, deviceOnly, t.refreshToken)).status).toBe(200);
+    const { code, verifier } = await authorizationCode(s, deviceOnly);
+    expect((await redeem(s, deviceOnly, code, verifier)).status).toBe(200);
+    const codeOnly = await codeClient(s, { grantTypes: [CODE_GRANT] });
+    expect((await startAuthorization(s, codeOnly)).reply.status).toBe(200);
+  },
+  'pkce-not-checked': async (s) => {
+    const client = await codeClient(s);
+    const a = await authorizationCode(s, client);
+    const b = await authorizationCode(s, client);
+    expect((await redeem(s, client, a.code, pkcePair().verifier)).status).toBe(200);
+    expect((await redeem(s, client, b.code, a.verifier)).status).toBe(200);
+    // A missing verifier is still refused.
+    const c = await authorizationCode(s, client);
+    expect(errorType(await redeem(s, client, c.code, undefined))).toBe('InvalidGrantException');
+  },
+  'pkce-verifier-optional': async (s) => {
+    const client = await codeClient(s);
+    const a = await authorizationCode(s, client);
+    expect((await redeem(s, client, a.code, undefined)).status).toBe(200);
+    // A wrong verifier is still refused.
+    const b = await authorizationCode(s, client);
+    expect(errorType(await redeem(s, client, b.code, pkcePair().verifier))).toBe(
+      'InvalidGrantException',
+    );
+  },
+  'pkce-downgrade': async (s) => {
+    const client = await codeClient(s);
+    const url = authorizeUrl(s, client, {
+      code_challenge: undefined,
+      code_challenge_method: undefined,
+    });
+    const code = redirectQuery(s.authorize(url).location).get('code')!;
+    expect(code).toBeTruthy();
+    expect((await redeem(s, client, code, pkcePair().verifier)).status).toBe(200);
+  },
+  'pkce-plain-only': async (s) => {
+    const client = await codeClient(s);
+    const s256 = redirectQuery(s.authorize(authorizeUrl(s, client)).location);
+    expect(s256.get('error')).toBe('invalid_request');
+    const { verifier } = pkcePair();
+    const plain = authorizeUrl(s, client, {
+      code_challenge: verifier,
+      code_challenge_method: 'plain',
+    });
+    const code = redirectQuery(s.authorize(plain).location).get('code')!;
+    expect((await redeem(s, client, code, verifier)).status).toBe(200);
+  },
+  'auth-code-reusable': async (s) => {
+    const { client, code, verifier, tokens: t } = await codeTokens(s);
+    const again = await redeem(s, client, code, verifier);
+    expect(again.status).toBe(200);
+    expect(again.json.accessToken).not.toBe(t.accessToken);
+    expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
+  },
+  'redirect-uri-not-checked': async (s) => {
+    const client = await codeClient(s);
+    const a = await authorizationCode(s, client);
+    const other = { redirectUri: 'https://evil.example/cb' };
+    expect((await redeem(s, client, a.code, a.verifier, other)).status).toBe(200);
+    const b = await authorizationCode(s, client);
+    expect((await redeem(s, client, b.code, b.verifier, { redirectUri: undefined })).status).toBe(
+      200,
+    );
+  },
+  'refresh-replay-500': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const first = await refresh(s, client, t.refreshToken);
+    expect(first.status).toBe(200);
+    const replay = await refresh(s, client, t.refreshToken);
+    expect(replay.status).toBe(500);
+    expect((await refresh(s, client, first.json.refreshToken)).status).toBe(200);
+  },
   'user-code-lifetime-day': async (s) => {
     const { client, auth } = await started(s);
     expect(auth.expiresIn).toBe(86_400);
@@ -455,6 +629,19 @@ describe('reference server: seeded faults', () => {
     expect(token.status).toBe(200);
     expect(token.json.token_type).toBe('mac');
     expect(typeof token.json.expires_in).toBe('string');
+    // The authorization code grant and refresh run too (pkce-downgrade: no challenge needed;
+    // duplicate-client-id: this registration overwrites the one above).
+    const coder = { ...(await codeClient(server2)), clientSecret: 'any-secret' };
+    const authorized = server2.authorize(
+      authorizeUrl(server2, coder, { code_challenge: undefined, code_challenge_method: undefined }),
+    );
+    const code = redirectQuery(authorized.location).get('code')!;
+    const redeemed = await redeem(server2, coder, code, undefined, { redirectUri: 'x' });
+    expect(redeemed.status).toBe(200);
+    expect(redeemed.headers.get('cache-control')).toBeNull();
+    // refresh-broken wins over every refresh fault.
+    const refreshed = await refresh(server2, coder, redeemed.json.refresh_token);
+    expect(refreshed.text).toBe('error: invalid_grant');
     const bad = await request(server2, '/token', { raw: 'x' });
     expect(bad.status).toBe(500);
     expect(bad.text).toBe('error: server_error');

@@ -234,8 +234,8 @@ describe('reference server: conformant flows', () => {
     for (const grantType of [
       'urn:example:nope',
       'urn:ietf:params:oauth:grant-type:device-code',
-      'authorization_code',
       'password',
+      'AUTHORIZATION_CODE',
     ]) {
       const reply = await post(server, '/token', { ...client, grantType, deviceCode: 'x' });
       expect(reply.status).toBe(400);

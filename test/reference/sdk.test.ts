@@ -2,13 +2,21 @@ import {
   AuthorizationPendingException,
   CreateTokenCommand,
   InvalidClientException,
+  InvalidGrantException,
   InvalidRequestException,
   RegisterClientCommand,
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
 import { describe, expect, it } from 'vitest';
-import { DEVICE_GRANT, START_URL, start } from './helpers.ts';
+import {
+  DEVICE_GRANT,
+  REDIRECT_URI,
+  START_URL,
+  authorizationCode,
+  codeClient,
+  start,
+} from './helpers.ts';
 
 /** The AWS SDK for JavaScript, a client no one here wrote, accepts and types our responses. */
 describe('reference server: @aws-sdk/client-sso-oidc', () => {
@@ -69,6 +77,31 @@ describe('reference server: @aws-sdk/client-sso-oidc', () => {
         .send(new RegisterClientCommand({ clientName: 'sdk' } as never))
         .catch((e: unknown) => e);
       expect(missing).toBeInstanceOf(InvalidRequestException);
+    } finally {
+      sdk.destroy();
+    }
+  });
+
+  it('redeems an authorization code with redirectUri and codeVerifier, and types invalid_grant', async () => {
+    const server = await start();
+    const sdk = new SSOOIDCClient({ region: 'us-east-1', endpoint: server.url, maxAttempts: 1 });
+    try {
+      const client = await codeClient(server);
+      const { code, verifier } = await authorizationCode(server, client);
+      const redeem = (codeVerifier: string) =>
+        new CreateTokenCommand({
+          clientId: client.clientId,
+          clientSecret: client.clientSecret,
+          grantType: 'authorization_code',
+          code,
+          redirectUri: REDIRECT_URI,
+          codeVerifier,
+        });
+      const wrong = await sdk.send(redeem('x'.repeat(43))).catch((e: unknown) => e);
+      expect(wrong).toBeInstanceOf(InvalidGrantException);
+      const token = await sdk.send(redeem(verifier));
+      expect(token.tokenType).toBe('Bearer');
+      expect(token.refreshToken).toBeTruthy();
     } finally {
       sdk.destroy();
     }

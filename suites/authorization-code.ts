@@ -1,0 +1,203 @@
+import {
+  defineSuite,
+  describeOutcome,
+  expectErrorCode,
+  expectNoSuccess,
+  newCodeVerifier,
+} from '../harness/conformance.ts';
+
+/**
+ * CreateToken with the authorization code grant and PKCE (RFC 7636, RFC 9700 §2.1.1,
+ * RFC 6749 §4.1). The browser step goes through the approver (reference, exec or manual).
+ */
+const suite = defineSuite(
+  'authorization-code',
+  'Authorization code with PKCE (RFC 7636, RFC 9700 §2.1.1, RFC 6749 §4.1)',
+);
+
+const BROWSER = { approver: true } as const;
+
+suite.test(
+  {
+    id: 'PKCE-4.2-S256',
+    title: 'a code issued for an S256 challenge is redeemed with its verifier',
+    level: 'MUST',
+    also: ['AWS-PKCE'],
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+    t.check({
+      requirement: 'PKCE-4.2-S256',
+      description: 'CreateToken with the code, its redirectUri and the matching codeVerifier',
+      ok: o.kind === 'ok' && o.value !== undefined,
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'PKCE-4.6-MISMATCH',
+    title: 'a wrong code verifier is refused with invalid_grant',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { code, redirectUri } = await t.issuedCode(client);
+    const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: newCodeVerifier() });
+    expectErrorCode(t, o, {
+      requirement: 'PKCE-4.6-MISMATCH',
+      description: 'CreateToken with another well-formed codeVerifier',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'PKCE-9700-MISSING-VERIFIER',
+    title: 'a code issued for a challenge is not redeemed without a verifier',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { code, redirectUri } = await t.issuedCode(client);
+    const o = await t.redeemCode(client, { code, redirectUri });
+    expectErrorCode(t, o, {
+      requirement: 'PKCE-9700-MISSING-VERIFIER',
+      description: 'CreateToken without codeVerifier',
+      codes: ['invalid_grant', 'invalid_request'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'PKCE-9700-DOWNGRADE',
+    title: 'a verifier is accepted only for a code whose request carried a challenge',
+    level: 'MUST',
+    also: ['PKCE-4.4.1-REQUIRED'],
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { response, redirectUri } = await t.authorizeCode(client, { pkce: 'none' });
+    if (response.code === undefined) {
+      // The server requires PKCE (RFC 9700 §2.1.1): no code without a challenge, no downgrade.
+      t.check({
+        requirement: 'PKCE-9700-DOWNGRADE',
+        description: 'an authorization request without code_challenge',
+        ok: response.error !== undefined,
+        expected: ['error invalid_request (PKCE required)', 'a code that no verifier redeems'],
+        actual: `error=${response.error ?? 'none'}`,
+      });
+      return t.note(
+        `the server requires PKCE: a request without a challenge got error=${response.error ?? '(none)'}`,
+      );
+    }
+    const o = await t.redeemCode(client, {
+      code: response.code,
+      redirectUri,
+      codeVerifier: newCodeVerifier(),
+    });
+    expectNoSuccess(t, o, {
+      requirement: 'PKCE-9700-DOWNGRADE',
+      description: 'CreateToken with a codeVerifier for a code issued without a challenge',
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'PKCE-4.4-BIND',
+    title: "a code is not redeemed with another authorization's verifier",
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const first = await t.issuedCode(client);
+    const second = await t.issuedCode(client);
+    const o = await t.redeemCode(client, {
+      code: first.code,
+      redirectUri: first.redirectUri,
+      codeVerifier: second.verifier,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'PKCE-4.4-BIND',
+      description: 'code of authorization 1 with the verifier of authorization 2',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-4.1.3-REDIRECT-MATCH',
+    title: 'a code is not redeemed with a redirectUri other than the one authorized',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { code, verifier } = await t.issuedCode(client);
+    const o = await t.redeemCode(client, {
+      code,
+      redirectUri: 'http://127.0.0.1:53683/oauth/callback',
+      codeVerifier: verifier,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'OA-4.1.3-REDIRECT-MATCH',
+      description: 'CreateToken with redirectUri on another port',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-4.1.2-CODE-SINGLE-USE',
+    title: 'an authorization code is redeemed at most once',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    const first = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+    t.require({
+      requirement: 'PKCE-4.2-S256',
+      description: 'the first redemption succeeds (precondition)',
+      ok: first.kind === 'ok',
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(first),
+      exchange: first.exchange,
+    });
+    const again = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+    expectErrorCode(t, again, {
+      requirement: 'OA-4.1.2-CODE-SINGLE-USE',
+      description: 'a second redemption of the same code',
+      codes: ['invalid_grant'],
+    });
+    const rt = first.value?.refreshToken;
+    if (rt === undefined) return;
+    // RFC 6749 §4.1.2: the server SHOULD revoke the tokens issued from a code used twice.
+    const after = await t.refresh(client, rt);
+    t.check({
+      requirement: 'OA-4.1.2-CODE-SINGLE-USE',
+      level: 'SHOULD',
+      description: 'the refresh token issued from the code after the code was replayed',
+      ok: after.kind === 'error',
+      expected: 'an error (tokens from a replayed code revoked)',
+      actual: describeOutcome(after),
+      exchange: after.exchange,
+    });
+  },
+);
