@@ -71,6 +71,12 @@ function runOptions(y: Argv) {
       choices: ['off', 'strict'],
       describe: 'Embedded reference server: slow_down mode',
     })
+    .option('seed', {
+      type: 'number',
+      describe: 'Seed of the property-based suites (default fixed: 8628)',
+    })
+    .option('num-runs', { type: 'number', describe: 'Generated cases per property' })
+    .option('request-budget', { type: 'number', describe: 'Most requests one property may send' })
     .option('quiet', { type: 'boolean', describe: 'Print only the totals' })
     .requiresArg(RUN_VALUE_OPTIONS);
 }
@@ -92,6 +98,9 @@ const RUN_VALUE_OPTIONS = [
   'interval',
   'expires-in',
   'slow-down',
+  'seed',
+  'num-runs',
+  'request-budget',
 ];
 
 type RunArgv = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>>;
@@ -113,6 +122,9 @@ function flagsOf(argv: RunArgv): ConfigInput {
     interval: argv.interval,
     expiresIn: argv['expires-in'],
     slowDown: argv['slow-down'] as ConfigInput['slowDown'],
+    seed: argv.seed,
+    numRuns: argv['num-runs'],
+    requestBudget: argv['request-budget'],
   };
 }
 

@@ -19,6 +19,10 @@ export interface Config {
   interval: number;
   expiresIn: number;
   slowDown: 'off' | 'strict';
+  /** Property-based suites: fast-check seed (fixed by default: same verdicts on every run). */
+  seed: number;
+  numRuns: number;
+  requestBudget: number;
 }
 
 export type ConfigInput = Partial<Config>;
@@ -42,6 +46,7 @@ const DEFAULTS = {
   interval: 1,
   expiresIn: 600,
   slowDown: 'off',
+  seed: 8628,
 } as const;
 
 /** SSOC_* variable -> config key and how to read its text. */
@@ -62,6 +67,9 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_INTERVAL: { key: 'interval', type: 'number' },
   SSOC_EXPIRES_IN: { key: 'expiresIn', type: 'number' },
   SSOC_SLOW_DOWN: { key: 'slowDown', type: 'string' },
+  SSOC_SEED: { key: 'seed', type: 'number' },
+  SSOC_NUM_RUNS: { key: 'numRuns', type: 'number' },
+  SSOC_REQUEST_BUDGET: { key: 'requestBudget', type: 'number' },
 };
 
 export const ENV_VARIABLES = Object.keys(ENV);
@@ -142,6 +150,8 @@ export function resolveConfig(layers: {
   const config: Config = {
     ...DEFAULTS,
     concurrency: target ? 32 : 8,
+    numRuns: target ? 10 : 100,
+    requestBudget: target ? 200 : 2000,
     ...merged,
     target,
     approver,
