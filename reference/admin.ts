@@ -3,13 +3,14 @@ import { authorizeDirect } from './authorize-page.ts';
 import { readBody } from './body.ts';
 import { epochSeconds } from './clock.ts';
 import type { ServerContext } from './context.ts';
+import { mintAssertionFor } from './iam.ts';
 import { parseJsonObject, type JsonObject } from './requests.ts';
 import { jsonResponse, type WireResponse } from './wire.ts';
 
 /**
  * Test-only control routes under /__admin/: approve or deny a user code (the end-user step of
- * the device flow), authorize (the browser step of the authorization code flow), advance the
- * virtual clock, health. They live apart from the API paths, answer only
+ * the device flow), authorize (the browser step of the authorization code flow), assertion (a
+ * jwt-bearer assertion of the trusted issuer), advance the virtual clock, health. They live apart from the API paths, answer only
  * loopback peers, and speak plain JSON (`{ ok, error, error_description }`), not the AWS
  * error protocol: they are not part of the server under test.
  */
@@ -81,7 +82,8 @@ export async function handleAdmin(
       }),
     );
   }
-  if (action !== 'approve' && action !== 'deny' && action !== 'advance' && action !== 'authorize') {
+  const actions = ['approve', 'deny', 'advance', 'authorize', 'assertion'];
+  if (!actions.includes(action)) {
     return done(adminError(404, 'not_found', 'Unknown admin route'));
   }
   if (req.method !== 'POST') return done(methodNotAllowed('POST'));
@@ -93,7 +95,8 @@ export async function handleAdmin(
   if (!json) return done(adminError(400, 'invalid_request', 'Body must be a JSON object'));
   if (action === 'advance') return done(advance(ctx, json));
   if (action === 'authorize') return done(authorize(ctx, json));
-  return done(decide(ctx, action, json));
+  if (action === 'assertion') return done(await assertion(ctx, json));
+  return done(decide(ctx, action as 'approve' | 'deny', json));
 }
 
 function methodNotAllowed(allow: string): WireResponse {
@@ -124,6 +127,16 @@ function authorize(ctx: ServerContext, json: JsonObject): WireResponse {
     return adminError(400, 'invalid_request', "decision must be 'approve' or 'deny'");
   }
   return jsonResponse(200, authorizeDirect(ctx, url, decision));
+}
+
+/** The options of `server.mintAssertion` → 200 `{ assertion }`. */
+async function assertion(ctx: ServerContext, json: JsonObject): Promise<WireResponse> {
+  try {
+    return jsonResponse(200, { assertion: await mintAssertionFor(ctx, json) });
+  } catch (e) {
+    if (e instanceof TypeError) return adminError(400, 'invalid_request', e.message);
+    throw e;
+  }
 }
 
 function advance(ctx: ServerContext, json: JsonObject): WireResponse {

@@ -4,9 +4,12 @@ import type { IncomingMessage } from 'node:http';
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Above this we stop reading altogether and close the connection after answering. */
 const DISCARD_LIMIT_BYTES = 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export interface RequestBody {
   text: string;
+  /** The body as received (CreateTokenWithIAM's signature covers these exact bytes). */
+  bytes: Buffer;
   /** More than MAX_BODY_BYTES were sent; `text` is empty. */
   tooLarge: boolean;
   /** The connection must be closed after the response (the rest of the body was not read). */
@@ -33,22 +36,20 @@ export function readBody(req: IncomingMessage): Promise<RequestBody> {
       chunks.length = 0;
       if (size > DISCARD_LIMIT_BYTES) {
         req.pause();
-        settle({ text: '', tooLarge: true, closeConnection: true });
+        settle({ text: '', bytes: EMPTY, tooLarge: true, closeConnection: true });
       }
     });
     req.on('end', () => {
-      settle(
-        size > MAX_BODY_BYTES
-          ? { text: '', tooLarge: true, closeConnection: false }
-          : {
-              text: Buffer.concat(chunks).toString('utf8'),
-              tooLarge: false,
-              closeConnection: false,
-            },
-      );
+      if (size > MAX_BODY_BYTES) {
+        settle({ text: '', bytes: EMPTY, tooLarge: true, closeConnection: false });
+        return;
+      }
+      const bytes = Buffer.concat(chunks);
+      settle({ text: bytes.toString('utf8'), bytes, tooLarge: false, closeConnection: false });
     });
     // A client that goes away mid-body: answer into the void rather than hang.
-    req.on('error', () => settle({ text: '', tooLarge: false, closeConnection: true }));
-    req.on('close', () => settle({ text: '', tooLarge: false, closeConnection: true }));
+    const gone = () => settle({ text: '', bytes: EMPTY, tooLarge: false, closeConnection: true });
+    req.on('error', gone);
+    req.on('close', gone);
   });
 }

@@ -1,5 +1,6 @@
 import type { ServerClock, VirtualClock } from './clock.ts';
 import type { FaultSet } from './faults.ts';
+import type { IamContext } from './iam.ts';
 import type { ReferenceState } from './state.ts';
 
 /** What the HTTP layer of one running reference server needs. */
@@ -14,4 +15,6 @@ export interface ServerContext {
   /** Verification URI handed to clients (the `{url}` placeholder already substituted). */
   verificationUri: string;
   log: (line: string) => void;
+  /** CreateTokenWithIAM: region, credentials, application, trusted issuer, keys. */
+  iam: IamContext;
 }

@@ -31,6 +31,8 @@ export interface OidcError {
   shape: ErrorShape;
   error: ErrorCode;
   description: string;
+  /** Modelled members beyond error and error_description (InvalidRequestRegion's endpoint, region). */
+  extra?: Record<string, string>;
 }
 
 /** A success value or a typed protocol error. */

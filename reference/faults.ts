@@ -19,11 +19,18 @@ export interface FaultInfo {
 const CATALOGUE = {
   'no-error-type-header': {
     description: 'Error responses omit the x-amzn-ErrorType header.',
-    breaks: ['AWS-ERR-TYPE'],
+    // The header is the only thing that tells InvalidRequestRegionException apart.
+    breaks: ['AWS-ERR-TYPE', 'AWS-IAM-REGION-TYPE'],
   },
   'invalid-client-400': {
     description: 'InvalidClientException is sent with HTTP 400 instead of 401.',
-    breaks: ['AWS-CT-INVALID-CLIENT-401', 'AWS-ERR-STATUS', 'AWS-SDA-REQUIRED'],
+    // CreateTokenWithIAM's unknown application included.
+    breaks: [
+      'AWS-CT-INVALID-CLIENT-401',
+      'AWS-ERR-STATUS',
+      'AWS-SDA-REQUIRED',
+      'AWS-IAM-CLIENT-ARN',
+    ],
   },
   'secret-not-checked': {
     description:
@@ -72,6 +79,7 @@ const CATALOGUE = {
       'DCR-3.2.1-SECRET-UNIQUE',
       'DA-3.4-CROSS-CLIENT',
       'OA-6-RT-BINDING',
+      'DA-3.5-STATE-MACHINE',
     ],
   },
   'accept-confidential': {
@@ -145,20 +153,34 @@ const CATALOGUE = {
       'DA-3.5-EXPIRED',
       'DA-3.2-LIFETIME',
       'DA-3.5-DENIED',
+      'DA-3.5-STATE-MACHINE',
     ],
   },
   'auto-approve': {
     description: 'Device authorizations are approved on creation: the first poll gets a token.',
-    breaks: ['DA-3.5-PENDING', 'DA-3.4-GRANT-URN', 'DA-3.5-PENDING-STABLE', 'DA-3.5-SLOWDOWN-EMIT'],
+    breaks: [
+      'DA-3.5-PENDING',
+      'DA-3.4-GRANT-URN',
+      'DA-3.5-PENDING-STABLE',
+      'DA-3.5-SLOWDOWN-EMIT',
+      'DA-3.5-STATE-MACHINE',
+    ],
   },
   'approval-ignored': {
     description: 'Approval is acknowledged but never takes effect: polls stay pending.',
-    breaks: ['DA-3.5-SUCCESS', 'DA-3.4-CROSS-CLIENT', 'DA-3.5-PENDING-STABLE', 'DA-3.2-LIFETIME'],
+    breaks: [
+      'DA-3.5-SUCCESS',
+      'DA-3.4-CROSS-CLIENT',
+      'DA-3.5-PENDING-STABLE',
+      'DA-3.2-LIFETIME',
+      'DA-3.5-STATE-MACHINE',
+    ],
   },
   'pending-status-200': {
     description:
       'AuthorizationPending, SlowDown, AccessDenied and ExpiredToken are sent with HTTP 200 (body and header unchanged).',
-    breaks: ['DA-3.5-STATUS-400', 'OA-5.2-FORMAT', 'AWS-ERR-STATUS'],
+    // CreateTokenWithIAM's AccessDenied (a refused signature) included.
+    breaks: ['DA-3.5-STATUS-400', 'OA-5.2-FORMAT', 'AWS-ERR-STATUS', 'AWS-IAM-SIGV4'],
   },
   'error-description-quotes': {
     description: 'error_description contains a double quote and a backslash.',
@@ -180,11 +202,11 @@ const CATALOGUE = {
   'cross-client-redeem': {
     description:
       'A device code can be redeemed by any authenticated client, not only the one it was issued to.',
-    breaks: ['DA-3.4-CROSS-CLIENT'],
+    breaks: ['DA-3.4-CROSS-CLIENT', 'DA-3.5-STATE-MACHINE'],
   },
   'device-code-reusable': {
     description: 'A device code can be redeemed again after a successful redemption.',
-    breaks: ['DA-5.2-DC-SINGLE-USE'],
+    breaks: ['DA-5.2-DC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
   },
   'wrong-exception-for-op': {
     description:
@@ -194,11 +216,20 @@ const CATALOGUE = {
   'error-body-not-json': {
     description:
       'Error responses have a text/plain body "error: <code>" (status and x-amzn-ErrorType kept).',
-    breaks: ['OA-5.2-FORMAT'],
+    // The region error's endpoint and region members are lost with the JSON body.
+    breaks: ['OA-5.2-FORMAT', 'AWS-IAM-REGION'],
   },
   'refresh-broken': {
-    description: 'The refresh_token grant always answers InvalidGrantException.',
-    breaks: ['OA-6-REFRESH', 'AWS-CT-REFRESH', 'OA-6-SCOPE-UP', 'BCP-2.2.2-RT-PUBLIC'],
+    description:
+      'The refresh_token grant, of CreateToken and of CreateTokenWithIAM, always answers InvalidGrantException.',
+    breaks: [
+      'OA-6-REFRESH',
+      'AWS-CT-REFRESH',
+      'OA-6-SCOPE-UP',
+      'BCP-2.2.2-RT-PUBLIC',
+      'AWS-IAM-REFRESH',
+      'DA-3.5-STATE-MACHINE',
+    ],
   },
   'no-client-secret': {
     description:
@@ -264,7 +295,7 @@ const CATALOGUE = {
   },
   'deny-approves': {
     description: 'Denying an authorization approves it: the next poll gets a token.',
-    breaks: ['DA-3.5-DENIED'],
+    breaks: ['DA-3.5-DENIED', 'DA-3.5-STATE-MACHINE'],
   },
   'approve-approves-all': {
     description: 'Approving one user code approves every pending authorization of the same client.',
@@ -273,7 +304,7 @@ const CATALOGUE = {
   'pending-limit': {
     description:
       'After three polls a pending authorization is refused with AccessDeniedException, although the client polled at the interval.',
-    breaks: ['DA-3.5-PENDING-STABLE', 'DA-3.5-SLOWDOWN-EMIT'],
+    breaks: ['DA-3.5-PENDING-STABLE', 'DA-3.5-SLOWDOWN-EMIT', 'DA-3.5-STATE-MACHINE'],
   },
   'slow-down-double-penalty': {
     description:
@@ -325,7 +356,7 @@ const CATALOGUE = {
   'rotation-old-still-works': {
     description:
       'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked).',
-    breaks: ['BCP-4.14.2-ROTATE'],
+    breaks: ['BCP-4.14.2-ROTATE', 'DA-3.5-STATE-MACHINE'],
   },
   'replay-no-family-revoke': {
     description:
@@ -379,7 +410,8 @@ const CATALOGUE = {
   'pkce-plain-only': {
     description:
       '/authorize refuses code_challenge_method S256 (invalid_request) and accepts only plain.',
-    breaks: ['PKCE-4.2-S256'],
+    // The application's authorization code grant (CreateTokenWithIAM) goes through /authorize.
+    breaks: ['PKCE-4.2-S256', 'AWS-IAM-AUTH-CODE'],
   },
   'auth-code-reusable': {
     description: 'An authorization code can be redeemed again after a successful redemption.',
@@ -401,6 +433,69 @@ const CATALOGUE = {
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',
     breaks: ['BCP-4.14.2-CONCURRENT', 'BCP-4.14.2-REUSE-REVOKE', 'BCP-4.14.2-ROTATE'],
   },
+
+  // CreateTokenWithIAM (WIRE.md §1.4). These and refresh-broken act inside its grants (see
+  // actsInIam); CreateToken's other grant faults stay out, while the wire-level error faults,
+  // no-cache-control and the /authorize faults apply to it as to any operation.
+  'iam-signature-not-verified': {
+    description:
+      'CreateTokenWithIAM accepts any Authorization header, a wrong signature or none at all (the region of a parseable one is still checked).',
+    breaks: ['AWS-IAM-SIGV4'],
+  },
+  'iam-region-not-checked': {
+    description:
+      'CreateTokenWithIAM accepts a request signed for another region when its signature is otherwise valid.',
+    breaks: ['AWS-IAM-REGION'],
+  },
+  'iam-region-error-plain': {
+    description:
+      'The region error is typed InvalidRequestException in x-amzn-ErrorType (body unchanged, endpoint and region included).',
+    breaks: ['AWS-IAM-REGION-TYPE'],
+  },
+  'iam-assertion-not-verified': {
+    description:
+      'The jwt-bearer grant does not verify the signature or expiry of the assertion: expired and foreign-signed JWTs are accepted (iss, aud and sub still count).',
+    breaks: ['AWS-IAM-JWT-INVALID'],
+  },
+  'iam-downscope-ignored': {
+    description:
+      'CreateTokenWithIAM ignores scope: every application scope is granted whatever was asked, and a scope outside the application is not refused.',
+    breaks: ['AWS-IAM-DOWNSCOPE'],
+  },
+  'iam-exchange-refresh-token': {
+    description:
+      'The token-exchange grant always adds a refreshToken, even when requestedTokenType asks for an access token only.',
+    breaks: ['AWS-IAM-TOKEN-EXCHANGE'],
+  },
+  'iam-no-id-token': {
+    description:
+      'authorization_code and jwt-bearer responses of CreateTokenWithIAM carry no idToken.',
+    breaks: ['AWS-IAM-ID-TOKEN', 'AWS-IAM-JWT-BEARER'],
+  },
+  'iam-unknown-application-accepted': {
+    description: 'CreateTokenWithIAM takes any clientId as the application ARN.',
+    breaks: ['AWS-IAM-CLIENT-ARN'],
+  },
+  '500-on-wrong-type': {
+    description:
+      'A member of the wrong JSON type (a number for a string, a string for a list) crashes the handler: InternalServerException 500.',
+    breaks: ['AWS-NO-5XX'],
+  },
+  'long-client-name-crash': {
+    description:
+      'RegisterClient with a clientName longer than 1024 characters crashes the handler: InternalServerException 500.',
+    breaks: ['AWS-NO-5XX'],
+  },
+  'duplicate-key-first-wins': {
+    description:
+      'A member repeated in a JSON body takes its first value, where every JSON parser takes the last.',
+    breaks: ['OA-3.2-DUP-PARAM'],
+  },
+  'approve-after-deny': {
+    description:
+      'Once a poll has reported a denial, approving the same user code works and the next poll gets a token.',
+    breaks: ['DA-3.5-STATE-MACHINE', 'DA-3.5-DENIED'],
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;
@@ -415,3 +510,11 @@ export function isFaultName(name: unknown): name is FaultName {
 
 /** The set of active faults, as the server's modules consult it. */
 export type FaultSet = ReadonlySet<FaultName>;
+
+/**
+ * The faults that act inside CreateTokenWithIAM's grants: its own (`iam-*`), and
+ * `refresh-broken`, whose refresh_token grant is that of both operations.
+ */
+export function actsInIam(name: FaultName): boolean {
+  return name.startsWith('iam-') || name === 'refresh-broken';
+}

@@ -5,13 +5,16 @@ import { readBody } from './body.ts';
 import { newRequestId } from './codes.ts';
 import type { ServerContext } from './context.ts';
 import { oidcError, type OidcError } from './errors.ts';
+import { createTokenWithIam } from './iam.ts';
 import {
   decodeCreateToken,
   decodeRegisterClient,
   decodeStartDeviceAuthorization,
   parseJsonObject,
+  withDecodingFaults,
   type JsonObject,
 } from './requests.ts';
+import { verifySignature } from './sigv4.ts';
 import { isVerificationPagePath, verificationPage } from './verification-page.ts';
 import {
   cacheHeaders,
@@ -151,23 +154,50 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
       errorResponse(oidcError('InvalidRequestException', 'Request body is too large'), ctx.faults),
     );
   }
-  const json = parseJsonObject(body.text);
+  if (operation === 'CreateTokenWithIAM') {
+    // SigV4 first: nothing of an unauthenticated body is looked at.
+    const signed = await verifySignature(
+      {
+        method: 'POST',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: body.bytes,
+      },
+      {
+        region: ctx.iam.region,
+        credentials: ctx.iam.credentials,
+        endpoint: ctx.url,
+        nowMs: ctx.clock.nowMs(),
+        faults: ctx.faults,
+      },
+    );
+    if (!signed.ok) return reply(errorResponse(signed.error, ctx.faults));
+  }
+  const json = parseJsonObject(body.text, ctx.faults.has('duplicate-key-first-wins'));
   if (!json) {
     const err = ctx.faults.has('500-on-malformed-body')
       ? oidcError('InternalServerException', 'Could not process the request')
       : oidcError('InvalidRequestException', 'Request body must be a JSON object');
     return reply(errorResponse(err, ctx.faults));
   }
-  return reply(dispatch(ctx, operation, json));
+  if (operation === 'CreateTokenWithIAM') return reply(await createTokenWithIam(ctx, json));
+  return reply(withDecodingFaults(ctx.faults, () => dispatch(ctx, operation, json)));
 }
 
-function dispatch(ctx: ServerContext, operation: ApiOperation, body: JsonObject): WireResponse {
+function dispatch(
+  ctx: ServerContext,
+  operation: Exclude<ApiOperation, 'CreateTokenWithIAM'>,
+  body: JsonObject,
+): WireResponse {
   const { state, faults } = ctx;
   const failed = (err: OidcError) => errorResponse(err, faults);
   switch (operation) {
     case 'RegisterClient': {
       const input = decodeRegisterClient(body, ctx.faults);
       if (!input.ok) return failed(input.error);
+      if (faults.has('long-client-name-crash') && input.value.clientName.length > 1024)
+        return failed(oidcError('InternalServerException', 'Could not process the request'));
       const result = state.registerClient(input.value);
       return result.ok
         ? registerClientResponse(result.value, ctx.url, faults)
@@ -187,13 +217,5 @@ function dispatch(ctx: ServerContext, operation: ApiOperation, body: JsonObject)
       const result = state.createToken(input.value);
       return result.ok ? tokenResponse(result.value, faults) : failed(result.error);
     }
-    case 'CreateTokenWithIAM':
-      // Routed but not implemented yet: a well-formed error from the operation's error set.
-      return failed(
-        oidcError(
-          'InvalidRequestException',
-          'CreateTokenWithIAM is not implemented by this server',
-        ),
-      );
   }
 }

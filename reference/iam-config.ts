@@ -5,10 +5,15 @@
  */
 export const REFERENCE_IAM_REGION = 'us-east-1';
 
-export const REFERENCE_IAM_CREDENTIALS = {
+/** Typed as credentials (not literals), so that `{ ...REFERENCE_IAM_CREDENTIALS, secretAccessKey }` works. */
+export const REFERENCE_IAM_CREDENTIALS: {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+} = {
   accessKeyId: 'AKIDSSOOIDCCONFORMANCE',
   secretAccessKey: 'sso-oidc-conformance-test-secret-access-key',
-} as const;
+};
 
 export const REFERENCE_APPLICATION_ARN =
   'arn:aws:sso::123456789012:application/ssoins-1111111111111111/apl-1111111111111111';

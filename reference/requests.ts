@@ -12,6 +12,12 @@ export type JsonObject = Record<string, unknown>;
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const REFRESH_TOKEN_GRANT = 'refresh_token';
 export const AUTHORIZATION_CODE_GRANT = 'authorization_code';
+/** CreateTokenWithIAM's own grants (WIRE.md §1.4). */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** RFC 8693 §3 token type identifiers. */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
 
 export interface RegisterClientInput {
   clientName: string;
@@ -42,8 +48,25 @@ export interface CreateTokenInput {
   codeVerifier?: string;
 }
 
-/** `undefined` when the body is not JSON or not a JSON object. */
-export function parseJsonObject(text: string): JsonObject | undefined {
+export interface CreateTokenWithIamInput {
+  clientId: string;
+  grantType: string;
+  code?: string;
+  refreshToken?: string;
+  assertion?: string;
+  scope?: string[];
+  redirectUri?: string;
+  subjectToken?: string;
+  subjectTokenType?: string;
+  requestedTokenType?: string;
+  codeVerifier?: string;
+}
+
+/**
+ * `undefined` when the body is not JSON or not a JSON object. A repeated member takes its last
+ * value (ECMAScript JSON.parse), unless `firstWins` (the duplicate-key-first-wins fault).
+ */
+export function parseJsonObject(text: string, firstWins = false): JsonObject | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -51,7 +74,75 @@ export function parseJsonObject(text: string): JsonObject | undefined {
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return value as JsonObject;
+  return firstWins ? { ...(value as JsonObject), ...firstValues(text) } : (value as JsonObject);
+}
+
+/** The first value of each top-level member of a JSON object text (already known to parse). */
+function firstValues(text: string): JsonObject {
+  const out: JsonObject = {};
+  let depth = 0;
+  let i = 0;
+  const stringEnd = (from: number) => {
+    let j = from + 1;
+    while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    return j + 1;
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      const end = stringEnd(i);
+      if (depth === 1) {
+        let k = end;
+        while (/\s/.test(text[k] ?? '')) k++;
+        if (text[k] === ':') {
+          // A member name at the top level: read its value up to the next top-level , or }.
+          const name = JSON.parse(text.slice(i, end)) as string;
+          let v = k + 1;
+          let d = 0;
+          while (v < text.length) {
+            const ch = text[v]!;
+            if (ch === '"') v = stringEnd(v);
+            else {
+              if (ch === '{' || ch === '[') d++;
+              else if (ch === '}' || ch === ']') {
+                if (d === 0) break;
+                d--;
+              } else if (ch === ',' && d === 0) break;
+              v++;
+            }
+          }
+          if (!Object.hasOwn(out, name)) out[name] = JSON.parse(text.slice(k + 1, v));
+          i = v;
+          continue;
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    i++;
+  }
+  return out;
+}
+
+/**
+ * The 500-on-wrong-type fault: the decoders run for one request at a time, so the fault set of
+ * the request being decoded is held here while it is.
+ */
+let decodingFaults: FaultSet = new Set();
+export function withDecodingFaults<T>(faults: FaultSet, decode: () => T): T {
+  decodingFaults = faults;
+  try {
+    return decode();
+  } finally {
+    decodingFaults = new Set();
+  }
+}
+function wrongTypeShape(): 'InternalServerException' | 'InvalidRequestException' {
+  return decodingFaults.has('500-on-wrong-type')
+    ? 'InternalServerException'
+    : 'InvalidRequestException';
 }
 
 function member(body: JsonObject, name: string): unknown {
@@ -62,7 +153,7 @@ function member(body: JsonObject, name: string): unknown {
 function readString(body: JsonObject, name: string): Outcome<string | undefined> {
   const value = member(body, name);
   if (value === undefined || value === null || value === '') return ok(undefined);
-  if (typeof value !== 'string') return fail('InvalidRequestException', `${name} must be a string`);
+  if (typeof value !== 'string') return fail(wrongTypeShape(), `${name} must be a string`);
   return ok(value);
 }
 
@@ -80,7 +171,7 @@ function readStringList(body: JsonObject, name: string): Outcome<string[] | unde
   const value = member(body, name);
   if (value === undefined || value === null) return ok(undefined);
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    return fail('InvalidRequestException', `${name} must be a list of strings`);
+    return fail(wrongTypeShape(), `${name} must be a list of strings`);
   }
   return ok(value.length === 0 ? undefined : (value as string[]));
 }
@@ -161,6 +252,23 @@ export function decodeCreateToken(body: JsonObject, faults: FaultSet): Outcome<C
     refreshToken: optional('refreshToken'),
     scope: list('scope'),
     redirectUri: optional('redirectUri'),
+    codeVerifier: optional('codeVerifier'),
+  });
+}
+
+/** CreateTokenWithIAM: no clientSecret (SigV4 authenticates), clientId and grantType required. */
+export function decodeCreateTokenWithIam(body: JsonObject): Outcome<CreateTokenWithIamInput> {
+  return decode(body, {
+    clientId: required('clientId'),
+    grantType: required('grantType'),
+    code: optional('code'),
+    refreshToken: optional('refreshToken'),
+    assertion: optional('assertion'),
+    scope: list('scope'),
+    redirectUri: optional('redirectUri'),
+    subjectToken: optional('subjectToken'),
+    subjectTokenType: optional('subjectTokenType'),
+    requestedTokenType: optional('requestedTokenType'),
     codeVerifier: optional('codeVerifier'),
   });
 }

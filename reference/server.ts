@@ -6,14 +6,45 @@ import { RealClock, VirtualClock } from './clock.ts';
 import type { ServerContext } from './context.ts';
 import { isFaultName, type FaultName } from './faults.ts';
 import { createRequestListener } from './http.ts';
+import { mintAssertionFor, type IamContext } from './iam.ts';
+import {
+  REFERENCE_APPLICATION_ARN,
+  REFERENCE_APPLICATION_REDIRECT_URIS,
+  REFERENCE_APPLICATION_SCOPES,
+  REFERENCE_IAM_CREDENTIALS,
+  REFERENCE_IAM_REGION,
+  REFERENCE_TRUSTED_ISSUER,
+} from './iam-config.ts';
+import { createIamKeys, type AssertionOptions } from './jwt.ts';
+import type { IamCredentials } from './sigv4.ts';
 import { ReferenceState } from './state.ts';
+import type { JWK } from 'jose';
+
+export type { AssertionOptions } from './jwt.ts';
+export type { IamCredentials } from './sigv4.ts';
 
 /**
  * The embedded reference server: a small conformant implementation of RegisterClient,
  * StartDeviceAuthorization, CreateToken (device_code, authorization_code with PKCE and
- * refresh_token grants) and the browser's /authorize, with virtual time and seeded faults.
- * A library: tests and the CLI start it in-process.
+ * refresh_token grants), CreateTokenWithIAM (SigV4; authorization_code, refresh_token,
+ * jwt-bearer and token-exchange grants) and the browser's /authorize, with virtual time and
+ * seeded faults. A library: tests and the CLI start it in-process.
  */
+
+/** CreateTokenWithIAM settings. */
+export interface IamOptions {
+  /** The region the server serves (SigV4 credential scope); default REFERENCE_IAM_REGION. */
+  region?: string;
+  /** Credentials whose signatures are accepted; default [REFERENCE_IAM_CREDENTIALS]. */
+  credentials?: IamCredentials[];
+}
+
+export interface ResolvedIamOptions {
+  region: string;
+  credentials: IamCredentials[];
+  /** The application clientId must name: REFERENCE_APPLICATION_ARN. */
+  applicationArn: string;
+}
 
 export interface ReferenceServerOptions {
   /** Default '127.0.0.1'. */
@@ -45,9 +76,13 @@ export interface ReferenceServerOptions {
   faults?: FaultName[];
   /** Request log, one line per request; never receives secrets. */
   log?: (line: string) => void;
+  /** CreateTokenWithIAM: region and accepted credentials. */
+  iam?: IamOptions;
 }
 
-export type ResolvedReferenceServerOptions = Required<ReferenceServerOptions>;
+export type ResolvedReferenceServerOptions = Required<Omit<ReferenceServerOptions, 'iam'>> & {
+  iam: ResolvedIamOptions;
+};
 
 export interface RunningReferenceServer {
   /** Base URL without trailing slash, e.g. 'http://127.0.0.1:41234'. */
@@ -69,6 +104,15 @@ export interface RunningReferenceServer {
    * missing or not registered, registration expired); `{ status: 404 }` for another path.
    */
   authorize(url: string, decision?: AuthorizeDecision): AuthorizeResult;
+  /**
+   * A jwt-bearer assertion of the trusted token issuer (ES256, times on the server clock):
+   * valid by default; `expiresIn` (s, default 300; negative: already expired), `issuer`,
+   * `audience`, `subject` ('' leaves sub out) and `foreignKey` (signed by an untrusted key) make
+   * broken ones. Throws TypeError on bad options. Also `POST /__admin/assertion`.
+   */
+  mintAssertion(opts?: AssertionOptions): Promise<string>;
+  /** The public key (JWK, ES256) idTokens are signed with. */
+  idTokenPublicJwk: JWK;
   /** Stops listening and drops every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -111,6 +155,7 @@ export function resolveOptions(
   const log = options.log ?? (() => {});
   if (typeof log !== 'function') throw new TypeError('log must be a function');
   const maxSeconds = 100 * 365 * 24 * 3600;
+  const iam = resolveIamOptions(options.iam);
   return {
     host,
     port: integerOption('port', options.port ?? 0, 0, 65535),
@@ -133,6 +178,38 @@ export function resolveOptions(
     slowDown,
     faults: [...new Set(faults)],
     log,
+    iam,
+  };
+}
+
+function resolveIamOptions(options: IamOptions = {}): ResolvedIamOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('iam must be an object');
+  const region = options.region ?? REFERENCE_IAM_REGION;
+  if (typeof region !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
+    throw new RangeError('iam.region must be a region name such as us-east-1');
+  }
+  const credentials = options.credentials ?? [REFERENCE_IAM_CREDENTIALS];
+  if (!Array.isArray(credentials) || credentials.length === 0) {
+    throw new TypeError('iam.credentials must be a non-empty array');
+  }
+  const nonEmpty = (v: unknown) => typeof v === 'string' && v !== '';
+  for (const c of credentials) {
+    if (
+      c === null ||
+      typeof c !== 'object' ||
+      !nonEmpty(c.accessKeyId) ||
+      !nonEmpty(c.secretAccessKey) ||
+      (c.sessionToken !== undefined && !nonEmpty(c.sessionToken))
+    ) {
+      throw new TypeError(
+        'each of iam.credentials needs accessKeyId and secretAccessKey (and an optional sessionToken) as non-empty strings',
+      );
+    }
+  }
+  return {
+    region,
+    credentials: credentials.map((c) => ({ ...c })),
+    applicationArn: REFERENCE_APPLICATION_ARN,
   };
 }
 
@@ -160,6 +237,7 @@ export async function startReferenceServer(
   const virtualClock = resolved.virtualClock ? new VirtualClock() : undefined;
   const clock = virtualClock ?? new RealClock();
   const faults: ReadonlySet<FaultName> = new Set(resolved.faults);
+  const keys = await createIamKeys();
   const state = new ReferenceState(
     {
       interval: resolved.interval,
@@ -171,6 +249,19 @@ export async function startReferenceServer(
     },
     clock,
   );
+  const iam: IamContext = {
+    region: resolved.iam.region,
+    credentials: resolved.iam.credentials,
+    application: {
+      arn: resolved.iam.applicationArn,
+      name: 'Reference application',
+      scopes: REFERENCE_APPLICATION_SCOPES,
+      redirectUris: REFERENCE_APPLICATION_REDIRECT_URIS,
+    },
+    trustedIssuer: REFERENCE_TRUSTED_ISSUER,
+    keys,
+  };
+  state.registerApplication(iam.application);
   const ctx: ServerContext = {
     state,
     faults,
@@ -179,6 +270,7 @@ export async function startReferenceServer(
     url: '',
     verificationUri: '',
     log: resolved.log,
+    iam,
   };
 
   const server = createServer(
@@ -201,6 +293,8 @@ export async function startReferenceServer(
     approve: (userCode) => state.approve(userCode),
     deny: (userCode) => state.deny(userCode),
     authorize: (url, decision = 'approve') => authorizeDirect(ctx, url, decision),
+    mintAssertion: (opts = {}) => mintAssertionFor(ctx, opts),
+    idTokenPublicJwk: keys.idTokenPublicJwk,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -31,11 +31,13 @@ import {
   secretsEqual,
 } from './codes.ts';
 import { fail, ok, type Outcome } from './errors.ts';
-import type { FaultName, FaultSet } from './faults.ts';
+import { actsInIam, type FaultName, type FaultSet } from './faults.ts';
 import {
+  ACCESS_TOKEN_TYPE,
   AUTHORIZATION_CODE_GRANT,
   DEVICE_CODE_GRANT,
   REFRESH_TOKEN_GRANT,
+  REFRESH_TOKEN_TYPE,
   type CreateTokenInput,
   type RegisterClientInput,
   type StartDeviceAuthorizationInput,
@@ -97,6 +99,8 @@ interface DeviceAuthorizationRecord {
   /** Current interval for this code, seconds; grows by 5 on each slow_down. */
   intervalSec: number;
   lastPollMs?: number;
+  /** A poll has reported the denial. */
+  deniedSeen?: boolean;
   /** Polls of this code so far. */
   polls?: number;
   /** Ended by a fault (slow-down-terminal, fast-poll-expires): answers expired from then on. */
@@ -114,6 +118,10 @@ interface TokenFamily {
   revoked: boolean;
   /** The scopes granted; widened only under `refresh-widens-scope`. */
   scopes: readonly string[];
+  /** The Identity Center user of the grant; absent: REFERENCE_USER_ID. */
+  subject?: string;
+  /** When the user authenticated (the idToken's auth_time); absent: the first issuance. */
+  authTimeMs?: number;
 }
 
 /** An authorization code (RFC 6749 §4.1.2) and what it is bound to. */
@@ -172,7 +180,33 @@ export interface IssuedTokens {
   /** Sent only under `refresh-widens-scope` (AWS CreateToken returns no scope). */
   scope?: string[];
   issuedAtMs: number;
+  /** The token family (never sent). */
+  familyId: number;
 }
+
+/** The user every grant but jwt-bearer is for: the one who approves at /device and /authorize. */
+export const REFERENCE_USER_ID = '94f8d4a8-1071-70e1-5c0b-000000000001';
+
+/** The application of CreateTokenWithIAM, registered in the state as a pseudo-client. */
+export interface IamApplication {
+  arn: string;
+  name: string;
+  scopes: readonly string[];
+  redirectUris: readonly string[];
+}
+
+/** What a CreateTokenWithIAM grant issued. */
+export interface IamIssued {
+  tokens: IssuedTokens;
+  /** The scopes of this access token (after downscoping). */
+  scope: string[];
+  /** The Identity Center user the tokens are for. */
+  userId: string;
+  authTimeMs: number;
+}
+
+/** A downscoping step: the scopes of the grant in, the scopes of the new token out. */
+type Downscope = (base: readonly string[]) => Outcome<string[]>;
 
 /** What the verification page shows about a user code. */
 export interface UserCodeInfo {
@@ -200,14 +234,22 @@ export class ReferenceState {
   /** Clients whose first StartDeviceAuthorization was shed (start-slow-down-once). */
   private readonly shedOnce = new Set<string>();
   private userCodesIssued = 0;
+  /** The application of CreateTokenWithIAM, once registered. */
+  private application?: IamApplication;
+  /** The faults `has` answers for: all, or inside CreateTokenWithIAM those that act there. */
+  private activeFaults: FaultSet;
+  private readonly iamFaults: FaultSet;
 
   constructor(
     private readonly config: StateConfig,
     private readonly clock: ServerClock,
-  ) {}
+  ) {
+    this.activeFaults = config.faults;
+    this.iamFaults = new Set([...config.faults].filter(actsInIam));
+  }
 
   private has(fault: FaultName): boolean {
-    return this.config.faults.has(fault);
+    return this.activeFaults.has(fault);
   }
 
   /** AWS-CT-GRANT-RESTRICT: a client may use only the grants it registered. */
@@ -404,6 +446,11 @@ export class ReferenceState {
     const known = this.byUserCode.get(this.normalize(userCode));
     // Approving what is already approved (and not yet redeemed) is idempotent.
     if (known?.status === 'approved' && !known.redeemed && !this.isExpired(known)) return true;
+    // approve-after-deny: a denial the device has already seen can be overturned.
+    if (this.has('approve-after-deny') && known?.status === 'denied' && known.deniedSeen) {
+      known.status = 'approved';
+      return true;
+    }
     const record = this.decidable(userCode);
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';
@@ -542,6 +589,7 @@ export class ReferenceState {
         return fail('AuthorizationPendingException', 'Authorization is still pending');
       }
       case 'denied':
+        record.deniedSeen = true;
         if (this.has('denial-as-invalid-grant'))
           return fail('InvalidGrantException', 'Invalid device code');
         return fail('AccessDeniedException', 'The user denied the authorization request');
@@ -563,6 +611,7 @@ export class ReferenceState {
     client: ClientRecord,
     refreshToken: string | undefined,
     scope: string[] | undefined,
+    downscope?: Downscope,
   ): Outcome<IssuedTokens> {
     if (refreshToken === undefined) {
       return fail('InvalidRequestException', 'Missing refreshToken for the refresh_token grant');
@@ -595,6 +644,9 @@ export class ReferenceState {
       this.revokeFamily(record.familyId);
       return fail('InvalidGrantException', 'Refresh token reuse detected; the grant is revoked');
     }
+    // CreateTokenWithIAM: a narrower access token, the refresh token keeps the family's scopes.
+    const narrowed = downscope?.(family.scopes);
+    if (narrowed && !narrowed.ok) return narrowed;
     // Rotation (RFC 9700 §4.14.2): the presented token is retired, a new one issued.
     const rotate = !this.has('refresh-no-rotation');
     if (rotate && !this.has('rotation-old-still-works')) record.retired = true;
@@ -616,9 +668,13 @@ export class ReferenceState {
     }
   }
 
-  private newFamily(clientId: string, scopes: readonly string[]): number {
+  private newFamily(
+    clientId: string,
+    scopes: readonly string[],
+    user: { subject?: string; authTimeMs?: number } = {},
+  ): number {
     const familyId = this.nextFamilyId++;
-    this.families.set(familyId, { clientId, revoked: false, scopes });
+    this.families.set(familyId, { clientId, revoked: false, scopes, ...user });
     return familyId;
   }
 
@@ -645,14 +701,15 @@ export class ReferenceState {
       familyId,
       expiresAtMs: now + expiresIn * 1000,
     });
-    return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, issuedAtMs: now };
+    return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, issuedAtMs: now, familyId };
   }
 
   // The authorization code grant: CreateToken (RFC 6749 §4.1.3, RFC 7636 §4.5-4.6)
 
   private redeemAuthorizationCode(
     client: ClientRecord,
-    input: CreateTokenInput,
+    input: Pick<CreateTokenInput, 'code' | 'redirectUri' | 'codeVerifier'>,
+    downscope?: Downscope,
   ): Outcome<IssuedTokens> {
     if (input.code === undefined) {
       return fail('InvalidRequestException', 'Missing code for the authorization code grant');
@@ -688,8 +745,13 @@ export class ReferenceState {
     }
     const pkce = this.checkVerifier(record, input.codeVerifier);
     if (!pkce.ok) return pkce;
+    // CreateTokenWithIAM: the family holds the scopes asked for, a subset of the code's.
+    const scopes = downscope ? downscope(record.scopes) : ok([...record.scopes]);
+    if (!scopes.ok) return scopes;
     record.redeemed = true;
-    record.familyId = this.newFamily(client.clientId, record.scopes);
+    record.familyId = this.newFamily(client.clientId, scopes.value, {
+      authTimeMs: record.createdAtMs,
+    });
     return ok(this.issueTokens(client, record.familyId));
   }
 
@@ -859,6 +921,164 @@ export class ReferenceState {
       kind: 'redirect',
       location: redirectWith(request.redirectUri, { code, state: request.state }),
     };
+  }
+
+  // CreateTokenWithIAM (WIRE.md §1.4). The application is a pseudo-client: /authorize, the
+  // codes, PKCE and the refresh families work for it as for a registered client. Inside its
+  // grants only the `iam-*` faults and refresh-broken act (actsInIam); CreateToken's other
+  // grant faults stay out.
+
+  /** Registers the application; its client secret is never handed out (CreateToken is shut). */
+  registerApplication(app: IamApplication): void {
+    this.application = app;
+    this.clients.set(app.arn, {
+      clientId: app.arn,
+      clientSecret: newClientSecret(),
+      clientName: app.name,
+      clientType: 'application',
+      grantTypes: new Set([AUTHORIZATION_CODE_GRANT, REFRESH_TOKEN_GRANT]),
+      scopes: app.scopes,
+      redirectUris: app.redirectUris,
+      issuedAtSec: epochSeconds(this.clock.nowMs()),
+      secretExpiresAtSec: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  private asApplication<T>(
+    grant: (client: ClientRecord, app: IamApplication) => Outcome<T>,
+  ): Outcome<T> {
+    const app = this.application;
+    const client = app && this.clients.get(app.arn);
+    if (!app || !client) return fail('InvalidClientException', 'Unknown application');
+    const saved = this.activeFaults;
+    this.activeFaults = this.iamFaults;
+    try {
+      return grant(client, app);
+    } finally {
+      this.activeFaults = saved;
+    }
+  }
+
+  /**
+   * `scope` omitted: the grant's scopes; otherwise a subset of them, exactly as asked. A scope
+   * the application does not have, or one the grant did not include, is InvalidScopeException.
+   */
+  private downscope(
+    app: IamApplication,
+    base: readonly string[],
+    requested: readonly string[] | undefined,
+  ): Outcome<string[]> {
+    if (this.has('iam-downscope-ignored')) return ok([...app.scopes]);
+    if (requested === undefined) return ok([...base]);
+    const asked = [...new Set(requested)];
+    if (asked.some((s) => !app.scopes.includes(s))) {
+      return fail(
+        'InvalidScopeException',
+        'A requested scope is not configured for the application',
+      );
+    }
+    if (asked.some((s) => !base.includes(s))) {
+      return fail('InvalidScopeException', 'A requested scope was not part of the original grant');
+    }
+    return ok(asked);
+  }
+
+  private iamIssued(tokens: IssuedTokens, scope: string[]): IamIssued {
+    const family = this.families.get(tokens.familyId);
+    return {
+      tokens,
+      scope,
+      userId: family?.subject ?? REFERENCE_USER_ID,
+      authTimeMs: family?.authTimeMs ?? tokens.issuedAtMs,
+    };
+  }
+
+  /** grantType authorization_code: a code /authorize issued to the application. */
+  iamAuthorizationCode(
+    input: { code?: string; redirectUri?: string; codeVerifier?: string },
+    scope: readonly string[] | undefined,
+  ): Outcome<IamIssued> {
+    return this.asApplication((client, app) => {
+      let granted: string[] = [];
+      const result = this.redeemAuthorizationCode(client, input, (base) => {
+        const d = this.downscope(app, base, scope);
+        if (d.ok) granted = d.value;
+        return d;
+      });
+      return result.ok ? ok(this.iamIssued(result.value, granted)) : result;
+    });
+  }
+
+  /** grantType refresh_token: rotation and replay detection as for CreateToken. */
+  iamRefresh(
+    refreshToken: string | undefined,
+    scope: readonly string[] | undefined,
+  ): Outcome<IamIssued> {
+    return this.asApplication((client, app) => {
+      let granted: string[] = [];
+      const result = this.refresh(client, refreshToken, undefined, (base) => {
+        const d = this.downscope(app, base, scope);
+        if (d.ok) granted = d.value;
+        return d;
+      });
+      return result.ok ? ok(this.iamIssued(result.value, granted)) : result;
+    });
+  }
+
+  /** grantType jwt-bearer, once the assertion is verified: tokens for `userId`. */
+  iamAssertion(userId: string, scope: readonly string[] | undefined): Outcome<IamIssued> {
+    return this.asApplication((client, app) => {
+      const granted = this.downscope(app, app.scopes, scope);
+      if (!granted.ok) return granted;
+      const familyId = this.newFamily(client.clientId, granted.value, {
+        subject: userId,
+        authTimeMs: this.clock.nowMs(),
+      });
+      return ok(this.iamIssued(this.issueTokens(client, familyId), granted.value));
+    });
+  }
+
+  /**
+   * grantType token-exchange (RFC 8693): an access token this server issued, to any client,
+   * not expired nor revoked, for an access token of the application (and a refresh token when
+   * requestedTokenType asks for one).
+   */
+  iamTokenExchange(
+    input: { subjectToken?: string; subjectTokenType?: string; requestedTokenType?: string },
+    scope: readonly string[] | undefined,
+  ): Outcome<IamIssued> {
+    return this.asApplication((client, app) => {
+      if (input.subjectToken === undefined) {
+        return fail('InvalidRequestException', 'Missing subjectToken for the token exchange grant');
+      }
+      if (input.subjectTokenType !== ACCESS_TOKEN_TYPE) {
+        return fail('InvalidRequestException', `subjectTokenType must be ${ACCESS_TOKEN_TYPE}`);
+      }
+      const requested = input.requestedTokenType ?? ACCESS_TOKEN_TYPE;
+      if (requested !== ACCESS_TOKEN_TYPE && requested !== REFRESH_TOKEN_TYPE) {
+        return fail(
+          'InvalidRequestException',
+          `requestedTokenType must be ${ACCESS_TOKEN_TYPE} or ${REFRESH_TOKEN_TYPE}`,
+        );
+      }
+      const subject = this.accessTokens.get(input.subjectToken);
+      const subjectFamily =
+        subject?.familyId === undefined ? undefined : this.families.get(subject.familyId);
+      if (!subject || subject.expiresAtMs <= this.clock.nowMs() || subjectFamily?.revoked) {
+        return fail('InvalidGrantException', 'Invalid, expired or revoked subjectToken');
+      }
+      const granted = this.downscope(app, app.scopes, scope);
+      if (!granted.ok) return granted;
+      const familyId = this.newFamily(client.clientId, granted.value, {
+        subject: subjectFamily?.subject ?? REFERENCE_USER_ID,
+        authTimeMs: subjectFamily?.authTimeMs,
+      });
+      const refreshToken =
+        requested === REFRESH_TOKEN_TYPE || this.has('iam-exchange-refresh-token');
+      return ok(
+        this.iamIssued(this.issueTokens(client, familyId, { refreshToken }), granted.value),
+      );
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { epochSeconds } from './clock.ts';
 import { ERROR_TYPE_SUFFIX, errorStatus, type ErrorShape, type OidcError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
-import type { IssuedTokens, RegisteredClient, StartedAuthorization } from './state.ts';
+import type { IamIssued, IssuedTokens, RegisteredClient, StartedAuthorization } from './state.ts';
 
 /**
  * Serialisation of operation results into HTTP responses (restJson1, WIRE.md §1-§2), with
@@ -66,7 +66,10 @@ export function errorResponse(
   if (POLLING_ERRORS.has(err.shape) && faults.has('pending-status-200')) status = 200;
   const out: Record<string, string> = { ...headers };
   if (!faults.has('no-error-type-header')) {
-    out['x-amzn-ErrorType'] = err.shape + ERROR_TYPE_SUFFIX;
+    const plainRegion =
+      err.shape === 'InvalidRequestRegionException' && faults.has('iam-region-error-plain');
+    out['x-amzn-ErrorType'] =
+      (plainRegion ? 'InvalidRequestException' : err.shape) + ERROR_TYPE_SUFFIX;
   }
   if (faults.has('error-body-not-json')) {
     return {
@@ -81,7 +84,11 @@ export function errorResponse(
     description += ' (see "C:\\reference\\errors")';
   }
   return {
-    ...jsonResponse(status, { error: err.error, error_description: description }, out),
+    ...jsonResponse(
+      status,
+      { error: err.error, error_description: description, ...err.extra },
+      out,
+    ),
     errorShape: err.shape,
   };
 }
@@ -159,4 +166,39 @@ export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireRespon
   }
   if (value.scope !== undefined) body.scope = value.scope;
   return jsonResponse(200, body, cacheHeaders('CreateToken', faults));
+}
+
+/** What CreateTokenWithIAM sends besides the tokens themselves. */
+export interface IamTokenExtras {
+  issuedTokenType: string;
+  /** authorization_code and jwt-bearer only. */
+  idToken?: string;
+  /** authorization_code and jwt-bearer only: awsAdditionalDetails.identityContext. */
+  identityContext?: string;
+}
+
+/**
+ * CreateTokenWithIAM's 200 (WIRE.md §1.4): CreateToken's members plus issuedTokenType, scope
+ * (the granted list), and for the authorization code and jwt-bearer grants idToken and
+ * awsAdditionalDetails. CreateToken's response faults do not apply; no-cache-control does.
+ */
+export function iamTokenResponse(
+  issued: IamIssued,
+  extras: IamTokenExtras,
+  faults: FaultSet,
+): WireResponse {
+  const { tokens } = issued;
+  const body: Record<string, unknown> = {
+    accessToken: tokens.accessToken,
+    tokenType: tokens.tokenType,
+    expiresIn: tokens.expiresIn,
+  };
+  if (tokens.refreshToken !== undefined) body.refreshToken = tokens.refreshToken;
+  if (extras.idToken !== undefined) body.idToken = extras.idToken;
+  body.issuedTokenType = extras.issuedTokenType;
+  body.scope = issued.scope;
+  if (extras.identityContext !== undefined) {
+    body.awsAdditionalDetails = { identityContext: extras.identityContext };
+  }
+  return jsonResponse(200, body, cacheHeaders('CreateTokenWithIAM', faults));
 }

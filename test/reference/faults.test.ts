@@ -27,6 +27,17 @@ import {
   started,
   tokens,
 } from './helpers.ts';
+import {
+  ACCESS_TOKEN_TYPE,
+  APP,
+  TOKEN_EXCHANGE,
+  appCode,
+  iam,
+  iamTokens,
+  jwtBearer,
+  redeemApp,
+} from './iam-helpers.ts';
+import { REFERENCE_APPLICATION_SCOPES } from '../../reference/iam-config.ts';
 
 type Check = (server: RunningReferenceServer) => Promise<void>;
 
@@ -37,11 +48,18 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.status).toBe(400);
     expect(reply.json.error).toBe('invalid_request');
     expect(reply.headers.get('x-amzn-errortype')).toBeNull();
+    // The region error is left indistinguishable from InvalidRequestException.
+    const region = await jwtBearer(s, {}, { region: 'eu-west-1' });
+    expect(region.json.error).toBe('invalid_request');
+    expect(region.headers.get('x-amzn-errortype')).toBeNull();
   },
   'invalid-client-400': async (s) => {
     const reply = await poll(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
     expect(reply.status).toBe(400);
     expect(errorType(reply)).toBe('InvalidClientException');
+    const unknownApp = await jwtBearer(s, { clientId: 'arn:aws:sso::1:application/x/apl-x' });
+    expect(unknownApp.status).toBe(400);
+    expect(errorType(unknownApp)).toBe('InvalidClientException');
   },
   'secret-not-checked': async (s) => {
     const client = await register(s);
@@ -210,6 +228,10 @@ const CHECKS: Record<FaultName, Check> = {
     expect((await poll(s, other.client, other.auth.deviceCode)).status).toBe(200);
     // Other errors keep their status.
     expect((await poll(s, client, 'unknown')).status).toBe(400);
+    // CreateTokenWithIAM's refused signature too.
+    const unsigned = await jwtBearer(s, {}, { unsigned: true });
+    expect(unsigned.status).toBe(200);
+    expect(errorType(unsigned)).toBe('AccessDeniedException');
   },
   'error-description-quotes': async (s) => {
     const reply = await post(s, '/client/register', {});
@@ -227,7 +249,12 @@ const CHECKS: Record<FaultName, Check> = {
     expect(refreshed.status).toBe(200);
     const failed = await redeem(s, code.client, code.code, code.verifier);
     expect(failed.status).toBe(400);
-    for (const reply of [device, refreshed, failed]) {
+    // CreateTokenWithIAM: success and error.
+    const withIam = await jwtBearer(s);
+    expect(withIam.status).toBe(200);
+    const iamFailed = await jwtBearer(s, { assertion: 'x' });
+    expect(iamFailed.status).toBe(400);
+    for (const reply of [device, refreshed, failed, withIam, iamFailed]) {
       expect(reply.headers.get('cache-control')).toBeNull();
       expect(reply.headers.get('pragma')).toBeNull();
     }
@@ -275,11 +302,22 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(reply.text).toBe('error: invalid_request');
     expect(errorType(reply)).toBe('InvalidRequestException');
+    // The region error loses its endpoint and region members.
+    const region = await jwtBearer(s, {}, { region: 'eu-west-1' });
+    expect(region.text).toBe('error: invalid_request');
+    expect(errorType(region)).toBe('InvalidRequestRegionException');
   },
   'refresh-broken': async (s) => {
     const { client, tokens: t } = await tokens(s);
     expect(t.refreshToken).toBeTruthy();
     expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidGrantException');
+    const withIam = await iamTokens(s);
+    const iamRefresh = await iam(s, {
+      clientId: APP,
+      grantType: 'refresh_token',
+      refreshToken: withIam.refreshToken,
+    });
+    expect(errorType(iamRefresh)).toBe('InvalidGrantException');
   },
   'no-client-secret': async (s) => {
     const client = await register(s);
@@ -550,6 +588,8 @@ const CHECKS: Record<FaultName, Check> = {
     });
     const code = redirectQuery(s.authorize(plain).location).get('code')!;
     expect((await redeem(s, client, code, verifier)).status).toBe(200);
+    // The application's authorization code grant goes through the same /authorize.
+    expect(() => appCode(s)).toThrow();
   },
   'auth-code-reusable': async (s) => {
     const { client, code, verifier, tokens: t } = await codeTokens(s);
@@ -575,6 +615,109 @@ const CHECKS: Record<FaultName, Check> = {
     const replay = await refresh(s, client, t.refreshToken);
     expect(replay.status).toBe(500);
     expect((await refresh(s, client, first.json.refreshToken)).status).toBe(200);
+  },
+  'iam-signature-not-verified': async (s) => {
+    const wrong = { accessKeyId: 'AKIDANY', secretAccessKey: 'any' };
+    expect((await jwtBearer(s, {}, { unsigned: true })).status).toBe(200);
+    expect(
+      (await jwtBearer(s, {}, { credentials: wrong, service: 'sso', skew: -3600 })).status,
+    ).toBe(200);
+    // The region of a parseable header is still checked.
+    expect(errorType(await jwtBearer(s, {}, { region: 'eu-west-1' }))).toBe(
+      'InvalidRequestRegionException',
+    );
+  },
+  'iam-region-not-checked': async (s) => {
+    expect((await jwtBearer(s, {}, { region: 'eu-west-1' })).status).toBe(200);
+    // The signature still counts.
+    const wrong = { accessKeyId: 'AKIDSSOOIDCCONFORMANCE', secretAccessKey: 'wrong' };
+    expect(errorType(await jwtBearer(s, {}, { region: 'eu-west-1', credentials: wrong }))).toBe(
+      'AccessDeniedException',
+    );
+  },
+  'iam-region-error-plain': async (s) => {
+    const reply = await jwtBearer(s, {}, { region: 'eu-west-1' });
+    expect(reply.status).toBe(400);
+    expect(errorType(reply)).toBe('InvalidRequestException');
+    expect(reply.json).toMatchObject({
+      error: 'invalid_request',
+      endpoint: s.url,
+      region: 'us-east-1',
+    });
+  },
+  'iam-assertion-not-verified': async (s) => {
+    for (const opts of [{ expiresIn: -600 }, { foreignKey: true }]) {
+      const reply = await jwtBearer(s, { assertion: await s.mintAssertion(opts) });
+      expect(reply.status).toBe(200);
+    }
+    // Still a JWT, still for this application.
+    expect(errorType(await jwtBearer(s, { assertion: 'not-a-jwt' }))).toBe('InvalidGrantException');
+    const elsewhere = await s.mintAssertion({ audience: 'someone-else' });
+    expect(errorType(await jwtBearer(s, { assertion: elsewhere }))).toBe('InvalidGrantException');
+  },
+  'iam-downscope-ignored': async (s) => {
+    const all = [...REFERENCE_APPLICATION_SCOPES];
+    expect((await iamTokens(s, { scope: ['openid'] })).scope).toEqual(all);
+    expect((await iamTokens(s, { scope: ['not-a-scope-of-the-app'] })).scope).toEqual(all);
+  },
+  'iam-exchange-refresh-token': async (s) => {
+    const t = await iamTokens(s);
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: TOKEN_EXCHANGE,
+      subjectToken: t.accessToken,
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.refreshToken).toBeTruthy();
+    expect(reply.json.issuedTokenType).toBe(ACCESS_TOKEN_TYPE);
+  },
+  'iam-no-id-token': async (s) => {
+    const bearer = await iamTokens(s);
+    expect(bearer.idToken).toBeUndefined();
+    expect(bearer.awsAdditionalDetails.identityContext).toBeTruthy();
+    const { code, verifier } = appCode(s);
+    const redeemed = await redeemApp(s, code, verifier);
+    expect(redeemed.status).toBe(200);
+    expect(redeemed.json.idToken).toBeUndefined();
+  },
+  'iam-unknown-application-accepted': async (s) => {
+    for (const clientId of ['arn:aws:sso::999999999999:application/ssoins-9/apl-9', 'anything']) {
+      const reply = await jwtBearer(s, { clientId });
+      expect(reply.status).toBe(200);
+      expect(reply.json.accessToken).toBeTruthy();
+    }
+  },
+  '500-on-wrong-type': async (s) => {
+    const reply = await post(s, '/client/register', { clientName: 42, clientType: 'public' });
+    expect(reply.status).toBe(500);
+    expect(errorType(reply)).toBe('InternalServerException');
+  },
+  'long-client-name-crash': async (s) => {
+    expect(
+      (await post(s, '/client/register', { clientName: 'x'.repeat(1025), clientType: 'public' }))
+        .status,
+    ).toBe(500);
+    expect(
+      (await post(s, '/client/register', { clientName: 'x'.repeat(1024), clientType: 'public' }))
+        .status,
+    ).toBe(200);
+  },
+  'duplicate-key-first-wins': async (s) => {
+    const reply = await request(s, '/client/register', {
+      raw: '{"clientName":"dup","clientType":"public","clientType":"confidential"}',
+    });
+    expect(reply.status).toBe(200);
+  },
+  'approve-after-deny': async (s) => {
+    const { client, auth } = await started(s);
+    expect(s.deny(auth.userCode)).toBe(true);
+    expect(s.approve(auth.userCode)).toBe(false);
+    s.advance(2);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AccessDeniedException');
+    expect(s.approve(auth.userCode)).toBe(true);
+    s.advance(2);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
   },
   'user-code-lifetime-day': async (s) => {
     const { client, auth } = await started(s);

@@ -251,11 +251,12 @@ describe('reference server: conformant flows', () => {
     expect(errorType(withScope)).toBe('AuthorizationPendingException');
   });
 
-  it('CreateTokenWithIAM is routed (/token?aws_iam=t) and answers a well-formed error', async () => {
+  it('CreateTokenWithIAM is routed (/token?aws_iam=t): unsigned, it is AccessDenied', async () => {
     const server = await start();
     const reply = await post(server, '/token?aws_iam=t', { clientId: 'arn', grantType: 'x' });
     expect(reply.status).toBe(400);
-    expect(errorType(reply)).toBe('InvalidRequestException');
-    expect(reply.json.error).toBe('invalid_request');
+    expect(errorType(reply)).toBe('AccessDeniedException');
+    expect(reply.json.error).toBe('access_denied');
+    expect(reply.headers.get('cache-control')).toBe('no-store');
   });
 });

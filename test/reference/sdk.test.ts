@@ -1,14 +1,24 @@
 import {
+  AccessDeniedException,
   AuthorizationPendingException,
   CreateTokenCommand,
+  CreateTokenWithIAMCommand,
   InvalidClientException,
   InvalidGrantException,
   InvalidRequestException,
+  InvalidRequestRegionException,
+  InvalidScopeException,
   RegisterClientCommand,
   SSOOIDCClient,
   StartDeviceAuthorizationCommand,
 } from '@aws-sdk/client-sso-oidc';
+import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
+import {
+  REFERENCE_APPLICATION_ARN,
+  REFERENCE_IAM_CREDENTIALS,
+  REFERENCE_IAM_REGION,
+} from '../../reference/iam-config.ts';
 import {
   DEVICE_GRANT,
   REDIRECT_URI,
@@ -104,6 +114,64 @@ describe('reference server: @aws-sdk/client-sso-oidc', () => {
       expect(token.refreshToken).toBeTruthy();
     } finally {
       sdk.destroy();
+    }
+  });
+
+  it('CreateTokenWithIAM: the SDK signs, gets jwt-bearer tokens, and types the refusals', async () => {
+    const server = await start();
+    const sdk = (region = REFERENCE_IAM_REGION, credentials = REFERENCE_IAM_CREDENTIALS) =>
+      new SSOOIDCClient({ region, endpoint: server.url, credentials, maxAttempts: 1 });
+    const client = sdk();
+    const jwtBearer = async (c: SSOOIDCClient, extra: { scope?: string[] } = {}) =>
+      c.send(
+        new CreateTokenWithIAMCommand({
+          clientId: REFERENCE_APPLICATION_ARN,
+          grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          assertion: await server.mintAssertion(),
+          ...extra,
+        }),
+      );
+    try {
+      const out = await jwtBearer(client, { scope: ['openid', 'sts:identity_context'] });
+      expect(out.tokenType).toBe('Bearer');
+      expect(out.expiresIn).toBe(3600);
+      expect(out.refreshToken).toBeTruthy();
+      expect(out.issuedTokenType).toBe('urn:ietf:params:oauth:token-type:access_token');
+      expect(out.scope).toEqual(['openid', 'sts:identity_context']);
+      expect(decodeJwt(out.idToken!).aud).toBe(REFERENCE_APPLICATION_ARN);
+      expect(out.awsAdditionalDetails?.identityContext).toBeTruthy();
+
+      const refreshed = await client.send(
+        new CreateTokenWithIAMCommand({
+          clientId: REFERENCE_APPLICATION_ARN,
+          grantType: 'refresh_token',
+          refreshToken: out.refreshToken,
+        }),
+      );
+      expect(refreshed.accessToken).toBeTruthy();
+      expect(refreshed.idToken).toBeUndefined();
+
+      const wrongSecret = sdk(REFERENCE_IAM_REGION, {
+        ...REFERENCE_IAM_CREDENTIALS,
+        secretAccessKey: 'not-the-secret',
+      });
+      const denied = await jwtBearer(wrongSecret).catch((e: unknown) => e);
+      wrongSecret.destroy();
+      expect(denied).toBeInstanceOf(AccessDeniedException);
+      expect((denied as AccessDeniedException).$metadata.httpStatusCode).toBe(400);
+      expect((denied as AccessDeniedException).error).toBe('access_denied');
+
+      const elsewhere = sdk('eu-west-1');
+      const region = await jwtBearer(elsewhere).catch((e: unknown) => e);
+      elsewhere.destroy();
+      expect(region).toBeInstanceOf(InvalidRequestRegionException);
+      expect((region as InvalidRequestRegionException).region).toBe(REFERENCE_IAM_REGION);
+      expect((region as InvalidRequestRegionException).endpoint).toBe(server.url);
+
+      const scope = await jwtBearer(client, { scope: ['admin'] }).catch((e: unknown) => e);
+      expect(scope).toBeInstanceOf(InvalidScopeException);
+    } finally {
+      client.destroy();
     }
   });
 });

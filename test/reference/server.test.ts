@@ -8,6 +8,11 @@ import {
   normalizeUserCode,
 } from '../../reference/codes.ts';
 import { ERROR_TABLE, sanitizeDescription } from '../../reference/errors.ts';
+import {
+  REFERENCE_APPLICATION_ARN,
+  REFERENCE_IAM_CREDENTIALS,
+  REFERENCE_IAM_REGION,
+} from '../../reference/iam-config.ts';
 import { resolveOptions, startReferenceServer } from '../../reference/server.ts';
 import { redirectUriProblem } from '../../reference/state.ts';
 import { poll, post, register, start, started, tokens } from './helpers.ts';
@@ -28,8 +33,15 @@ describe('reference server: options and lifecycle', () => {
       verificationUri: 'https://device.sso.reference.invalid/',
       slowDown: 'off',
       faults: [],
+      iam: {
+        region: REFERENCE_IAM_REGION,
+        credentials: [{ ...REFERENCE_IAM_CREDENTIALS }],
+        applicationArn: REFERENCE_APPLICATION_ARN,
+      },
     });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.idTokenPublicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    expect(server.idTokenPublicJwk.d).toBeUndefined();
   });
 
   it('uses configured lifetimes and interval', async () => {
@@ -49,6 +61,13 @@ describe('reference server: options and lifecycle', () => {
     expect(() => resolveOptions({ slowDown: 'loose' as 'off' })).toThrow(RangeError);
     expect(() => resolveOptions({ verificationUri: 'not a uri' })).toThrow(RangeError);
     expect(() => resolveOptions({ faults: ['x' as 'auto-approve'] })).toThrow(RangeError);
+    expect(() => resolveOptions({ iam: { region: '' } })).toThrow(RangeError);
+    expect(() => resolveOptions({ iam: { region: 'US East' } })).toThrow(RangeError);
+    expect(() => resolveOptions({ iam: { credentials: [] } })).toThrow(TypeError);
+    const noSecret = [{ accessKeyId: 'AKID' }] as never;
+    expect(() => resolveOptions({ iam: { credentials: noSecret } })).toThrow(TypeError);
+    const emptyToken = [{ accessKeyId: 'A', secretAccessKey: 'S', sessionToken: '' }];
+    expect(() => resolveOptions({ iam: { credentials: emptyToken } })).toThrow(TypeError);
   });
 
   it('rejects when the port is taken', async () => {

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decodeJwt,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
+import { epochSeconds } from './clock.ts';
+
+/**
+ * The JWTs of CreateTokenWithIAM, all with jose (ES256): the trusted token issuer whose
+ * assertions the jwt-bearer grant accepts (its key pair is made at each server start, so only
+ * this server can mint them), and the server's own key that signs idTokens.
+ */
+
+export const JWT_ALGORITHM = 'ES256';
+const TRUSTED_ISSUER_KID = 'reference-trusted-issuer';
+const ID_TOKEN_KID = 'reference-id-token';
+/** Default lifetime of a minted assertion, seconds. */
+export const DEFAULT_ASSERTION_LIFETIME = 300;
+/** The subject of minted assertions unless asked otherwise. */
+export const DEFAULT_ASSERTION_SUBJECT = 'reference-user@issuer.reference.invalid';
+/** Bounds of `expiresIn` (ten years either way). */
+const MAX_ASSERTION_SECONDS = 10 * 365 * 24 * 3600;
+
+interface KeyPair {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+}
+
+export interface IamKeys {
+  /** The trusted token issuer's pair: mints and verifies assertions. */
+  trustedIssuer: KeyPair;
+  /** Signs idTokens. */
+  idToken: KeyPair;
+  /** The public half of `idToken`, for whoever wants to verify idTokens. */
+  idTokenPublicJwk: JWK;
+}
+
+export async function createIamKeys(): Promise<IamKeys> {
+  const trustedIssuer = await generateKeyPair(JWT_ALGORITHM);
+  const idToken = await generateKeyPair(JWT_ALGORITHM);
+  const idTokenPublicJwk = {
+    ...(await exportJWK(idToken.publicKey)),
+    kid: ID_TOKEN_KID,
+    alg: JWT_ALGORITHM,
+    use: 'sig',
+  };
+  return { trustedIssuer, idToken, idTokenPublicJwk };
+}
+
+/** What `mintAssertion` is asked for; defaults make a valid assertion. */
+export interface AssertionOptions {
+  /** Seconds from the server's now until `exp`; default 300; negative: already expired. */
+  expiresIn?: number;
+  /** Default REFERENCE_TRUSTED_ISSUER. */
+  issuer?: string;
+  /** Default the application ARN. */
+  audience?: string;
+  /** Default DEFAULT_ASSERTION_SUBJECT; the empty string leaves `sub` out. */
+  subject?: string;
+  /** Signed with a fresh key the server does not trust. */
+  foreignKey?: boolean;
+}
+
+/** Why `value` is not an AssertionOptions (undefined: it is one). */
+export function assertionOptionsProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return 'options must be an object';
+  }
+  const o = value as Record<string, unknown>;
+  const { expiresIn, issuer, audience, subject, foreignKey } = o;
+  if (
+    expiresIn !== undefined &&
+    (typeof expiresIn !== 'number' ||
+      !Number.isFinite(expiresIn) ||
+      Math.abs(expiresIn) > MAX_ASSERTION_SECONDS)
+  ) {
+    return `expiresIn must be a number of seconds from -${MAX_ASSERTION_SECONDS} to ${MAX_ASSERTION_SECONDS}`;
+  }
+  for (const [name, v] of Object.entries({ issuer, audience, subject })) {
+    if (v !== undefined && typeof v !== 'string') return `${name} must be a string`;
+  }
+  if (foreignKey !== undefined && typeof foreignKey !== 'boolean') {
+    return 'foreignKey must be a boolean';
+  }
+  return undefined;
+}
+
+/** An assertion of the trusted issuer (or, with foreignKey, of an impostor), times on `nowMs`. */
+export async function mintAssertion(
+  keys: IamKeys,
+  defaults: { issuer: string; audience: string },
+  nowMs: number,
+  opts: AssertionOptions = {},
+): Promise<string> {
+  const now = epochSeconds(nowMs);
+  const exp = now + Math.round(opts.expiresIn ?? DEFAULT_ASSERTION_LIFETIME);
+  const subject = opts.subject ?? DEFAULT_ASSERTION_SUBJECT;
+  const jwt = new SignJWT({})
+    .setProtectedHeader({ alg: JWT_ALGORITHM, kid: TRUSTED_ISSUER_KID, typ: 'JWT' })
+    .setIssuer(opts.issuer ?? defaults.issuer)
+    .setAudience(opts.audience ?? defaults.audience)
+    .setIssuedAt(Math.min(now, exp - 60))
+    .setExpirationTime(exp)
+    .setJti(randomUUID());
+  if (subject !== '') jwt.setSubject(subject);
+  const key = opts.foreignKey
+    ? (await generateKeyPair(JWT_ALGORITHM)).privateKey
+    : keys.trustedIssuer.privateKey;
+  return jwt.sign(key);
+}
+
+/**
+ * RFC 7523 §3: signed by the trusted issuer's key, `iss` the trusted issuer, `aud` the
+ * application, `exp` in the future (server clock), `sub` present. Returns the subject, or
+ * undefined when the assertion is refused. `verify: false` (the `iam-assertion-not-verified`
+ * fault) skips the signature and the expiry, not the claims.
+ */
+export async function verifyAssertion(
+  keys: IamKeys,
+  expected: { issuer: string; audience: string },
+  assertion: string,
+  nowMs: number,
+  verify: boolean,
+): Promise<{ issuer: string; subject: string } | undefined> {
+  let claims: JWTPayload;
+  try {
+    claims = verify
+      ? (
+          await jwtVerify(assertion, keys.trustedIssuer.publicKey, {
+            algorithms: [JWT_ALGORITHM],
+            issuer: expected.issuer,
+            audience: expected.audience,
+            currentDate: new Date(nowMs),
+            requiredClaims: ['exp', 'sub'],
+          })
+        ).payload
+      : decodeJwt(assertion);
+  } catch {
+    return undefined;
+  }
+  const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (claims.iss !== expected.issuer || !audience.includes(expected.audience)) return undefined;
+  if (typeof claims.sub !== 'string' || claims.sub === '') return undefined;
+  return { issuer: claims.iss, subject: claims.sub };
+}
+
+/** An idToken: the claims as given, signed by the server's idToken key. */
+export function signIdToken(keys: IamKeys, claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: JWT_ALGORITHM, kid: ID_TOKEN_KID, typ: 'JWT' })
+    .sign(keys.idToken.privateKey);
+}
