@@ -1,3 +1,6 @@
+/** The loopback redirect URI of the authorization code tests (RFC 8252 §7.3). */
+export const REDIRECT_URI = 'http://127.0.0.1:53682/oauth/callback';
+
 /** The browser leg of the authorization code grant (RFC 6749 §4.1.1, §4.1.2). */
 export interface AuthorizationRequest {
   /** The full authorization URL the browser opens. */

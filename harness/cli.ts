@@ -77,6 +77,26 @@ function runOptions(y: Argv) {
     })
     .option('num-runs', { type: 'number', describe: 'Generated cases per property' })
     .option('request-budget', { type: 'number', describe: 'Most requests one property may send' })
+    .option('iam-application-arn', {
+      type: 'string',
+      describe: 'CreateTokenWithIAM: application ARN sent as clientId (with --target)',
+    })
+    .option('iam-region', {
+      type: 'string',
+      describe: 'CreateTokenWithIAM: endpoint region requests are signed for (with --target)',
+    })
+    .option('iam-redirect-uri', {
+      type: 'string',
+      describe: "CreateTokenWithIAM: a redirect URI of the application's (with --target)",
+    })
+    .option('iam-assertion-file', {
+      type: 'string',
+      describe: 'CreateTokenWithIAM: file holding a jwt-bearer assertion (with --target)',
+    })
+    .option('iam-assertion-command', {
+      type: 'string',
+      describe: 'CreateTokenWithIAM: command printing a fresh jwt-bearer assertion (with --target)',
+    })
     .option('quiet', { type: 'boolean', describe: 'Print only the totals' })
     .requiresArg(RUN_VALUE_OPTIONS);
 }
@@ -101,6 +121,11 @@ const RUN_VALUE_OPTIONS = [
   'seed',
   'num-runs',
   'request-budget',
+  'iam-application-arn',
+  'iam-region',
+  'iam-redirect-uri',
+  'iam-assertion-file',
+  'iam-assertion-command',
 ];
 
 type RunArgv = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>>;
@@ -125,6 +150,11 @@ function flagsOf(argv: RunArgv): ConfigInput {
     seed: argv.seed,
     numRuns: argv['num-runs'],
     requestBudget: argv['request-budget'],
+    iamApplicationArn: argv['iam-application-arn'],
+    iamRegion: argv['iam-region'],
+    iamRedirectUri: argv['iam-redirect-uri'],
+    iamAssertionFile: argv['iam-assertion-file'],
+    iamAssertionCommand: argv['iam-assertion-command'],
   };
 }
 

@@ -23,6 +23,17 @@ export interface Config {
   seed: number;
   numRuns: number;
   requestBudget: number;
+  /**
+   * CreateTokenWithIAM against a target (the embedded server brings its own): the application
+   * ARN sent as clientId, the endpoint region the requests are signed for, the redirect URI
+   * registered for the application, and where jwt-bearer assertions come from. Credentials are
+   * never settings: they come from SSOC_AWS_* or the standard provider chain (see iam.ts).
+   */
+  iamApplicationArn?: string;
+  iamRegion?: string;
+  iamRedirectUri?: string;
+  iamAssertionFile?: string;
+  iamAssertionCommand?: string;
 }
 
 export type ConfigInput = Partial<Config>;
@@ -70,6 +81,11 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_SEED: { key: 'seed', type: 'number' },
   SSOC_NUM_RUNS: { key: 'numRuns', type: 'number' },
   SSOC_REQUEST_BUDGET: { key: 'requestBudget', type: 'number' },
+  SSOC_IAM_APPLICATION_ARN: { key: 'iamApplicationArn', type: 'string' },
+  SSOC_IAM_REGION: { key: 'iamRegion', type: 'string' },
+  SSOC_IAM_REDIRECT_URI: { key: 'iamRedirectUri', type: 'string' },
+  SSOC_IAM_ASSERTION_FILE: { key: 'iamAssertionFile', type: 'string' },
+  SSOC_IAM_ASSERTION_COMMAND: { key: 'iamAssertionCommand', type: 'string' },
 };
 
 export const ENV_VARIABLES = Object.keys(ENV);
@@ -175,6 +191,16 @@ export function resolveConfig(layers: {
         );
     }
   }
+  if (config.iamAssertionFile !== undefined && config.iamAssertionCommand !== undefined)
+    throw new ConfigError('--iam-assertion-file and --iam-assertion-command exclude each other');
+  if (!target) {
+    for (const key of IAM_KEYS) {
+      if (merged[key] !== undefined)
+        throw new ConfigError(
+          `${flagName(key)} configures CreateTokenWithIAM against a --target; the embedded reference server brings its own application, region and assertions`,
+        );
+    }
+  }
   if (config.grep !== undefined) {
     try {
       new RegExp(config.grep, 'i');
@@ -184,6 +210,14 @@ export function resolveConfig(layers: {
   }
   return config;
 }
+
+const IAM_KEYS = [
+  'iamApplicationArn',
+  'iamRegion',
+  'iamRedirectUri',
+  'iamAssertionFile',
+  'iamAssertionCommand',
+] as const;
 
 /** `/timeout must be > 0` -> `--timeout must be > 0`: a schema problem named after its source. */
 function named(problems: string[], name: (key: string) => string): string[] {

@@ -7,12 +7,15 @@ import { ExecApprover } from './approvers/exec.ts';
 import { ManualApprover } from './approvers/manual.ts';
 import { ConfigError, type Config } from './config.ts';
 import { Redactor } from './redact.ts';
+import { embeddedIam, remoteIam, type IamAvailability } from './iam.ts';
 
 /** What one test talks to: a base URL, the clock that governs it, and who approves. */
 export interface TargetSession {
   baseUrl: string;
   clock: Clock;
   approver?: Approver;
+  /** CreateTokenWithIAM: the application, credentials and assertions, or why there are none. */
+  iam: IamAvailability;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
           config.approver === 'reference'
             ? new InProcessReferenceApprover(server)
             : approverFor(server.url),
+        iam: embeddedIam(server.url, (opts) => server.mintAssertion(opts)),
         async close() {
           open.delete(server);
           await server.close();
@@ -85,6 +89,7 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
 export function remoteTarget(config: Config, redactor: Redactor): Target {
   const baseUrl = config.target!;
   const approver = approverFactory(config, redactor)(baseUrl);
+  const iam = remoteIam(config, process.env, redactor);
   const clock = new RealClock();
   return {
     kind: 'remote',
@@ -93,7 +98,7 @@ export function remoteTarget(config: Config, redactor: Redactor): Target {
     approverName: config.approver,
     faults: [],
     async openSession() {
-      return { baseUrl, clock, approver, async close() {} };
+      return { baseUrl, clock, approver, iam, async close() {} };
     },
     async close() {},
   };

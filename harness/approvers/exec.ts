@@ -58,58 +58,89 @@ export class ExecApprover implements Approver {
 
   /** Run the command with `env` added; resolves with its standard output. */
   private run(what: string, env: Record<string, string>, signal: AbortSignal): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', this.command], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...env, SSOC_TARGET: this.target },
-        detached: true,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (stdout.length < OUTPUT_LIMIT) stdout += chunk.toString('utf8');
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < OUTPUT_LIMIT) stderr += chunk.toString('utf8');
-      });
-      const kill = () => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-      };
-      const timer = setTimeout(() => {
-        kill();
-        finish(new ApproverError(`approver command timed out after ${this.timeoutMs / 1000} s`));
-      }, this.timeoutMs);
-      const onAbort = () => {
-        kill();
-        finish(new ApproverError('approver command aborted'));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      let settled = false;
-      const finish = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(stdout);
-      };
-      child.on('error', (e) =>
-        finish(new ApproverError(`approver command failed to start: ${e.message}`)),
-      );
-      child.on('close', (code, sig) => {
-        if (code === 0) return finish();
-        const detail = this.scrub(stderr.trim().slice(0, OUTPUT_LIMIT)).replace(/\s+/g, ' ');
-        finish(
-          new ApproverError(
-            `approver command (${this.scrub(what)}) exited with ${sig ?? code}` +
-              (detail ? `: ${detail}` : ''),
-          ),
-        );
-      });
+    return runShellCommand({
+      command: this.command,
+      env: { ...env, SSOC_TARGET: this.target },
+      timeoutMs: this.timeoutMs,
+      signal,
+      label: `approver command`,
+      what,
+      scrub: this.scrub,
+      fail: (message) => new ApproverError(message),
     });
   }
+}
+
+export interface ShellCommand {
+  command: string;
+  /** Added to the environment of the harness. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** What the command is, for messages: `approver command`. */
+  label: string;
+  /** What it was asked to do, for messages (scrubbed). */
+  what: string;
+  /** Redacts secrets from text that goes into a message. */
+  scrub: (text: string) => string;
+  /** The error a failure is reported as (a harness problem, never a verdict). */
+  fail: (message: string) => Error;
+}
+
+/**
+ * Runs `sh -c command` in its own process group (killed whole on timeout or abort); resolves
+ * with its standard output when it exits 0. Output is kept up to 8 KiB per stream.
+ */
+export function runShellCommand(c: ShellCommand): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', c.command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...c.env },
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stdout.length < OUTPUT_LIMIT) stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < OUTPUT_LIMIT) stderr += chunk.toString('utf8');
+    });
+    const kill = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(() => {
+      kill();
+      finish(c.fail(`${c.label} timed out after ${c.timeoutMs / 1000} s`));
+    }, c.timeoutMs);
+    const onAbort = () => {
+      kill();
+      finish(c.fail(`${c.label} aborted`));
+    };
+    c.signal.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      c.signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(stdout);
+    };
+    child.on('error', (e) => finish(c.fail(`${c.label} failed to start: ${e.message}`)));
+    child.on('close', (code, sig) => {
+      if (code === 0) return finish();
+      const detail = c.scrub(stderr.trim().slice(0, OUTPUT_LIMIT)).replace(/\s+/g, ' ');
+      finish(
+        c.fail(
+          `${c.label} (${c.scrub(c.what)}) exited with ${sig ?? code}` +
+            (detail ? `: ${detail}` : ''),
+        ),
+      );
+    });
+  });
 }

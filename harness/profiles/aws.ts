@@ -8,9 +8,12 @@ import {
   AWS_OPERATIONS,
   type AwsOperation,
 } from '../schemas.ts';
+import { signRequest, type RequestToSign, type SigningParams } from '../sigv4.ts';
 import type {
   ClientRegistration,
   CreateTokenParams,
+  CreateTokenWithIAMParams,
+  IamTokenSet,
   DeviceAuthorization,
   OperationName,
   Outcome,
@@ -46,6 +49,8 @@ export type AwsBody = { json: unknown } | { raw: string };
 
 export interface AwsSendOptions {
   headers?: Record<string, string>;
+  /** Turns the request as built into the headers to send (SigV4 for CreateTokenWithIAM). */
+  sign?: (request: RequestToSign) => Promise<Record<string, string>>;
 }
 
 /** Drop undefined members so that "absent" means absent on the wire. */
@@ -77,15 +82,14 @@ export class AwsProfile implements Profile {
   ): Promise<Outcome<unknown>> {
     const spec = AWS_OPERATIONS[op];
     const text = 'raw' in body ? body.raw : JSON.stringify(body.json);
-    const response = await send(
-      {
-        method: spec.method,
-        url: this.baseUrl + spec.uri,
-        headers: { 'content-type': 'application/json', ...options.headers },
-        body: text,
-      },
-      this.http,
-    );
+    const request: RequestToSign & { method: 'POST' } = {
+      method: spec.method,
+      url: this.baseUrl + spec.uri,
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body: text,
+    };
+    if (options.sign) request.headers = await options.sign(request);
+    const response = await send(request, this.http);
     const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
     const json = parsed?.ok ? parsed.value : undefined;
     const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;
@@ -230,5 +234,57 @@ export class AwsProfile implements Profile {
       };
     }
     return outcome as Outcome<TokenSet>;
+  }
+
+  /** CreateTokenWithIAM, signed as `signing` says (a fault signs wrongly on purpose). */
+  async createTokenWithIAM(
+    p: CreateTokenWithIAMParams,
+    signing: SigningParams,
+  ): Promise<Outcome<IamTokenSet>> {
+    const outcome = await this.send(
+      'CreateTokenWithIAM',
+      {
+        json: defined({
+          clientId: p.clientId,
+          grantType: p.grantType,
+          code: p.code,
+          redirectUri: p.redirectUri,
+          codeVerifier: p.codeVerifier,
+          refreshToken: p.refreshToken,
+          assertion: p.assertion,
+          subjectToken: p.subjectToken,
+          subjectTokenType: p.subjectTokenType,
+          requestedTokenType: p.requestedTokenType,
+          scope: p.scope,
+        }),
+      },
+      { sign: (request) => signRequest(request, signing) },
+    );
+    const b = outcome.body as Record<string, unknown> | undefined;
+    if (outcome.kind === 'ok' && b && isString(b.accessToken) && isString(b.tokenType)) {
+      const details = b.awsAdditionalDetails as Record<string, unknown> | undefined;
+      return {
+        ...outcome,
+        value: {
+          accessToken: b.accessToken,
+          tokenType: b.tokenType,
+          expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
+          refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
+          idToken: isString(b.idToken) ? b.idToken : undefined,
+          issuedTokenType: isString(b.issuedTokenType) ? b.issuedTokenType : undefined,
+          scope:
+            Array.isArray(b.scope) && b.scope.every(isString) ? (b.scope as string[]) : undefined,
+          awsAdditionalDetails:
+            details !== null && typeof details === 'object' && !Array.isArray(details)
+              ? {
+                  identityContext: isString(details.identityContext)
+                    ? details.identityContext
+                    : undefined,
+                }
+              : undefined,
+        },
+      };
+    }
+    return outcome as Outcome<IamTokenSet>;
   }
 }

@@ -11,6 +11,12 @@ export type OperationName =
   'registerClient' | 'startDeviceAuthorization' | 'createToken' | 'createTokenWithIAM';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/** The grants only CreateTokenWithIAM takes (RFC 7523, RFC 8693). */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** Token type URIs of RFC 8693 §3 (subjectTokenType, requestedTokenType, issuedTokenType). */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
 
 /** Credentials a registered client presents. */
 export interface ClientCredentials {
@@ -44,6 +50,14 @@ export interface TokenSet {
   idToken?: string;
 }
 
+/** What CreateTokenWithIAM returns besides a TokenSet (WIRE.md §1.4). */
+export interface IamTokenSet extends TokenSet {
+  issuedTokenType?: string;
+  /** The granted scopes. */
+  scope?: string[];
+  awsAdditionalDetails?: { identityContext?: string };
+}
+
 export interface RegisterClientParams {
   clientName?: string;
   clientType?: string;
@@ -66,6 +80,22 @@ export interface CreateTokenParams {
   code?: string;
   redirectUri?: string;
   codeVerifier?: string;
+  scope?: string[];
+}
+
+/** CreateTokenWithIAM: no client secret, the caller is authenticated by SigV4. */
+export interface CreateTokenWithIAMParams {
+  /** The application ARN. */
+  clientId: string;
+  grantType: string;
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  refreshToken?: string;
+  assertion?: string;
+  subjectToken?: string;
+  subjectTokenType?: string;
+  requestedTokenType?: string;
   scope?: string[];
 }
 

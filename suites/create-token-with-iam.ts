@@ -1,0 +1,504 @@
+import {
+  ACCESS_TOKEN_TYPE,
+  JWT_BEARER_GRANT,
+  TOKEN_EXCHANGE_GRANT,
+  defineSuite,
+  describeOutcome,
+  expectErrorCode,
+  expectStatus,
+  expectSuccess,
+  jwtClaims,
+  member,
+  show,
+  type AssertionOptions,
+  type IamTokenSet,
+  type Outcome,
+  type SigningFault,
+  type TestContext,
+} from '../harness/conformance.ts';
+
+/**
+ * CreateTokenWithIAM (WIRE.md §1.4): SigV4-signed (service sso-oauth, the endpoint's region),
+ * clientId the application ARN, four grants, downscoping. Every request is signed correctly
+ * unless the test is about the signature, and carries a valid grant unless the test is about
+ * the grant, so that each refusal has one cause. The wire format of every response (error
+ * set, types, statuses, members) is judged by the aws-wire suite after the run.
+ */
+const suite = defineSuite(
+  'create-token-with-iam',
+  'CreateTokenWithIAM: SigV4, the IAM grants, downscoping (WIRE.md §1.4)',
+);
+
+const BROWSER = { approver: true } as const;
+const DEVICE_TOKENS = { approver: true, wait: 'interval' } as const;
+
+const ok = (o: Outcome<IamTokenSet>) => o.kind === 'ok' && o.value !== undefined;
+
+/** jwt-bearer with a fresh, valid assertion, signed as `fault` says. */
+async function jwtBearer(t: TestContext, fault?: SigningFault, clientId?: string) {
+  const assertion = await t.iam.assertion();
+  return t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion, clientId }, fault);
+}
+
+/** A check per modelled member of a successful response (expected values as data). */
+function expectMembers(
+  t: TestContext,
+  o: Outcome<IamTokenSet>,
+  requirement: string,
+  expectations: { member: string; expected: string; holds: (v: unknown) => boolean }[],
+): void {
+  for (const e of expectations) {
+    const v = member(o.body, e.member);
+    t.check({
+      requirement,
+      description: `${e.member} of the ${o.op} response`,
+      ok: e.holds(v),
+      expected: e.expected,
+      actual: v === undefined ? `${e.member} absent` : describeMember(e.member, v),
+      exchange: o.exchange,
+    });
+  }
+}
+
+/** Tokens and contexts are described, never shown: `actual` is kept in the results. */
+function describeMember(name: string, v: unknown): string {
+  if (typeof v === 'string')
+    return name === 'issuedTokenType' ? show(v) : `a string of ${v.length} characters`;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${typeof x}`)
+      .join(', ')}}`;
+  return show(v);
+}
+
+const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isScopeList = (v: unknown) =>
+  Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
+
+// ---- jwt-bearer --------------------------------------------------------------------------
+
+suite.test(
+  {
+    id: 'AWS-IAM-JWT-BEARER',
+    title: 'a fresh assertion from the trusted issuer yields tokens with every modelled member',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await jwtBearer(t);
+    if (
+      !expectSuccess(t, o, {
+        requirement: 'AWS-IAM-JWT-BEARER',
+        description: 'CreateTokenWithIAM with the jwt-bearer grant and a fresh assertion',
+        expected: 'HTTP 200 with accessToken and tokenType',
+      })
+    )
+      return;
+    expectMembers(t, o, 'AWS-IAM-JWT-BEARER', [
+      {
+        member: 'issuedTokenType',
+        expected: ACCESS_TOKEN_TYPE,
+        holds: (v) => v === ACCESS_TOKEN_TYPE,
+      },
+      { member: 'scope', expected: 'the granted scopes: a non-empty list', holds: isScopeList },
+      { member: 'idToken', expected: 'a JWT identifying the user', holds: isNonEmptyString },
+      {
+        member: 'awsAdditionalDetails',
+        expected: '{ identityContext: non-empty string }',
+        holds: (v) => isNonEmptyString(member(v, 'identityContext')),
+      },
+    ]);
+  },
+);
+
+/** The claims of the model's idToken example a client relies on (WIRE.md §1.4). */
+function expectIdTokenClaims(t: TestContext, o: Outcome<IamTokenSet>, applicationArn: string) {
+  const idToken = o.value!.idToken;
+  t.require({
+    requirement: 'AWS-IAM-ID-TOKEN',
+    description: `idToken of the ${o.op} response`,
+    ok: idToken !== undefined,
+    expected: 'an idToken',
+    actual: 'idToken absent',
+    exchange: o.exchange,
+  });
+  const claims = jwtClaims(idToken!);
+  t.require({
+    requirement: 'AWS-IAM-ID-TOKEN',
+    description: 'the idToken is a JWT whose payload decodes',
+    ok: claims !== undefined,
+    expected: 'header.payload.signature, the payload a JSON object',
+    actual: 'not a decodable JWT',
+    exchange: o.exchange,
+  });
+  const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const claimExpectations: { claim: string; expected: string; holds: (v: unknown) => boolean }[] = [
+    { claim: 'sub', expected: 'a non-empty string', holds: isNonEmptyString },
+    { claim: 'iss', expected: 'a non-empty string', holds: isNonEmptyString },
+    {
+      claim: 'aud',
+      expected: `the application ARN ${applicationArn}`,
+      holds: (v) => v === applicationArn || (Array.isArray(v) && v.includes(applicationArn)),
+    },
+    { claim: 'exp', expected: 'a NumericDate', holds: isNumber },
+    { claim: 'iat', expected: 'a NumericDate', holds: isNumber },
+    { claim: 'sts:identity_context', expected: 'a non-empty string', holds: isNonEmptyString },
+  ];
+  for (const c of claimExpectations) {
+    const v = claims![c.claim];
+    t.check({
+      requirement: 'AWS-IAM-ID-TOKEN',
+      description: `idToken claim ${c.claim}`,
+      ok: c.holds(v),
+      expected: c.expected,
+      actual: v === undefined ? 'absent' : c.claim === 'sts:identity_context' ? typeof v : show(v),
+      exchange: o.exchange,
+    });
+  }
+}
+
+suite.test(
+  {
+    id: 'AWS-IAM-ID-TOKEN',
+    title:
+      'the idToken of a jwt-bearer response carries sub, iss, aud (the application), exp, iat and sts:identity_context',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { outcome } = await t.iamTokens();
+    expectIdTokenClaims(t, outcome, t.iam.applicationArn);
+  },
+);
+
+/** Assertions the target must refuse, each broken in one way (RFC 7523 §3). */
+const BROKEN_ASSERTIONS: { title: string; opts: AssertionOptions; what: string }[] = [
+  {
+    title: 'an expired assertion is refused with invalid_grant',
+    opts: { expiresIn: -600 },
+    what: 'an assertion that expired 600 s ago',
+  },
+  {
+    title: 'an assertion signed by a key the issuer does not hold is refused with invalid_grant',
+    opts: { foreignKey: true },
+    what: 'an assertion with valid claims signed by a foreign key',
+  },
+  {
+    title: 'an assertion from another issuer is refused with invalid_grant',
+    opts: { issuer: 'https://issuer.sso-oidc-conformance.invalid' },
+    what: 'an assertion whose iss is not a trusted token issuer',
+  },
+  {
+    title: 'an assertion for another audience is refused with invalid_grant',
+    opts: { audience: 'https://audience.sso-oidc-conformance.invalid' },
+    what: 'an assertion whose aud is not the application',
+  },
+];
+
+for (const broken of BROKEN_ASSERTIONS) {
+  suite.test({ id: 'AWS-IAM-JWT-INVALID', title: broken.title, level: 'MUST' }, async (t) => {
+    const assertion = await t.iam.assertion(broken.opts);
+    const o = await t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-JWT-INVALID',
+      description: `jwt-bearer with ${broken.what}`,
+      codes: ['invalid_grant'],
+    });
+  });
+}
+
+// ---- downscoping -------------------------------------------------------------------------
+
+suite.test(
+  {
+    id: 'AWS-IAM-DOWNSCOPE',
+    title: 'asking for a subset of the application scopes grants exactly that subset',
+    level: 'MUST',
+    also: ['AWS-IAM-JWT-BEARER'],
+  },
+  async (t) => {
+    // What the application grants when nothing is asked: all of its scopes (WIRE.md §1.4).
+    const { tokens } = await t.iamTokens();
+    const all = tokens.scope ?? [];
+    if (all.length < 2)
+      t.skip(
+        `the application granted ${all.length} scope(s) without a scope request: no proper subset to ask for`,
+      );
+    const subset = all.slice(0, -1);
+    const assertion = await t.iam.assertion();
+    const o = await t.createTokenWithIAM({
+      grantType: JWT_BEARER_GRANT,
+      assertion,
+      scope: subset,
+    });
+    const granted = o.value?.scope;
+    const same =
+      granted !== undefined &&
+      granted.length === subset.length &&
+      subset.every((s) => granted.includes(s));
+    t.check({
+      requirement: 'AWS-IAM-DOWNSCOPE',
+      description: `jwt-bearer asking for scope ${show(subset)}`,
+      ok: ok(o) && same,
+      expected: `HTTP 200 with scope ${show(subset)} (any order)`,
+      actual: ok(o) ? `scope ${show(granted)}` : describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-IAM-DOWNSCOPE',
+    title: 'asking for a scope outside the application set is refused with invalid_scope',
+    level: 'MUST',
+  },
+  async (t) => {
+    const assertion = await t.iam.assertion();
+    const o = await t.createTokenWithIAM({
+      grantType: JWT_BEARER_GRANT,
+      assertion,
+      scope: ['sso-oidc-conformance:not-an-application-scope'],
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-DOWNSCOPE',
+      description: 'jwt-bearer asking for a scope the application does not have',
+      codes: ['invalid_scope'],
+    });
+  },
+);
+
+// ---- token exchange, refresh, authorization code -----------------------------------------
+
+suite.test(
+  {
+    id: 'AWS-IAM-TOKEN-EXCHANGE',
+    title:
+      "another client's access token is exchanged for an access token, without a refresh token",
+    level: 'MUST',
+    needs: DEVICE_TOKENS,
+  },
+  async (t) => {
+    t.needsApprover();
+    await t.needsIam();
+    const { tokens } = await t.tokens();
+    const o = await t.createTokenWithIAM({
+      grantType: TOKEN_EXCHANGE_GRANT,
+      subjectToken: tokens.accessToken,
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+      requestedTokenType: ACCESS_TOKEN_TYPE,
+    });
+    if (
+      !expectSuccess(t, o, {
+        requirement: 'AWS-IAM-TOKEN-EXCHANGE',
+        description:
+          'token-exchange of the access token of a device-flow client, asking for an access token',
+        expected: 'HTTP 200 with accessToken and tokenType',
+      })
+    )
+      return;
+    expectMembers(t, o, 'AWS-IAM-TOKEN-EXCHANGE', [
+      {
+        member: 'issuedTokenType',
+        expected: ACCESS_TOKEN_TYPE,
+        holds: (v) => v === ACCESS_TOKEN_TYPE,
+      },
+      {
+        member: 'refreshToken',
+        expected: 'absent (requestedTokenType asked for an access token only)',
+        holds: (v) => v === undefined,
+      },
+    ]);
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-IAM-REFRESH',
+    title: 'a refresh token obtained through CreateTokenWithIAM yields a new access token',
+    level: 'MUST',
+    also: ['AWS-IAM-JWT-BEARER'],
+  },
+  async (t) => {
+    const { tokens } = await t.iamTokens();
+    if (tokens.refreshToken === undefined)
+      t.skip('the jwt-bearer response carried no refreshToken: no IAM refresh to test');
+    const o = await t.createTokenWithIAM({
+      grantType: 'refresh_token',
+      refreshToken: tokens.refreshToken,
+    });
+    expectSuccess(t, o, {
+      requirement: 'AWS-IAM-REFRESH',
+      description: 'CreateTokenWithIAM with the refresh_token grant and the issued refresh token',
+      expected: 'HTTP 200 with accessToken and tokenType',
+    });
+  },
+);
+
+/** An authorization code of the application, redeemed through CreateTokenWithIAM. */
+async function redeemIamCode(t: TestContext) {
+  t.needsApprover();
+  await t.needsIam();
+  const { code, verifier, redirectUri } = await t.iamCode();
+  return t.createTokenWithIAM({
+    grantType: 'authorization_code',
+    code,
+    redirectUri,
+    codeVerifier: verifier,
+  });
+}
+
+suite.test(
+  {
+    id: 'AWS-IAM-AUTH-CODE',
+    title: 'an authorization code issued to the application is redeemed with its verifier',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const o = await redeemIamCode(t);
+    expectSuccess(t, o, {
+      requirement: 'AWS-IAM-AUTH-CODE',
+      description: 'authorization_code with the code, its redirectUri and the codeVerifier',
+      expected: 'HTTP 200 with accessToken and tokenType',
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-IAM-ID-TOKEN',
+    title:
+      'the idToken of an authorization_code response carries sub, iss, aud (the application), exp, iat and sts:identity_context',
+    level: 'MUST',
+    also: ['AWS-IAM-AUTH-CODE'],
+    needs: BROWSER,
+  },
+  async (t) => {
+    const o = await redeemIamCode(t);
+    t.require({
+      requirement: 'AWS-IAM-AUTH-CODE',
+      description: 'the authorization code is redeemed (precondition)',
+      ok: ok(o),
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    expectIdTokenClaims(t, o, t.iam.applicationArn);
+  },
+);
+
+// ---- SigV4 and the region ----------------------------------------------------------------
+
+/** Signatures the target must refuse, each wrong in one way, on an otherwise valid request. */
+const BAD_SIGNATURES: { fault: SigningFault; title: string; what: string }[] = [
+  {
+    fault: 'unsigned',
+    title: 'an unsigned request is refused and yields no token',
+    what: 'no Authorization header',
+  },
+  {
+    fault: 'wrong-secret',
+    title: 'a request signed with a wrong secret key is refused and yields no token',
+    what: 'the access key id with another secret key',
+  },
+  {
+    fault: 'wrong-service',
+    title: 'a request signed for another service is refused and yields no token',
+    what: 'a signature for the service sso instead of sso-oauth',
+  },
+  {
+    fault: 'stale',
+    title: 'a request signed 10 minutes ago is refused and yields no token',
+    what: 'x-amz-date 600 s in the past',
+  },
+];
+
+for (const bad of BAD_SIGNATURES) {
+  suite.test({ id: 'AWS-IAM-SIGV4', title: bad.title, level: 'MUST' }, async (t) => {
+    const o = await jwtBearer(t, bad.fault);
+    t.check({
+      requirement: 'AWS-IAM-SIGV4',
+      description: `jwt-bearer with a valid assertion, signed with ${bad.what}`,
+      ok: o.kind === 'error' && o.status >= 400,
+      expected: 'an error status (4xx) with no token',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  });
+}
+
+suite.test(
+  {
+    id: 'AWS-IAM-REGION',
+    title:
+      'a request signed for another region is refused with 400 invalid_request naming the endpoint and region',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await jwtBearer(t, 'wrong-region');
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-REGION',
+      description: 'jwt-bearer signed for another region than the endpoint',
+      codes: ['invalid_request'],
+    });
+    expectStatus(t, o, {
+      requirement: 'AWS-IAM-REGION',
+      description: 'status of the region error',
+      statuses: [400],
+    });
+    if (o.kind !== 'error') return;
+    for (const name of ['endpoint', 'region']) {
+      const v = member(o.body, name);
+      t.check({
+        requirement: 'AWS-IAM-REGION',
+        description: `${name} member of the region error`,
+        ok: isNonEmptyString(v),
+        expected: 'a non-empty string',
+        actual: v === undefined ? 'absent' : show(v),
+        exchange: o.exchange,
+      });
+    }
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-IAM-REGION-TYPE',
+    title: 'the region error is typed InvalidRequestRegionException by x-amzn-ErrorType',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await jwtBearer(t, 'wrong-region');
+    if (o.kind === 'ok')
+      t.skip('the request signed for another region was accepted (AWS-IAM-REGION judges that)');
+    t.check({
+      requirement: 'AWS-IAM-REGION-TYPE',
+      description: 'x-amzn-ErrorType of the answer to a request signed for another region',
+      ok: o.error?.type === 'InvalidRequestRegionException',
+      expected: 'x-amzn-ErrorType: InvalidRequestRegionException',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+/** The target's application ARN with another application id: well formed, not an application. */
+function unknownApplication(arn: string): string {
+  const id = arn.endsWith('apl-0123456789abcdef') ? 'apl-fedcba9876543210' : 'apl-0123456789abcdef';
+  return arn.includes('/') ? arn.replace(/[^/]+$/, id) : `${arn}/${id}`;
+}
+
+suite.test(
+  {
+    id: 'AWS-IAM-CLIENT-ARN',
+    title: 'an application ARN that names no application is refused with invalid_client',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await jwtBearer(t, undefined, unknownApplication(t.iam.applicationArn));
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-CLIENT-ARN',
+      description: 'jwt-bearer with a valid assertion and an unknown application ARN as clientId',
+      codes: ['invalid_client'],
+    });
+  },
+);
