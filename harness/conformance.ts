@@ -7,13 +7,23 @@ export { TestContext } from './context.ts';
 export type { Level } from './levels.ts';
 export { expectErrorCode, expectStatus, expectSuccess, expectNoSuccess, member } from './checks.ts';
 export { describeOutcome, show } from './describe.ts';
-export { DEVICE_CODE_GRANT } from './profiles/profile.ts';
+export {
+  DEVICE_CODE_GRANT,
+  JWT_BEARER_GRANT,
+  TOKEN_EXCHANGE_GRANT,
+  ACCESS_TOKEN_TYPE,
+  REFRESH_TOKEN_TYPE,
+} from './profiles/profile.ts';
 export type {
   ClientRegistration,
   DeviceAuthorization,
+  IamTokenSet,
   Outcome,
   TokenSet,
 } from './profiles/profile.ts';
+export type { IamFixture } from './context.ts';
+export { jwtClaims, type AssertionOptions } from './iam.ts';
+export { otherRegion, type SigningFault } from './sigv4.ts';
 export { sanitizeErrorType, AWS_OPERATION_FOR } from './profiles/aws.ts';
 export { AWS_ERROR_SHAPES, AWS_OPERATIONS, awsShapeForErrorCode } from './schemas.ts';
 export { DEFAULT_INTERVAL, pollMargin } from './poller.ts';

@@ -7,18 +7,30 @@ import { ApproverError, type Approver } from './approvers/approver.ts';
 import { AwsProfile } from './profiles/aws.ts';
 import type {
   ClientRegistration,
+  CreateTokenWithIAMParams,
   DeviceAuthorization,
+  IamTokenSet,
   Outcome,
   Profile,
   RegisterClientParams,
   TokenSet,
 } from './profiles/profile.ts';
-import { DEVICE_CODE_GRANT } from './profiles/profile.ts';
+import { DEVICE_CODE_GRANT, JWT_BEARER_GRANT } from './profiles/profile.ts';
+import {
+  assertionMismatch,
+  CredentialsUnavailable,
+  describeAssertion,
+  type AssertionOptions,
+  type IamAvailability,
+  type IamTarget,
+} from './iam.ts';
+import type { AwsCredentials, SigningFault } from './sigv4.ts';
 import { Poller } from './poller.ts';
 import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
 import {
   authorizationUrl,
   parseRedirect,
+  REDIRECT_URI,
   type AuthorizationResponse,
 } from './authorization-request.ts';
 import type { CheckResult } from './results.ts';
@@ -46,8 +58,7 @@ export interface CheckSpec {
   exchange?: Exchange;
 }
 
-/** The loopback redirect URI of the authorization code tests (RFC 8252 §7.3). */
-export const REDIRECT_URI = 'http://127.0.0.1:53682/oauth/callback';
+export { REDIRECT_URI } from './authorization-request.ts';
 
 /** Registration the fixtures use: public, device and refresh grants (as the AWS CLI does). */
 export const FIXTURE_REGISTRATION: RegisterClientParams = {
@@ -65,12 +76,31 @@ export interface ContextServices {
   signal: AbortSignal;
   log: ExchangeLog;
   level: Level;
+  /** A profile whose exchanges are only counted (through `count`), not recorded. */
+  quietProfile: (count: () => void) => AwsProfile;
   /** Remote targets share one registration across tests (CL-20); embedded tests register their own. */
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
   /** Remote targets: values shared by the tests of the run (code samples, say), to spare requests (CL-5). */
   shared?: Map<string, Promise<unknown>>;
   /** Every outcome the run has seen so far (for tests that run after the others). */
   observed: () => readonly Outcome<unknown>[];
+  /** CreateTokenWithIAM: the target's application, credentials and assertions (or why none). */
+  iam?: IamAvailability;
+}
+
+/** What the CreateTokenWithIAM tests see of the target's IAM side (`t.iam`). */
+export interface IamFixture {
+  /** The application ARN, the clientId of CreateTokenWithIAM. */
+  applicationArn: string;
+  /** The endpoint region requests are signed for. */
+  region: string;
+  /** A redirect URI registered for the application. */
+  redirectUri: string;
+  /**
+   * A fresh jwt-bearer assertion, valid unless `opts` asks for a broken one; skips the test when
+   * the target's source cannot make it (or made something else).
+   */
+  assertion(opts?: AssertionOptions): Promise<string>;
 }
 
 /** What a test function receives: the target's profile, fixtures, checks. */
@@ -107,6 +137,21 @@ export class TestContext {
   get hasApprover(): boolean {
     return this.s.approver !== undefined;
   }
+  /**
+   * The AWS profile without an exchange log, for property-based tests: `count` is called per
+   * request (their request budget). Replay a failing case through `aws` to record it.
+   */
+  quietAws(count: () => void): AwsProfile {
+    this.aws; // skips under another profile
+    return this.s.quietProfile(() => {
+      this.unrecorded += 1;
+      count();
+    });
+  }
+
+  /** Requests sent through quiet profiles (not in the exchange log). */
+  unrecorded = 0;
+
   /** Outcomes observed by the whole run (meaningful in `after` tests). */
   observed(): readonly Outcome<unknown>[] {
     return this.s.observed();
@@ -298,6 +343,21 @@ export class TestContext {
     }
   }
 
+  /** Like tryApprove, for either decision. */
+  async tryDecide(
+    decision: 'approve' | 'deny',
+    auth: DeviceAuthorization,
+  ): Promise<ApproverError | undefined> {
+    try {
+      if (decision === 'approve') await this.approve(auth);
+      else await this.deny(auth);
+      return undefined;
+    } catch (e) {
+      if (e instanceof ApproverError) return e;
+      throw e;
+    }
+  }
+
   /** The end user denies this authorization. */
   async deny(auth: DeviceAuthorization): Promise<void> {
     await this.approverOrSkip().decide('deny', auth, this.s.signal);
@@ -440,50 +500,75 @@ export class TestContext {
    * The browser leg: the approver logs in and consents at the authorization endpoint; returns
    * what the redirect carried. `pkce: 'none'` sends no challenge (the downgrade probe).
    */
-  async authorizeCode(
+  authorizeCode(
     client: ClientRegistration,
     opts: { pkce: 'S256' | 'none'; decision?: 'approve' | 'deny' } = { pkce: 'S256' },
+  ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
+    return this.browserStep(
+      {
+        endpoint: client.authorizationEndpoint!,
+        clientId: client.clientId,
+        redirectUri: REDIRECT_URI,
+        scopes: ['sso:account:access'],
+        requirement: 'AWS-PKCE',
+      },
+      opts,
+    );
+  }
+
+  /** The browser step for any client: a registered one, or an IAM application (its ARN). */
+  private async browserStep(
+    request: {
+      endpoint: string;
+      clientId: string;
+      redirectUri: string;
+      scopes?: string[];
+      /** What the fixture checks cite. */
+      requirement: string;
+    },
+    opts: { pkce: 'S256' | 'none'; decision?: 'approve' | 'deny' },
   ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
     const approver = this.approverOrSkip();
     if (!approver.authorize)
       this.skip(
         `the ${approver.name} approver cannot complete the browser step of the authorization code grant`,
       );
+    const { redirectUri, requirement } = request;
     const verifier = opts.pkce === 'S256' ? newCodeVerifier() : undefined;
     const state = newState();
     const url = authorizationUrl({
-      endpoint: client.authorizationEndpoint!,
-      clientId: client.clientId,
-      redirectUri: REDIRECT_URI,
+      endpoint: request.endpoint,
+      clientId: request.clientId,
+      redirectUri,
       state,
-      scopes: ['sso:account:access'],
+      scopes: request.scopes,
       codeChallenge: verifier === undefined ? undefined : s256Challenge(verifier),
       codeChallengeMethod: 'S256',
     });
     const location = await approver.authorize(
-      { url, redirectUri: REDIRECT_URI },
+      { url, redirectUri },
       opts.decision ?? 'approve',
       this.s.signal,
     );
-    const response = parseRedirect(location, REDIRECT_URI);
+    const response = parseRedirect(location, redirectUri);
     this.require({
-      requirement: 'AWS-PKCE',
+      requirement,
       level: 'MUST',
       description:
         'the authorization endpoint redirects the browser back to the registered redirect URI (fixture)',
       ok: response !== undefined,
-      expected: `a redirect to ${REDIRECT_URI}`,
+      expected: `a redirect to ${redirectUri}`,
       actual: location.split('?')[0]!,
     });
     this.require({
-      requirement: 'AWS-PKCE',
+      requirement,
       level: 'MUST',
       description: 'the redirect echoes the state of the request (RFC 6749 §4.1.2) (fixture)',
       ok: response!.state === state,
       expected: 'the same state',
       actual: response!.state === undefined ? 'no state' : 'another state',
     });
-    return { response: response!, verifier, redirectUri: REDIRECT_URI };
+    return { response: response!, verifier, redirectUri };
   }
 
   /** An authorization code issued with an S256 challenge; the test stops if none is issued. */
@@ -517,5 +602,135 @@ export class TestContext {
     scope?: string[],
   ): Promise<Outcome<TokenSet>> {
     return this.s.profile.createToken({ client, grantType: 'refresh_token', refreshToken, scope });
+  }
+
+  // ---- CreateTokenWithIAM ----------------------------------------------------------------
+
+  private iamTarget(): IamTarget {
+    this.aws; // skips under another profile
+    const a = this.s.iam ?? { unavailable: 'the target has no CreateTokenWithIAM settings' };
+    if ('unavailable' in a) this.skip(a.unavailable);
+    return a.iam;
+  }
+
+  /**
+   * Skip now, before any request, when the test will need CreateTokenWithIAM and the target
+   * has no application or no credentials (a test that first runs a device flow, say).
+   */
+  async needsIam(): Promise<void> {
+    await this.iamCredentials(this.iamTarget());
+  }
+
+  private async iamCredentials(iam: IamTarget): Promise<AwsCredentials> {
+    try {
+      return await iam.credentials();
+    } catch (e) {
+      if (e instanceof CredentialsUnavailable) this.skip(e.message);
+      throw e;
+    }
+  }
+
+  /** The target's application and assertions; skips the test when there are none. */
+  get iam(): IamFixture {
+    const iam = this.iamTarget();
+    return {
+      applicationArn: iam.applicationArn,
+      region: iam.region,
+      redirectUri: iam.redirectUri,
+      assertion: (opts = {}) => this.assertion(iam, opts),
+    };
+  }
+
+  private async assertion(iam: IamTarget, opts: AssertionOptions): Promise<string> {
+    const source = iam.assertions;
+    if (!source)
+      this.skip(
+        'needs jwt-bearer assertions from the trusted token issuer (--iam-assertion-file or --iam-assertion-command)',
+      );
+    const jwt = await source.mint(opts, this.s.signal);
+    if (jwt === undefined)
+      this.skip(
+        `${source.name} cannot make ${describeAssertion(opts)} (--iam-assertion-command can)`,
+      );
+    const mismatch = assertionMismatch(jwt, opts, this.s.clock.epochSeconds());
+    if (mismatch !== undefined)
+      this.skip(`${source.name} was asked for ${describeAssertion(opts)}, but ${mismatch}`);
+    return jwt;
+  }
+
+  /**
+   * CreateTokenWithIAM for the target's application (unless `clientId` says otherwise), signed
+   * with the target's credentials at the target's time, or wrongly as `fault` says.
+   */
+  async createTokenWithIAM(
+    params: Omit<CreateTokenWithIAMParams, 'clientId'> & { clientId?: string },
+    fault?: SigningFault,
+  ): Promise<Outcome<IamTokenSet>> {
+    const iam = this.iamTarget();
+    // An unsigned request needs no credentials: it is sent even where there are none.
+    const credentials =
+      fault === 'unsigned'
+        ? { accessKeyId: '', secretAccessKey: '' }
+        : await this.iamCredentials(iam);
+    return this.aws.createTokenWithIAM(
+      { ...params, clientId: params.clientId ?? iam.applicationArn },
+      {
+        region: iam.region,
+        credentials,
+        now: new Date(this.s.clock.epochSeconds() * 1000),
+        fault,
+      },
+    );
+  }
+
+  /** Tokens from the jwt-bearer grant with a fresh assertion, which must succeed (fixture). */
+  async iamTokens(scope?: string[]): Promise<{
+    tokens: IamTokenSet;
+    outcome: Outcome<IamTokenSet>;
+  }> {
+    const assertion = await this.iam.assertion();
+    const outcome = await this.createTokenWithIAM({
+      grantType: JWT_BEARER_GRANT,
+      assertion,
+      scope,
+    });
+    this.require({
+      requirement: 'AWS-IAM-JWT-BEARER',
+      level: 'MUST',
+      description:
+        'CreateTokenWithIAM with the jwt-bearer grant and a fresh assertion succeeds (fixture)',
+      ok: outcome.kind === 'ok' && outcome.value !== undefined,
+      expected: 'HTTP 200 with accessToken and tokenType',
+      actual: describeOutcome(outcome),
+      exchange: outcome.exchange,
+    });
+    return { tokens: outcome.value!, outcome };
+  }
+
+  /**
+   * An authorization code issued to the target's application (its ARN as client_id, PKCE S256),
+   * through the approver's browser step; the test stops if none is issued.
+   */
+  async iamCode(): Promise<{ code: string; verifier: string; redirectUri: string }> {
+    const iam = this.iamTarget();
+    const { response, verifier, redirectUri } = await this.browserStep(
+      {
+        endpoint: iam.authorizationEndpoint,
+        clientId: iam.applicationArn,
+        redirectUri: iam.redirectUri,
+        requirement: 'AWS-IAM-AUTH-CODE',
+      },
+      { pkce: 'S256' },
+    );
+    this.require({
+      requirement: 'AWS-IAM-AUTH-CODE',
+      level: 'MUST',
+      description:
+        "an authorization request with the application's ARN and an S256 challenge is answered with a code (fixture)",
+      ok: response.code !== undefined,
+      expected: 'a redirect carrying code',
+      actual: response.error ? `error=${response.error}` : 'no code',
+    });
+    return { code: response.code!, verifier: verifier!, redirectUri };
   }
 }

@@ -35,6 +35,8 @@ export interface TestResult {
   checks: CheckResult[];
   notes: string[];
   exchanges: Exchange[];
+  /** Requests the test sent, counting those of property-based tests that keep no exchange. */
+  requestCount?: number;
   /** curl command reproducing the exchange that failed, secrets redacted. */
   curl?: string;
   needs: { approver: boolean; waitSeconds: number };

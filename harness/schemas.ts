@@ -111,6 +111,7 @@ interface OperationsFile {
 
 const operationsFile = readJson(new URL('operations.json', AWS_DIR)) as OperationsFile;
 
+const requestSchemas = new Map<AwsOperation, Readonly<Record<string, unknown>>>();
 const requestValidators = new Map<AwsOperation, ValidateFunction>();
 const responseValidators = new Map<AwsOperation, ValidateFunction>();
 const operations = {} as Record<AwsOperation, AwsOperationInfo>;
@@ -141,10 +142,16 @@ for (const op of OPERATION_NAMES) {
   });
   const request = readJson(new URL(info.request, AWS_DIR));
   const response = readJson(new URL(info.response, AWS_DIR));
+  requestSchemas.set(op, Object.freeze(request));
   requestValidators.set(op, compile(request, info.request));
   responseValidators.set(op, compile(response, info.response));
   collectSensitive(request);
   collectSensitive(response);
+}
+
+/** The request schema of an operation, as data (the fuzzers build arbitraries from it). */
+export function awsRequestSchema(op: AwsOperation): Readonly<Record<string, unknown>> {
+  return requestSchemas.get(op)!;
 }
 
 const errorValidators = new Map<string, ValidateFunction>();

@@ -7,5 +7,8 @@ import './expiry-and-denial.ts';
 import './code-quality.ts';
 import './refresh-token.ts';
 import './authorization-code.ts';
+import './create-token-with-iam.ts';
 import './registration-lifecycle.ts';
+import './fuzz-requests.ts';
+import './model-device-flow.ts';
 import './aws-wire.ts';

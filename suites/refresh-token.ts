@@ -262,6 +262,7 @@ suite.test(
     const wins = [a, b].filter(ok).length;
     t.check({
       requirement: 'BCP-4.14.2-CONCURRENT',
+      level: 'MUST',
       description: 'the server answered both concurrent refreshes without a 5xx',
       ok: a.status < 500 && b.status < 500,
       expected: 'two answers below 500',

@@ -1,0 +1,136 @@
+import fc from 'fast-check';
+import { defineSuite, describeOutcome, type TestContext } from '../harness/conformance.ts';
+import {
+  flowCommands,
+  initialModel,
+  ModelViolation,
+  Poller,
+  type FlowReal,
+} from '../harness/fuzz/device-flow-model.ts';
+import type { Profile } from '../harness/profiles/profile.ts';
+
+/**
+ * Model-based testing of the device flow (fast-check commands): random sequences of polls,
+ * waits, approvals, denials, polls by another client, refreshes and refresh replays, each
+ * answer checked against a model of RFC 8628, RFC 6749 §6 and RFC 9700 §4.14.2.
+ */
+const suite = defineSuite(
+  'model-device-flow',
+  'The device flow as a state machine (fast-check commands)',
+);
+
+/** Requests one sequence may send at most: a start and one per command. */
+const PER_RUN = 12;
+
+suite.test(
+  {
+    id: 'DA-3.5-STATE-MACHINE',
+    title:
+      'every sequence of flow actions gets only the answers the RFCs allow in the state reached',
+    level: 'MUST',
+    also: [
+      'DA-3.5-PENDING',
+      'DA-3.5-SUCCESS',
+      'DA-3.5-DENIED',
+      'DA-3.5-EXPIRED',
+      'DA-5.2-DC-SINGLE-USE',
+      'DA-3.4-CROSS-CLIENT',
+      'OA-6-REFRESH',
+      'BCP-4.14.2-ROTATE',
+      'BCP-4.14.2-REUSE-REVOKE',
+    ],
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const client = await t.client();
+    const other = await t.newClient();
+    let sent = 0;
+    const quiet = t.quietAws(() => void sent++);
+    const virtual = t.clock.kind === 'virtual';
+    // Real time: a few short sequences, so the run's wall time stays near its longest wait.
+    const numRuns = virtual ? t.config.numRuns : Math.min(t.config.numRuns, 2);
+    const maxCommands = virtual ? 10 : 5;
+    const probe = await t.authorization(client);
+    const commands = flowCommands({
+      interval: probe.auth.interval ?? 5,
+      expiresIn: probe.auth.expiresIn,
+      virtual,
+      approver: t.hasApprover,
+      maxCommands,
+    });
+
+    /** One sequence against a fresh authorization, through `profile`. */
+    const play = async (
+      profile: Profile,
+      cmds: Iterable<fc.AsyncCommand<any, FlowReal, false>>,
+    ) => {
+      const start = await profile.startDeviceAuthorization({ client, startUrl: t.config.startUrl });
+      if (!start.value)
+        throw new ModelViolation(
+          'DA-3.2-REQ-FIELDS',
+          'a device authorization',
+          describeOutcome(start),
+          start,
+        );
+      const auth = start.value;
+      const poller = new Poller(profile, t.clock, t.signal);
+      poller.state(auth).lastResponseAt = t.clock.monotonic();
+      const real: FlowReal = {
+        profile,
+        poller,
+        clock: t.clock,
+        signal: t.signal,
+        client,
+        other,
+        auth,
+        decide: (d) => t.tryDecide(d, auth),
+      };
+      const model = initialModel(auth);
+      for (const cmd of cmds) if (await cmd.check(model)) await cmd.run(model, real);
+    };
+
+    const result = await fc.check(
+      fc.asyncProperty(commands, async (cmds) => {
+        if (sent + PER_RUN > t.config.requestBudget) return true; // the budget is spent
+        await play(quiet, cmds);
+        return true;
+      }),
+      { seed: t.config.seed + 200, numRuns },
+    );
+    if (result.failed) {
+      const cmds = result.counterexample![0];
+      const steps = [...cmds].map(String).join(' → ');
+      // Replay the shrunk sequence through the recorded profile, for its exchanges and curl.
+      let violation: ModelViolation | undefined;
+      try {
+        await play(t.profile, cmds);
+      } catch (e) {
+        if (!(e instanceof ModelViolation)) throw e;
+        violation = e;
+      }
+      const first =
+        result.errorInstance instanceof ModelViolation ? result.errorInstance : undefined;
+      const v = violation ?? first;
+      t.check({
+        requirement: 'DA-3.5-STATE-MACHINE',
+        description: `${v ? `${v.requirement} broken by ` : ''}the sequence start → ${steps} [shrunk counterexample, seed ${result.seed}, path ${result.counterexamplePath}]`,
+        ok: false,
+        expected: v?.expected ?? 'answers the model allows',
+        actual: v?.actual ?? String(result.errorInstance),
+        exchange: v?.outcome?.exchange,
+      });
+      if (!violation)
+        t.note('the shrunk sequence did not fail again when replayed (timing-dependent)');
+    }
+    if (!result.failed)
+      t.check({
+        requirement: 'DA-3.5-STATE-MACHINE',
+        description: `${result.numRuns} generated sequences of up to ${maxCommands} actions (seed ${result.seed})`,
+        ok: true,
+        expected: 'every answer allowed by the model',
+        actual: 'all allowed',
+      });
+    t.note(`${sent} requests (budget ${t.config.requestBudget})`);
+  },
+);
