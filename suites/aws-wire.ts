@@ -6,6 +6,7 @@ import {
   AWS_OPERATIONS,
   AWS_OPERATION_FOR,
   awsShapeForErrorCode,
+  isCommonSignedError,
   type Outcome,
   type TestContext,
 } from '../harness/conformance.ts';
@@ -66,6 +67,8 @@ async function judgeAll(
 }
 
 const isError = (o: Outcome<unknown>) => o.kind === 'error';
+/** Errors of the service itself (not the AWS front end's, on a signed operation). */
+const isServiceError = (o: Outcome<unknown>) => o.kind === 'error' && !isCommonSignedError(o);
 const shapeOf = (o: Outcome<unknown>) => o.error?.type;
 
 suite.test(
@@ -81,7 +84,7 @@ suite.test(
       'AWS-ERR-TYPE',
       'x-amzn-ErrorType',
       'x-amzn-ErrorType: <Shape>[:url] whose shape has the body error code',
-      isError,
+      isServiceError,
       (o) => {
         const type = shapeOf(o);
         if (!type) return 'no x-amzn-ErrorType header';
@@ -107,7 +110,7 @@ suite.test(
       'AWS-ERR-STATUS',
       'error status',
       'the @httpError status of the exception',
-      isError,
+      isServiceError,
       (o) => {
         const shapes =
           o.error?.type && AWS_ERROR_SHAPES[o.error.type]
@@ -135,7 +138,7 @@ suite.test(
       'AWS-ERR-SET',
       'exception allowed for the operation',
       "an exception in the operation's modelled error list",
-      isError,
+      isServiceError,
       (o) => {
         const allowed = AWS_OPERATIONS[AWS_OPERATION_FOR[o.op]].errors;
         const shapes =
@@ -164,7 +167,7 @@ suite.test(
       'OA-5.2-FORMAT',
       'error body format',
       'HTTP 4xx/5xx, JSON object, string error, optional string error_description',
-      (o) => o.kind === 'error',
+      isServiceError,
       (o) => {
         if (o.body === undefined) return `body is not JSON (${o.parseError ?? 'empty'})`;
         if (typeof o.body !== 'object' || o.body === null || Array.isArray(o.body))
