@@ -61,3 +61,29 @@ describe('the suite against each seeded fault', () => {
     expect([...claimed].filter((id) => !failedSomewhere.has(id)).sort()).toEqual([]);
   });
 });
+
+describe('the property-based suites find their seeded faults', () => {
+  const found: [FaultName, RegExp][] = [
+    ['500-on-wrong-type', /^AWS-NO-5XX broken \w+ requests/],
+    ['long-client-name-crash', /^AWS-NO-5XX /],
+    ['approve-after-deny', /^DA-3\.5-STATE-MACHINE /],
+  ];
+  for (const [fault, test] of found) {
+    it(`${fault}: a property fails with a shrunk counterexample, its seed and a curl command`, async () => {
+      const run = await runFor(fault);
+      const hits = run.tests.filter(
+        (t) =>
+          test.test(t.name) &&
+          t.verdict === 'failed' &&
+          t.checks.some(
+            (c) => !c.ok && /shrunk counterexample, seed \d+, path /.test(c.description),
+          ),
+      );
+      expect(
+        hits.map((t) => t.name),
+        describeRun(run),
+      ).not.toEqual([]);
+      for (const t of hits) expect(t.curl).toMatch(/^curl /);
+    });
+  }
+});
