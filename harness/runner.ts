@@ -279,36 +279,21 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     observed: () => s.observed,
     iam: session.iam,
   });
-  try {
-    await def.run(ctx);
-    return finish({
-      ...verdictOf({
-        level: def.meta.level,
-        checks: ctx.checks,
-        notes: ctx.notes,
-        strict: s.config.strict,
-      }),
-      ctx,
-    });
-  } catch (e) {
-    if (e instanceof TestAbort)
-      return finish({
-        ...verdictOf({
-          level: def.meta.level,
-          checks: ctx.checks,
-          notes: ctx.notes,
-          strict: s.config.strict,
-        }),
-        ctx,
-      });
-    if (e instanceof TestSkip)
-      return finish({ verdict: 'skipped', reason: e.message, failedRequirements: [], ctx });
-    const v = verdictOf({
+  const judged = () =>
+    verdictOf({
       level: def.meta.level,
       checks: ctx.checks,
       notes: ctx.notes,
       strict: s.config.strict,
     });
+  try {
+    await def.run(ctx);
+    return finish({ ...judged(), ctx });
+  } catch (e) {
+    if (e instanceof TestAbort) return finish({ ...judged(), ctx });
+    if (e instanceof TestSkip)
+      return finish({ verdict: 'skipped', reason: e.message, failedRequirements: [], ctx });
+    const v = judged();
     // A failure already seen stays a failure even if the test could not finish.
     if (v.verdict === 'failed') return finish({ ...v, ctx });
     return finish({

@@ -7,12 +7,21 @@ import {
   show,
   DEVICE_CODE_GRANT,
   type Outcome,
+  type TestContext,
 } from '../harness/conformance.ts';
 
 const suite = defineSuite('register-client', 'RegisterClient (RFC 7591 §3, AWS RegisterClient)');
 
 const VALID = { clientName: 'sso-oidc-conformance', clientType: 'public' };
 const TEN_YEARS = 10 * 365 * 24 * 3600;
+
+/** A valid registration; when it fails, that failure (AWS-REG-200) is the test's result. */
+async function registered(t: TestContext) {
+  const o = await t.profile.registerClient(VALID);
+  if (!o.value)
+    expectSuccess(t, o, { requirement: 'AWS-REG-200', description: 'RegisterClient succeeds' });
+  return { o, c: o.value };
+}
 
 suite.test(
   {
@@ -110,13 +119,8 @@ suite.test(
     level: 'MUST',
   },
   async (t) => {
-    const o = await t.profile.registerClient(VALID);
-    const c = o.value;
-    if (!c)
-      return void expectSuccess(t, o, {
-        requirement: 'AWS-REG-200',
-        description: 'RegisterClient succeeds',
-      });
+    const { o, c } = await registered(t);
+    if (!c) return;
     const now = t.clock.epochSeconds();
     const at = c.clientSecretExpiresAt;
     const integer = typeof at === 'number' && Number.isInteger(at);
@@ -158,13 +162,8 @@ suite.test(
     level: 'MUST',
   },
   async (t) => {
-    const o = await t.profile.registerClient(VALID);
-    const c = o.value;
-    if (!c)
-      return void expectSuccess(t, o, {
-        requirement: 'AWS-REG-200',
-        description: 'RegisterClient succeeds',
-      });
+    const { o, c } = await registered(t);
+    if (!c) return;
     const now = t.clock.epochSeconds();
     const at = c.clientSecretExpiresAt;
     const ok = typeof at === 'number' && Number.isInteger(at) && at > now && at < now + TEN_YEARS;
@@ -188,13 +187,8 @@ suite.test(
     level: 'SHOULD',
   },
   async (t) => {
-    const o = await t.profile.registerClient(VALID);
-    const c = o.value;
-    if (!c)
-      return void expectSuccess(t, o, {
-        requirement: 'AWS-REG-200',
-        description: 'RegisterClient succeeds',
-      });
+    const { o, c } = await registered(t);
+    if (!c) return;
     const now = t.clock.epochSeconds();
     if (c.clientIdIssuedAt === undefined) {
       t.check({
