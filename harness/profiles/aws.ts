@@ -53,6 +53,20 @@ export interface AwsSendOptions {
   sign?: (request: RequestToSign) => Promise<Record<string, string>>;
 }
 
+/** The token members of a successful token response, when it has the required ones. */
+function tokenSetOf(outcome: Outcome<unknown>): TokenSet | undefined {
+  const b = outcome.body as Record<string, unknown> | undefined;
+  if (outcome.kind !== 'ok' || !b || !isString(b.accessToken) || !isString(b.tokenType))
+    return undefined;
+  return {
+    accessToken: b.accessToken,
+    tokenType: b.tokenType,
+    expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
+    refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
+    idToken: isString(b.idToken) ? b.idToken : undefined,
+  };
+}
+
 /** Drop undefined members so that "absent" means absent on the wire. */
 function defined(obj: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
@@ -220,20 +234,8 @@ export class AwsProfile implements Profile {
         scope: p.scope,
       }),
     });
-    const b = outcome.body as Record<string, unknown> | undefined;
-    if (outcome.kind === 'ok' && b && isString(b.accessToken) && isString(b.tokenType)) {
-      return {
-        ...outcome,
-        value: {
-          accessToken: b.accessToken,
-          tokenType: b.tokenType,
-          expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
-          refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
-          idToken: isString(b.idToken) ? b.idToken : undefined,
-        },
-      };
-    }
-    return outcome as Outcome<TokenSet>;
+    const value = tokenSetOf(outcome);
+    return value ? { ...outcome, value } : (outcome as Outcome<TokenSet>);
   }
 
   /** CreateTokenWithIAM, signed as `signing` says (a fault signs wrongly on purpose). */
@@ -260,17 +262,14 @@ export class AwsProfile implements Profile {
       },
       { sign: (request) => signRequest(request, signing) },
     );
+    const tokens = tokenSetOf(outcome);
     const b = outcome.body as Record<string, unknown> | undefined;
-    if (outcome.kind === 'ok' && b && isString(b.accessToken) && isString(b.tokenType)) {
+    if (tokens && b) {
       const details = b.awsAdditionalDetails as Record<string, unknown> | undefined;
       return {
         ...outcome,
         value: {
-          accessToken: b.accessToken,
-          tokenType: b.tokenType,
-          expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
-          refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
-          idToken: isString(b.idToken) ? b.idToken : undefined,
+          ...tokens,
           issuedTokenType: isString(b.issuedTokenType) ? b.issuedTokenType : undefined,
           scope:
             Array.isArray(b.scope) && b.scope.every(isString) ? (b.scope as string[]) : undefined,
