@@ -5,6 +5,7 @@ import {
   AwsCliSandbox,
   awsCliV2Version,
   describeRun,
+  option,
   type CliResult,
 } from './aws-cli.ts';
 
@@ -58,10 +59,8 @@ describe.skipIf(!version)(`reference server: AWS CLI v2 (${version ?? 'absent'})
     cli.run([
       'sso-oidc',
       'create-token',
-      '--client-id',
-      client.clientId,
-      '--client-secret',
-      client.clientSecret,
+      option('client-id', client.clientId),
+      option('client-secret', client.clientSecret),
       ...extra,
     ]);
 
@@ -69,10 +68,8 @@ describe.skipIf(!version)(`reference server: AWS CLI v2 (${version ?? 'absent'})
     const r = await cli.run([
       'sso-oidc',
       'register-client',
-      '--client-name',
-      'x',
-      '--client-type',
-      'public',
+      option('client-name', 'x'),
+      option('client-type', 'public'),
     ]);
     expectExit(r, 0);
     expect(r.json, describeRun(r)).toMatchObject({
@@ -87,12 +84,9 @@ describe.skipIf(!version)(`reference server: AWS CLI v2 (${version ?? 'absent'})
     const r = await cli.run([
       'sso-oidc',
       'start-device-authorization',
-      '--client-id',
-      client.clientId,
-      '--client-secret',
-      client.clientSecret,
-      '--start-url',
-      START_URL,
+      option('client-id', client.clientId),
+      option('client-secret', client.clientSecret),
+      option('start-url', START_URL),
     ]);
     expectExit(r, 0);
     expect(r.json, describeRun(r)).toMatchObject({
@@ -106,13 +100,19 @@ describe.skipIf(!version)(`reference server: AWS CLI v2 (${version ?? 'absent'})
   });
 
   it('create-token before approval: AuthorizationPendingException', async () => {
-    const r = await createToken(['--grant-type', DEVICE_GRANT, '--device-code', auth.deviceCode]);
+    const r = await createToken([
+      option('grant-type', DEVICE_GRANT),
+      option('device-code', auth.deviceCode),
+    ]);
     expectServiceError(r, 'AuthorizationPendingException');
   });
 
   it('create-token after approval: tokens', async () => {
     expect(server.approve(auth.userCode)).toBe(true);
-    const r = await createToken(['--grant-type', DEVICE_GRANT, '--device-code', auth.deviceCode]);
+    const r = await createToken([
+      option('grant-type', DEVICE_GRANT),
+      option('device-code', auth.deviceCode),
+    ]);
     expectExit(r, 0);
     expect(r.json, describeRun(r)).toMatchObject({
       accessToken: expect.any(String),
@@ -125,26 +125,48 @@ describe.skipIf(!version)(`reference server: AWS CLI v2 (${version ?? 'absent'})
   });
 
   it('create-token with the refresh_token grant: a new access token', async () => {
-    const r = await createToken(['--grant-type', 'refresh_token', '--refresh-token', refreshToken]);
+    const r = await createToken([
+      option('grant-type', 'refresh_token'),
+      option('refresh-token', refreshToken),
+    ]);
     expectExit(r, 0);
     expect(r.json?.accessToken, describeRun(r)).toEqual(expect.any(String));
     expect(r.json.accessToken, describeRun(r)).not.toBe(accessToken);
     refreshToken = r.json.refreshToken ?? refreshToken;
   });
 
+  it('a value that starts with "-" (base64url allows it) reaches the server as a value', async () => {
+    const r = await createToken([
+      option('grant-type', 'refresh_token'),
+      option('refresh-token', '-not-a-refresh-token'),
+    ]);
+    expectServiceError(r, 'InvalidGrantException');
+  });
+
   it('create-token with a wrong client secret: InvalidClientException', async () => {
     const r = await cli.run([
       'sso-oidc',
       'create-token',
-      '--client-id',
-      client.clientId,
-      '--client-secret',
-      'wrong-secret',
-      '--grant-type',
-      'refresh_token',
-      '--refresh-token',
-      refreshToken,
+      option('client-id', client.clientId),
+      option('client-secret', 'wrong-secret'),
+      option('grant-type', 'refresh_token'),
+      option('refresh-token', refreshToken),
     ]);
     expectServiceError(r, 'InvalidClientException');
+  });
+});
+
+describe('describeRun', () => {
+  it('hides secrets passed as arguments, joined or separate', () => {
+    const message = describeRun({
+      args: [option('client-secret', 'secret-value-1'), '--refresh-token', 'secret-value-2'],
+      code: 254,
+      stdout: '',
+      stderr: 'echo secret-value-1 secret-value-2',
+      json: undefined,
+      ms: 1,
+    });
+    expect(message).not.toContain('secret-value');
+    expect(message).toContain('«redacted:');
   });
 });

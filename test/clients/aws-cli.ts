@@ -1,4 +1,4 @@
-import { Redactor } from '../../harness/redact.ts';
+import { isSensitiveKey, Redactor } from '../../harness/redact.ts';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -163,10 +163,25 @@ export class AwsCliSandbox {
   }
 }
 
-/** A readable failure message: the command, exit code, stdout and stderr. */
+/**
+ * One `--name=value` argument. The joined form keeps a value that starts with `-` (a base64url
+ * device code or token may) from being read by the CLI's argument parser as another option.
+ */
+export function option(name: string, value: string): string {
+  return `--${name}=${value}`;
+}
+
 /** Command, exit and output for an assertion message, with secrets redacted (CL-19). */
 export function describeRun(r: CliResult): string {
   const redactor = new Redactor();
+  // Secrets passed as arguments (learnt in an earlier run, e.g. the client secret) are hidden too.
+  r.args.forEach((arg, i) => {
+    const joined = /^--([a-z-]+)=(.*)$/s.exec(arg);
+    const [name, value] = joined ? [joined[1], joined[2]] : [arg.slice(2), r.args[i + 1]];
+    if (!arg.startsWith('--') || value === undefined) return;
+    const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (isSensitiveKey(camel)) redactor.addSecret(value);
+  });
   const stdout = redactor.body(r.stdout.trim());
   return redactor.text(
     [
