@@ -83,8 +83,9 @@ describe('send against hostile servers', () => {
       const { err, ms } = await failing(post(h.url));
       expect(err.cause).toBe<TransportCause>('timeout');
       expect(err.message).toBe(`no response headers from ${h.url}/token within 1 s`);
+      // Not before the deadline; after it, any bound far from "never" (no timed assertion).
       expect(ms).toBeGreaterThanOrEqual(950);
-      expect(ms).toBeLessThan(1500);
+      expect(ms).toBeLessThan(10_000);
     });
   });
 
@@ -93,7 +94,7 @@ describe('send against hostile servers', () => {
       const { err, log, ms } = await failing(post(h.url));
       expect(err.cause).toBe('timeout');
       expect(err.message).toBe(`response body from ${h.url}/token not complete within 1 s`);
-      expect(ms).toBeLessThan(1500);
+      expect(ms).toBeLessThan(10_000);
       expect(log.exchanges[0]!.response?.status).toBe(200);
     });
   });
@@ -101,10 +102,9 @@ describe('send against hostile servers', () => {
   it('a 50 MB chunked body is cut at the limit, not downloaded', async () => {
     const h = await hugeBodyServer(50 * 1024 * 1024, false);
     try {
-      const { err, log, ms } = await failing(post(h.url));
+      const { err, log } = await failing(post(h.url));
       expect(err.cause).toBe('too-large');
       expect(err.message).toBe('response body of POST /token exceeds 1 MiB');
-      expect(ms).toBeLessThan(1000);
       const ex = log.exchanges[0]!;
       expect(ex.response?.status).toBe(200);
       expect(ex.response?.truncated).toBe(true);
@@ -121,9 +121,8 @@ describe('send against hostile servers', () => {
   it('a declared Content-Length over the limit is refused without reading it', async () => {
     const h = await hugeBodyServer(50 * 1024 * 1024, true);
     try {
-      const { err, log, ms } = await failing(post(h.url));
+      const { err, log } = await failing(post(h.url));
       expect(err.cause).toBe('too-large');
-      expect(ms).toBeLessThan(1000);
       expect(log.exchanges[0]!.response?.truncated).toBe(true);
       expect(log.exchanges[0]!.response?.headers['content-length']).toBe(String(50 * 1024 * 1024));
     } finally {
@@ -143,55 +142,49 @@ describe('send against hostile servers', () => {
 
   it('a connection reset is cause reset', async () => {
     await withServer(resetServer(), async (h) => {
-      const { err, ms } = await failing(post(h.url));
+      const { err } = await failing(post(h.url));
       expect(err.cause).toBe('reset');
       expect(err.message).toBe('connection reset by peer during POST /token');
-      expect(ms).toBeLessThan(500);
     });
   });
 
   it('a server hanging up without answering is cause reset', async () => {
     await withServer(hangUpServer(), async (h) => {
-      const { err, ms } = await failing(post(h.url));
+      const { err } = await failing(post(h.url));
       expect(err.cause).toBe('reset');
       expect(err.message).toBe(`${h.url} closed the connection without answering POST /token`);
-      expect(ms).toBeLessThan(500);
     });
   });
 
   it('an SSH banner is cause not-http', async () => {
     await withServer(notHttpServer(), async (h) => {
-      const { err, ms } = await failing(post(h.url));
+      const { err } = await failing(post(h.url));
       expect(err.cause).toBe('not-http');
       expect(err.message).toBe(`${h.url} answered something that is not HTTP`);
-      expect(ms).toBeLessThan(500);
     });
   });
 
   it('a closed port is cause connect-refused', async () => {
     const h = await closedPort();
-    const { err, ms } = await failing(post(h.url));
+    const { err } = await failing(post(h.url));
     expect(err.cause).toBe('connect-refused');
     expect(err.message).toBe(`${h.url} refused the connection`);
-    expect(ms).toBeLessThan(500);
   });
 
   it('a self-signed certificate is cause tls (verification stays on)', async () => {
     await withServer(selfSignedTlsServer(), async (h) => {
-      const { err, ms } = await failing(post(h.url));
+      const { err } = await failing(post(h.url));
       expect(err.cause).toBe('tls');
       expect(err.message).toMatch(new RegExp(`^TLS failure with ${h.url}: .*self.signed`));
-      expect(ms).toBeLessThan(500);
     });
   });
 
   it('https to a plain-HTTP port is cause tls', async () => {
     await withServer(redirectLoopServer(), async (h) => {
       const url = h.url.replace('http:', 'https:');
-      const { err, ms } = await failing(post(url));
+      const { err } = await failing(post(url));
       expect(err.cause).toBe('tls');
       expect(err.message).toBe(`TLS failure with ${url}: wrong version number (is it plain HTTP?)`);
-      expect(ms).toBeLessThan(500);
     });
   });
 
@@ -202,7 +195,8 @@ describe('send against hostile servers', () => {
       const { err, ms } = await failing(post(url), { timeoutMs: 300, connectTimeoutMs: 5000 });
       expect(err.cause).toBe('timeout');
       expect(err.message).toBe(`no response headers from ${url}/token within 0.3 s`);
-      expect(ms).toBeLessThan(600);
+      // Well under the 5 s connect timeout: the request deadline, not the connect one, ended it.
+      expect(ms).toBeLessThan(4000);
     });
   });
 
@@ -212,9 +206,8 @@ describe('send against hostile servers', () => {
       setTimeout(() => ac.abort(), 100);
       const url = h.url.replace('http:', 'https:');
       const limits = { timeoutMs: 5000, connectTimeoutMs: 5000 };
-      const { err, ms } = await failing(post(url), limits, ac.signal);
+      const { err } = await failing(post(url), limits, ac.signal);
       expect(err.cause).toBe('aborted');
-      expect(ms).toBeLessThan(400);
     });
   });
 
@@ -235,9 +228,7 @@ describe('send against hostile servers', () => {
       const res = await send({ method: 'GET', url: h.url + '/token' }, ctx);
       expect(res.status).toBe(200);
       expect(res.text).toHaveLength(200_000);
-      const t0 = performance.now();
       const parsed = parseJsonBounded(res.text);
-      expect(performance.now() - t0).toBeLessThan(50);
       expect(parsed).toEqual({ ok: false, reason: 'JSON nested deeper than 64 levels' });
       expect(log.exchanges).toHaveLength(1);
       expect(log.exchanges[0]!.response?.body).toHaveLength(200_000);
@@ -248,10 +239,9 @@ describe('send against hostile servers', () => {
     await withServer(silentServer(), async (h) => {
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 100);
-      const { err, ms } = await failing(post(h.url), { timeoutMs: 5000 }, ac.signal);
+      const { err } = await failing(post(h.url), { timeoutMs: 5000 }, ac.signal);
       expect(err.cause).toBe('aborted');
       expect(err.message).toBe('run aborted during POST /token');
-      expect(ms).toBeLessThan(500);
     });
     const ac = new AbortController();
     ac.abort();
