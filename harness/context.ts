@@ -89,6 +89,16 @@ export interface ContextServices {
 }
 
 /** What the CreateTokenWithIAM tests see of the target's IAM side (`t.iam`). */
+/** Tokens issued one after the other by one grant (see TestContext.sampleTokens). */
+export interface TokenSample {
+  /** In issue order: the device flow's, then one per successful refresh. */
+  accessTokens: string[];
+  /** In issue order, each distinct refresh token seen (one when the server does not rotate). */
+  refreshTokens: string[];
+  /** Why the chain ended before the requested size, if it did. */
+  stopped?: string;
+}
+
 export interface IamFixture {
   /** The application ARN, the clientId of CreateTokenWithIAM. */
   applicationArn: string;
@@ -422,6 +432,39 @@ export class TestContext {
     const key = `authorizations:${n}`;
     if (!shared.has(key)) shared.set(key, take());
     return shared.get(key) as Promise<DeviceAuthorization[]>;
+  }
+
+  /**
+   * Tokens issued one after the other, for the token-quality tests: those of one device flow,
+   * then those of up to `n - 1` refreshes, each presenting the latest refresh token. The chain
+   * stops at the first refresh that fails (OA-6-REFRESH judges that; `stopped` says why) or when
+   * no refresh token was issued. Shared by the run's tests on a remote target (CL-5): one approval.
+   */
+  sampleTokens(n: number): Promise<TokenSample> {
+    const take = async (): Promise<TokenSample> => {
+      const { client, tokens } = await this.tokens();
+      const sample: TokenSample = { accessTokens: [tokens.accessToken], refreshTokens: [] };
+      let refreshToken = tokens.refreshToken;
+      if (refreshToken === undefined) sample.stopped = 'the token response had no refreshToken';
+      while (refreshToken !== undefined && sample.accessTokens.length < n) {
+        sample.refreshTokens.push(refreshToken);
+        const o = await this.refresh(client, refreshToken);
+        if (o.kind !== 'ok' || o.value === undefined) {
+          sample.stopped = `refresh ${sample.accessTokens.length} failed: ${describeOutcome(o)}`;
+          return sample;
+        }
+        sample.accessTokens.push(o.value.accessToken);
+        refreshToken = o.value.refreshToken ?? refreshToken;
+      }
+      if (refreshToken !== undefined && !sample.refreshTokens.includes(refreshToken))
+        sample.refreshTokens.push(refreshToken);
+      return sample;
+    };
+    const shared = this.s.shared;
+    if (!shared) return take();
+    const key = `tokens:${n}`;
+    if (!shared.has(key)) shared.set(key, take());
+    return shared.get(key) as Promise<TokenSample>;
   }
 
   /** An approved authorization redeemed for tokens. */

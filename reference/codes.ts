@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { UnsecuredJWT } from 'jose';
 
 /**
  * Generation of every code and credential the server hands out. All are opaque random
@@ -76,6 +77,11 @@ export function newAccessToken(): string {
 
 export function newRefreshToken(): string {
   return randomBase64Url(48);
+}
+
+/** Seeded fault: a self-contained token with a random jti but no signature (alg none). */
+export function newUnsignedJwt(use: 'at' | 'rt'): string {
+  return new UnsecuredJWT({ token_use: use }).setJti(randomBase64Url(32)).setIssuedAt().encode();
 }
 
 /** Authorization codes: 256 random bits (RFC 6749 §10.10 asks for at least 128). */

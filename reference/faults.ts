@@ -338,6 +338,19 @@ const CATALOGUE = {
     description: 'Device codes are a fixed prefix and a hexadecimal counter.',
     breaks: ['DA-5.2-DC-ENTROPY'],
   },
+  'guessable-access-tokens': {
+    description: 'Access tokens are a fixed prefix and a hexadecimal counter.',
+    breaks: ['OA-10.3-AT-GUESS'],
+  },
+  'guessable-refresh-tokens': {
+    description: 'Refresh tokens are a fixed prefix and a hexadecimal counter.',
+    breaks: ['OA-10.4-RT-GUESS'],
+  },
+  'unsigned-jwt-tokens': {
+    description:
+      'Access and refresh tokens are JWTs with alg none: random enough, but anyone can forge one.',
+    breaks: ['OA-10.3-AT-GUESS', 'OA-10.4-RT-GUESS', 'BCP-4.14.2-INTEGRITY'],
+  },
   'device-code-prefix-match': {
     description:
       'Device codes are looked up by their first 20 characters: a garbled code still finds the authorization.',

@@ -22,6 +22,7 @@ import {
   newClientSecret,
   newDeviceCode,
   newRefreshToken,
+  newUnsignedJwt,
   newUserCode,
   normalizeUserCode,
   randomCode,
@@ -231,6 +232,7 @@ export class ReferenceState {
   private nextFamilyId = 1;
   /** Counters of the weak-code faults. */
   private issued = 0;
+  private tokensIssued = 0;
   /** Clients whose first StartDeviceAuthorization was shed (start-slow-down-once). */
   private readonly shedOnce = new Set<string>();
   private userCodesIssued = 0;
@@ -678,6 +680,17 @@ export class ReferenceState {
     return familyId;
   }
 
+  /**
+   * A fresh access or refresh token: random, or under `guessable` a prefix and a counter, or
+   * under `unsigned-jwt-tokens` a JWT with alg none (random jti, but forgeable).
+   */
+  private newToken(kind: 'at' | 'rt', guessable: FaultName, random: () => string): string {
+    if (this.has(guessable))
+      return `${kind}-${(this.tokensIssued++).toString(16).padStart(12, '0')}`;
+    if (this.has('unsigned-jwt-tokens')) return newUnsignedJwt(kind);
+    return random();
+  }
+
   /** A refresh token comes with the tokens when the client has the refresh grant. */
   private issueTokens(
     client: ClientRecord,
@@ -688,14 +701,14 @@ export class ReferenceState {
     const expiresIn = this.config.accessTokenLifetime;
     let refreshToken: string | undefined;
     if ((options.refreshToken ?? true) && this.allows(client, REFRESH_TOKEN_GRANT)) {
-      refreshToken = newRefreshToken();
+      refreshToken = this.newToken('rt', 'guessable-refresh-tokens', newRefreshToken);
       this.refreshTokens.set(refreshToken, {
         familyId,
         clientId: client.clientId,
         retired: false,
       });
     }
-    const accessToken = newAccessToken();
+    const accessToken = this.newToken('at', 'guessable-access-tokens', newAccessToken);
     this.accessTokens.set(accessToken, {
       clientId: client.clientId,
       familyId,

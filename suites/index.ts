@@ -5,6 +5,7 @@ import './create-token-device.ts';
 import './polling.ts';
 import './expiry-and-denial.ts';
 import './code-quality.ts';
+import './token-quality.ts';
 import './refresh-token.ts';
 import './authorization-code.ts';
 import './create-token-with-iam.ts';

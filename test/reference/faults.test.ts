@@ -443,6 +443,30 @@ const CHECKS: Record<FaultName, Check> = {
     const { auth } = await started(s);
     expect(auth.deviceCode).toMatch(/^dc-[0-9a-f]{8}$/);
   },
+  'guessable-access-tokens': async (s) => {
+    const first = (await tokens(s)).tokens;
+    const second = (await tokens(s)).tokens;
+    expect(first.accessToken).toMatch(/^at-[0-9a-f]{12}$/);
+    expect(parseInt(second.accessToken.slice(3), 16)).toBeGreaterThan(
+      parseInt(first.accessToken.slice(3), 16),
+    );
+  },
+  'guessable-refresh-tokens': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.refreshToken).toMatch(/^rt-[0-9a-f]{12}$/);
+    expect(t.accessToken).not.toMatch(/^at-/);
+  },
+  'unsigned-jwt-tokens': async (s) => {
+    const { tokens: t } = await tokens(s);
+    for (const token of [t.accessToken, t.refreshToken]) {
+      const [header, payload, signature] = token.split('.');
+      expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toMatchObject({
+        alg: 'none',
+      });
+      expect(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti).toMatch(/.{40}/);
+      expect(signature).toBe('');
+    }
+  },
   'device-code-prefix-match': async (s) => {
     const { client, auth } = await started(s);
     const garbled = auth.deviceCode.slice(0, -1) + (auth.deviceCode.endsWith('A') ? 'B' : 'A');
