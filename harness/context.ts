@@ -270,7 +270,11 @@ export class TestContext {
           typeof outcome.value!.clientSecret === 'string' && outcome.value!.clientSecret.length > 0,
         expected: 'clientSecret: non-empty string',
         actual:
-          outcome.value!.clientSecret === undefined ? 'clientSecret absent' : 'clientSecret empty',
+          outcome.value!.clientSecret === undefined
+            ? 'clientSecret absent'
+            : outcome.value!.clientSecret.length > 0
+              ? 'clientSecret present (redacted)'
+              : 'clientSecret empty',
         exchange: outcome.exchange,
       });
     return outcome.value!;
@@ -609,7 +613,12 @@ export class TestContext {
       description: 'the redirect echoes the state of the request (RFC 6749 §4.1.2) (fixture)',
       ok: response!.state === state,
       expected: 'the same state',
-      actual: response!.state === undefined ? 'no state' : 'another state',
+      actual:
+        response!.state === state
+          ? 'the same state'
+          : response!.state === undefined
+            ? 'no state'
+            : 'another state',
     });
     return { response: response!, verifier, redirectUri };
   }
@@ -625,7 +634,12 @@ export class TestContext {
       description: 'an authorization request with an S256 code_challenge is answered with a code',
       ok: response.code !== undefined,
       expected: 'a redirect carrying code',
-      actual: response.error ? `error=${response.error}` : 'no code',
+      actual:
+        response.code !== undefined
+          ? 'a code'
+          : response.error
+            ? `error=${response.error}`
+            : 'no code',
     });
     return { code: response.code!, verifier: verifier!, redirectUri };
   }
@@ -772,7 +786,12 @@ export class TestContext {
         "an authorization request with the application's ARN and an S256 challenge is answered with a code (fixture)",
       ok: response.code !== undefined,
       expected: 'a redirect carrying code',
-      actual: response.error ? `error=${response.error}` : 'no code',
+      actual:
+        response.code !== undefined
+          ? 'a code'
+          : response.error
+            ? `error=${response.error}`
+            : 'no code',
     });
     return { code: response.code!, verifier: verifier!, redirectUri };
   }

@@ -509,6 +509,17 @@ const CATALOGUE = {
       'Once a poll has reported a denial, approving the same user code works and the next poll gets a token.',
     breaks: ['DA-3.5-STATE-MACHINE', 'DA-3.5-DENIED'],
   },
+  'approval-revives-expired': {
+    description:
+      'Approving an expired user code restarts its lifetime: the next poll gets a token.',
+    breaks: ['DA-3.5-EXPIRED-UC'],
+  },
+  'denied-code-reapprovable': {
+    description:
+      'A denied user code can still be approved until the device has polled: the denial is overturned.',
+    // The model of the device flow finds it too: start → deny → approve → poll.
+    breaks: ['DA-5.2-UC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

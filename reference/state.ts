@@ -453,6 +453,15 @@ export class ReferenceState {
       known.status = 'approved';
       return true;
     }
+    // denied-code-reapprovable: a denial the device has not seen yet can be overturned.
+    if (this.has('denied-code-reapprovable') && known?.status === 'denied' && !known.deniedSeen) {
+      known.status = 'approved';
+      return true;
+    }
+    // approval-revives-expired: approving an expired code restarts its lifetime.
+    if (this.has('approval-revives-expired') && known?.status === 'pending' && !known.redeemed) {
+      if (this.isExpired(known)) known.createdAtMs = this.clock.nowMs();
+    }
     const record = this.decidable(userCode);
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';

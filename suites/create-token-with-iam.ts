@@ -118,7 +118,7 @@ function expectIdTokenClaims(t: TestContext, o: Outcome<IamTokenSet>, applicatio
     description: `idToken of the ${o.op} response`,
     ok: idToken !== undefined,
     expected: 'an idToken',
-    actual: 'idToken absent',
+    actual: idToken === undefined ? 'idToken absent' : 'an idToken',
     exchange: o.exchange,
   });
   const claims = jwtClaims(idToken!);
@@ -127,7 +127,7 @@ function expectIdTokenClaims(t: TestContext, o: Outcome<IamTokenSet>, applicatio
     description: 'the idToken is a JWT whose payload decodes',
     ok: claims !== undefined,
     expected: 'header.payload.signature, the payload a JSON object',
-    actual: 'not a decodable JWT',
+    actual: claims === undefined ? 'not a decodable JWT' : 'a JWT with a JSON payload',
     exchange: o.exchange,
   });
   const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);

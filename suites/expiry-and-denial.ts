@@ -143,3 +143,59 @@ suite.test(
       t.note(`second poll after denial: ${describeOutcome(again)} (AMB-22)`);
   },
 );
+
+suite.test(
+  {
+    id: 'DA-3.5-EXPIRED-UC',
+    title: 'a user code approved after its authorization expired yields no token',
+    level: 'MUST',
+    also: ['CL-17-EXPIRY-MARGIN'],
+    needs: { approver: true, wait: 'expiry' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const { client, auth } = await t.authorization();
+    // The same margin as DA-3.5-EXPIRED: well past the lifetime, whatever the clock skew.
+    const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
+    t.requireWait(wait, 'the device code lifetime plus a margin');
+    await t.sleep(wait - t.age(auth), 'until the user code has expired');
+    const refused = await t.tryApprove(auth);
+    t.note(
+      refused === undefined
+        ? 'the approver reported the expired user code approved'
+        : `the approver could not approve the expired user code (${refused.message})`,
+    );
+    const o = await t.poll(client, auth);
+    expectNoSuccess(t, o, {
+      requirement: 'DA-3.5-EXPIRED-UC',
+      description: `poll after an approval attempted ${t.age(auth).toFixed(0)} s into a ${auth.expiresIn} s lifetime`,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-5.2-UC-SINGLE-USE',
+    title: 'a user code the user denied cannot be approved afterwards',
+    level: 'SHOULD',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const { client, auth } = await t.authorization();
+    await t.deny(auth);
+    // The user enters the same code again and approves, before the device has polled.
+    const refused = await t.tryApprove(auth);
+    t.note(
+      refused === undefined
+        ? 'the approver reported the denied user code approved'
+        : `the approver could not approve the denied user code (${refused.message})`,
+    );
+    const o = await t.poll(client, auth);
+    expectNoSuccess(t, o, {
+      requirement: 'DA-5.2-UC-SINGLE-USE',
+      description: 'poll after the user denied, then approved the same user code',
+    });
+    if (o.kind === 'error') t.note(`the poll ended with ${describeOutcome(o)}`);
+  },
+);

@@ -743,6 +743,18 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(2);
     expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
   },
+  'approval-revives-expired': async (s) => {
+    const { client, auth } = await started(s);
+    s.advance(auth.expiresIn + 1);
+    expect(s.approve(auth.userCode)).toBe(true);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
+  'denied-code-reapprovable': async (s) => {
+    const { client, auth } = await started(s);
+    expect(s.deny(auth.userCode)).toBe(true);
+    expect(s.approve(auth.userCode)).toBe(true);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
   'user-code-lifetime-day': async (s) => {
     const { client, auth } = await started(s);
     expect(auth.expiresIn).toBe(86_400);
