@@ -357,6 +357,28 @@ export class TestContext {
     }
   }
 
+  /**
+   * The end user approves by typing `typed` instead of the user code as displayed (RFC 8628
+   * §6.1: without its dash, in lower case, with spaces). The approver gets `typed` as the user
+   * code and no verification_uri_complete, so it must enter the code. An approver failure comes
+   * back as its message, as in tryApprove.
+   */
+  async tryApproveTyped(
+    auth: DeviceAuthorization,
+    typed: string,
+  ): Promise<ApproverError | undefined> {
+    const entered: DeviceAuthorization = { ...auth, userCode: typed };
+    delete entered.verificationUriComplete;
+    try {
+      await this.approverOrSkip().decide('approve', entered, this.s.signal);
+      this.poller.state(auth).approved = true;
+      return undefined;
+    } catch (e) {
+      if (e instanceof ApproverError) return e;
+      throw e;
+    }
+  }
+
   /** Like tryApprove, for either decision. */
   async tryDecide(
     decision: 'approve' | 'deny',

@@ -509,6 +509,11 @@ const CATALOGUE = {
       'Once a poll has reported a denial, approving the same user code works and the next poll gets a token.',
     breaks: ['DA-3.5-STATE-MACHINE', 'DA-3.5-DENIED'],
   },
+  'user-code-exact-match': {
+    description:
+      'The verification page finds a user code only as displayed: without its dash, in lower case or with spaces it is unknown.',
+    breaks: ['DA-6.1-NORM-PUNCT', 'DA-6.1-NORM-CASE', 'DA-6.1-STRIP-OTHER'],
+  },
   'approval-revives-expired': {
     description:
       'Approving an expired user code restarts its lifetime: the next poll gets a token.',

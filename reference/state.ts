@@ -418,6 +418,11 @@ export class ReferenceState {
   }
 
   private normalize(userCode: string): string {
+    // user-code-exact-match: only the code exactly as displayed (dash, upper case) is found.
+    if (this.has('user-code-exact-match')) {
+      const canonical = userCode.replace('-', '');
+      return displayUserCode(canonical) === userCode ? canonical : `!${userCode}`;
+    }
     return normalizeUserCode(userCode, this.userCodeAlphabet);
   }
 

@@ -1,4 +1,4 @@
-import { defineSuite, show } from '../harness/conformance.ts';
+import { defineSuite, describeOutcome, show } from '../harness/conformance.ts';
 import { analyzeDeviceCodes, analyzeUserCodes } from '../harness/code-analysis.ts';
 
 /**
@@ -92,4 +92,68 @@ suite.test(
       actual: a.predictable ?? 'none found',
     });
   },
+);
+
+/**
+ * RFC 8628 §6.1: the user approves by typing the code in another form. Passed when the next poll
+ * gets tokens. When the approver fails with the typed form, the code as displayed is tried: if
+ * that works, the server refused the typed form; if not, the approver is at fault (an error).
+ */
+function typedForm(
+  id: string,
+  title: string,
+  applies: (displayed: string) => string | undefined,
+  retype: (displayed: string) => string,
+) {
+  suite.test(
+    { id, title, level: 'SHOULD', needs: { approver: true, wait: 'interval' } },
+    async (t) => {
+      t.needsApprover();
+      const { client, auth } = await t.authorization();
+      const notApplicable = applies(auth.userCode);
+      if (notApplicable !== undefined) t.skip(notApplicable);
+      const typed = retype(auth.userCode);
+      const refused = await t.tryApproveTyped(auth, typed);
+      if (refused !== undefined) {
+        const asDisplayed = await t.tryApprove(auth);
+        if (asDisplayed !== undefined) throw refused;
+      }
+      const o = await t.poll(client, auth);
+      t.check({
+        requirement: id,
+        description: `approval with the user code typed as ${show(typed)} (displayed ${show(auth.userCode)})`,
+        ok: refused === undefined && o.kind === 'ok',
+        expected: 'the approval accepted and the next poll answered with tokens',
+        actual:
+          refused !== undefined
+            ? `the typed form was refused (${refused.message}); the displayed form was accepted`
+            : describeOutcome(o),
+        exchange: o.exchange,
+      });
+    },
+  );
+}
+
+typedForm(
+  'DA-6.1-NORM-PUNCT',
+  'a user code typed without its separators is accepted',
+  (c) => (/[^\p{L}\p{N}]/u.test(c) ? undefined : `the user code ${show(c)} has no separator`),
+  (c) => c.replace(/[^\p{L}\p{N}]/gu, ''),
+);
+
+typedForm(
+  'DA-6.1-NORM-CASE',
+  'a user code typed in lower case is accepted',
+  (c) =>
+    /\p{Lu}/u.test(c) && !/\p{Ll}/u.test(c)
+      ? undefined
+      : `the user code ${show(c)} is not upper-case letters (case may be significant)`,
+  (c) => c.toLowerCase(),
+);
+
+typedForm(
+  'DA-6.1-STRIP-OTHER',
+  'a user code typed with spaces around and inside it is accepted',
+  () => undefined,
+  (c) => ` ${c.slice(0, Math.ceil(c.length / 2))} ${c.slice(Math.ceil(c.length / 2))} `,
 );

@@ -743,6 +743,14 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(2);
     expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
   },
+  'user-code-exact-match': async (s) => {
+    const { client, auth } = await started(s);
+    const canonical = auth.userCode.replace('-', '');
+    for (const typed of [canonical, auth.userCode.toLowerCase(), ` ${auth.userCode} `])
+      expect(s.approve(typed)).toBe(false);
+    expect(s.approve(auth.userCode)).toBe(true);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
   'approval-revives-expired': async (s) => {
     const { client, auth } = await started(s);
     s.advance(auth.expiresIn + 1);
