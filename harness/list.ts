@@ -33,6 +33,7 @@ export function listTests(opts: {
     needs: {
       approver: t.meta.needs?.approver ?? false,
       wait: t.meta.needs?.wait ?? 'none',
+      iam: t.meta.needs?.iam ?? false,
     },
     profiles: t.meta.profiles ?? ['aws'],
     after: t.meta.after ?? false,
@@ -42,6 +43,7 @@ export function listTests(opts: {
     const needs = [
       r.needs.approver ? 'approver' : '',
       r.needs.wait !== 'none' ? `wait:${r.needs.wait}` : '',
+      r.needs.iam ? 'iam' : '',
     ]
       .filter(Boolean)
       .join(',');

@@ -8,6 +8,8 @@ export interface TestNeeds {
   approver?: boolean;
   /** The kind of wait: none, interval-scale polling, or about the device code lifetime. */
   wait?: 'none' | 'interval' | 'expiry';
+  /** CreateTokenWithIAM: the target's application and AWS credentials (the embedded server has both). */
+  iam?: boolean;
 }
 
 export interface TestMeta {

@@ -29,6 +29,10 @@ const suite = defineSuite(
   'CreateTokenWithIAM: SigV4, the IAM grants, downscoping (WIRE.md §1.4)',
 );
 
+/** Every test here needs the target's application and credentials (`list` shows it). */
+const iamTest: typeof suite.test = (meta, fn) =>
+  suite.test({ ...meta, needs: { ...meta.needs, iam: true } }, fn);
+
 const BROWSER = { approver: true } as const;
 const DEVICE_TOKENS = { approver: true, wait: 'interval' } as const;
 
@@ -77,7 +81,7 @@ const isScopeList = (v: unknown) =>
 
 // ---- jwt-bearer --------------------------------------------------------------------------
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-JWT-BEARER',
     title: 'a fresh assertion from the trusted issuer yields tokens with every modelled member',
@@ -156,7 +160,7 @@ function expectIdTokenClaims(t: TestContext, o: Outcome<IamTokenSet>, applicatio
   }
 }
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-ID-TOKEN',
     title:
@@ -194,7 +198,7 @@ const BROKEN_ASSERTIONS: { title: string; opts: AssertionOptions; what: string }
 ];
 
 for (const broken of BROKEN_ASSERTIONS) {
-  suite.test({ id: 'AWS-IAM-JWT-INVALID', title: broken.title, level: 'MUST' }, async (t) => {
+  iamTest({ id: 'AWS-IAM-JWT-INVALID', title: broken.title, level: 'MUST' }, async (t) => {
     const assertion = await t.iam.assertion(broken.opts);
     const o = await t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion });
     expectErrorCode(t, o, {
@@ -207,7 +211,7 @@ for (const broken of BROKEN_ASSERTIONS) {
 
 // ---- downscoping -------------------------------------------------------------------------
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
     title: 'asking for a subset of the application scopes grants exactly that subset',
@@ -245,7 +249,7 @@ suite.test(
   },
 );
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
     title: 'asking for a scope outside the application set is refused with invalid_scope',
@@ -268,7 +272,7 @@ suite.test(
 
 // ---- token exchange, refresh, authorization code -----------------------------------------
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
     title:
@@ -310,7 +314,7 @@ suite.test(
   },
 );
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-REFRESH',
     title: 'a refresh token obtained through CreateTokenWithIAM yields a new access token',
@@ -346,7 +350,7 @@ async function redeemIamCode(t: TestContext) {
   });
 }
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-AUTH-CODE',
     title: 'an authorization code issued to the application is redeemed with its verifier',
@@ -363,7 +367,7 @@ suite.test(
   },
 );
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-ID-TOKEN',
     title:
@@ -413,7 +417,7 @@ const BAD_SIGNATURES: { fault: SigningFault; title: string; what: string }[] = [
 ];
 
 for (const bad of BAD_SIGNATURES) {
-  suite.test({ id: 'AWS-IAM-SIGV4', title: bad.title, level: 'MUST' }, async (t) => {
+  iamTest({ id: 'AWS-IAM-SIGV4', title: bad.title, level: 'MUST' }, async (t) => {
     const o = await jwtBearer(t, bad.fault);
     t.check({
       requirement: 'AWS-IAM-SIGV4',
@@ -426,7 +430,7 @@ for (const bad of BAD_SIGNATURES) {
   });
 }
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-REGION',
     title:
@@ -460,7 +464,7 @@ suite.test(
   },
 );
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-REGION-TYPE',
     title: 'the region error is typed InvalidRequestRegionException by x-amzn-ErrorType',
@@ -487,7 +491,7 @@ function unknownApplication(arn: string): string {
   return arn.includes('/') ? arn.replace(/[^/]+$/, id) : `${arn}/${id}`;
 }
 
-suite.test(
+iamTest(
   {
     id: 'AWS-IAM-CLIENT-ARN',
     title: 'an application ARN that names no application is refused with invalid_client',

@@ -24,6 +24,8 @@ describe.concurrent('list', () => {
       expect(details).toContain(`requirements ${t.requirements.join(', ')};`);
       expect(details).toMatch(/; needs \S+; profiles \S+$/);
       if (t.meta.needs?.approver) expect(details).toMatch(/needs [^;]*approver/);
+      // The CreateTokenWithIAM tests need the target's application and credentials.
+      if (t.suite.key === 'create-token-with-iam') expect(details).toMatch(/needs [^;]*iam/);
     }
     expect(r.stdout).toMatch(new RegExp(`^${tests.length} tests$`, 'm'));
   });
@@ -37,7 +39,11 @@ describe.concurrent('list', () => {
       expect(row).toMatchObject({
         requirements: expect.any(Array),
         level: expect.stringMatching(/^(MUST|SHOULD|MAY|INFO)/),
-        needs: { approver: expect.any(Boolean), wait: expect.any(String) },
+        needs: {
+          approver: expect.any(Boolean),
+          wait: expect.any(String),
+          iam: expect.any(Boolean),
+        },
         profiles: expect.arrayContaining(['aws']),
       });
     }
