@@ -120,6 +120,11 @@ const CATALOGUE = {
     description: 'StartDeviceAuthorization success is sent with Content-Type text/plain.',
     breaks: ['DA-3.2-200-JSON'],
   },
+  'client-from-device-code': {
+    description:
+      'A CreateToken without clientId is answered for the client that owns the deviceCode (its secret still checked).',
+    breaks: ['DA-3.4-CLIENTID-PUBLIC'],
+  },
   'missing-grant-type-accepted': {
     description: 'CreateToken without grantType is treated as the device code grant.',
     breaks: ['AWS-CT-REQUIRED'],
@@ -272,7 +277,7 @@ const CATALOGUE = {
   },
   'no-expiry': {
     description: 'Device codes never expire: polls stay pending after expiresIn.',
-    breaks: ['DA-3.5-EXPIRED'],
+    breaks: ['DA-3.5-EXPIRED', 'DA-3.5-EXPIRED-UC'],
   },
   'pending-after-expiry': {
     description:
@@ -295,7 +300,7 @@ const CATALOGUE = {
   },
   'deny-approves': {
     description: 'Denying an authorization approves it: the next poll gets a token.',
-    breaks: ['DA-3.5-DENIED', 'DA-3.5-STATE-MACHINE'],
+    breaks: ['DA-3.5-DENIED', 'DA-3.5-STATE-MACHINE', 'DA-5.2-UC-SINGLE-USE'],
   },
   'approve-approves-all': {
     description: 'Approving one user code approves every pending authorization of the same client.',

@@ -37,7 +37,8 @@ export interface StartDeviceAuthorizationInput {
 }
 
 export interface CreateTokenInput {
-  clientId: string;
+  /** Absent only under the client-from-device-code fault. */
+  clientId?: string;
   clientSecret: string;
   grantType: string;
   deviceCode?: string;
@@ -244,7 +245,8 @@ export function decodeCreateToken(body: JsonObject, faults: FaultSet): Outcome<C
       }
     : required('grantType');
   return decode(body, {
-    clientId: required('clientId'),
+    // client-from-device-code: a missing clientId is left for the device code to supply.
+    clientId: faults.has('client-from-device-code') ? optional('clientId') : required('clientId'),
     clientSecret: required('clientSecret'),
     grantType,
     deviceCode: optional('deviceCode'),

@@ -521,9 +521,12 @@ export class ReferenceState {
       (this.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
       (this.has('refresh-secret-not-checked') && input.grantType === REFRESH_TOKEN_GRANT);
     const secret = skipSecret
-      ? (this.clients.get(input.clientId)?.clientSecret ?? input.clientSecret)
+      ? (this.clients.get(input.clientId ?? '')?.clientSecret ?? input.clientSecret)
       : input.clientSecret;
-    const auth = this.authenticate(input.clientId, secret, 'CreateToken');
+    // client-from-device-code: the client a poll without clientId is taken to be.
+    const clientId =
+      input.clientId ?? this.byDeviceCode.get(input.deviceCode ?? '')?.clientId ?? '';
+    const auth = this.authenticate(clientId, secret, 'CreateToken');
     if (!auth.ok) return auth;
     const client = auth.value;
     // `scope` is ignored (AWS documents that it has no effect), but for refresh-widens-scope.

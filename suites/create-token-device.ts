@@ -324,11 +324,14 @@ suite.test(
 
 for (const field of ['clientId', 'clientSecret', 'grantType'] as const) {
   const codes = field === 'grantType' ? ['invalid_request'] : ['invalid_request', 'invalid_client'];
+  // Without clientId a poll names no client at all: RFC 8628 §3.4's own requirement.
+  const id = field === 'clientId' ? 'DA-3.4-CLIENTID-PUBLIC' : 'AWS-CT-REQUIRED';
   suite.test(
     {
-      id: 'AWS-CT-REQUIRED',
+      id,
       title: `a CreateToken without ${field} is refused with ${codes.join(' or ')}`,
       level: 'MUST',
+      ...(field === 'clientId' ? { also: ['AWS-CT-REQUIRED'] } : {}),
     },
     async (t) => {
       const { client, auth } = await t.authorization();
@@ -341,7 +344,7 @@ for (const field of ['clientId', 'clientSecret', 'grantType'] as const) {
       delete body[field];
       const o = await t.aws.send('CreateToken', { json: body });
       expectErrorCode(t, o, {
-        requirement: 'AWS-CT-REQUIRED',
+        requirement: id,
         description: `CreateToken without ${field}`,
         codes,
       });

@@ -182,6 +182,20 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(reply.json.deviceCode).toBeTruthy();
   },
+  'client-from-device-code': async (s) => {
+    const { client, auth } = await started(s);
+    const body = { clientSecret: client.clientSecret, grantType: DEVICE_GRANT };
+    const reply = await post(s, '/token', { ...body, deviceCode: auth.deviceCode });
+    expect(errorType(reply)).toBe('AuthorizationPendingException');
+    // The secret is still checked, and a code it cannot find still leaves no client.
+    const wrong = { ...body, clientSecret: 'wrong' };
+    expect(errorType(await post(s, '/token', { ...wrong, deviceCode: auth.deviceCode }))).toBe(
+      'InvalidClientException',
+    );
+    expect(errorType(await post(s, '/token', { ...body, deviceCode: 'x' }))).toBe(
+      'InvalidClientException',
+    );
+  },
   'missing-grant-type-accepted': async (s) => {
     const { client, auth } = await started(s);
     const reply = await post(s, '/token', { ...client, deviceCode: auth.deviceCode });
