@@ -3,7 +3,7 @@
  * A suite file imports only this module.
  */
 export { defineSuite, type TestMeta } from './registry.ts';
-export { TestContext } from './context.ts';
+export { TestContext, UNSUPPORTED_PKCE_METHOD } from './context.ts';
 export type { Level } from './levels.ts';
 export { expectErrorCode, expectStatus, expectSuccess, expectNoSuccess, member } from './checks.ts';
 export { describeOutcome, show } from './describe.ts';

@@ -99,6 +99,15 @@ export interface TokenSample {
   stopped?: string;
 }
 
+/**
+ * The PKCE part of an authorization request: an S256 challenge, none, or an S256 challenge
+ * labelled with a method no server supports (RFC 7636 §4.4.1).
+ */
+export type PkceRequest = 'S256' | 'none' | 'unsupported-method';
+
+/** A transformation no PKCE server supports: not registered with IANA. */
+export const UNSUPPORTED_PKCE_METHOD = 'S512';
+
 export interface IamFixture {
   /** The application ARN, the clientId of CreateTokenWithIAM. */
   applicationArn: string;
@@ -571,7 +580,7 @@ export class TestContext {
    */
   authorizeCode(
     client: ClientRegistration,
-    opts: { pkce: 'S256' | 'none'; decision?: 'approve' | 'deny' } = { pkce: 'S256' },
+    opts: { pkce: PkceRequest; decision?: 'approve' | 'deny' } = { pkce: 'S256' },
   ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
     return this.browserStep(
       {
@@ -595,7 +604,7 @@ export class TestContext {
       /** What the fixture checks cite. */
       requirement: string;
     },
-    opts: { pkce: 'S256' | 'none'; decision?: 'approve' | 'deny' },
+    opts: { pkce: PkceRequest; decision?: 'approve' | 'deny' },
   ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
     const approver = this.approverOrSkip();
     if (!approver.authorize)
@@ -603,7 +612,7 @@ export class TestContext {
         `the ${approver.name} approver cannot complete the browser step of the authorization code grant`,
       );
     const { redirectUri, requirement } = request;
-    const verifier = opts.pkce === 'S256' ? newCodeVerifier() : undefined;
+    const verifier = opts.pkce === 'none' ? undefined : newCodeVerifier();
     const state = newState();
     const url = authorizationUrl({
       endpoint: request.endpoint,
@@ -612,7 +621,7 @@ export class TestContext {
       state,
       scopes: request.scopes,
       codeChallenge: verifier === undefined ? undefined : s256Challenge(verifier),
-      codeChallengeMethod: 'S256',
+      codeChallengeMethod: opts.pkce === 'unsupported-method' ? UNSUPPORTED_PKCE_METHOD : 'S256',
     });
     const location = await approver.authorize(
       { url, redirectUri },

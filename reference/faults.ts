@@ -425,6 +425,11 @@ const CATALOGUE = {
       '/authorize accepts a request without code_challenge, and its code is redeemed with any codeVerifier.',
     breaks: ['PKCE-9700-DOWNGRADE'],
   },
+  'pkce-unknown-method-as-s256': {
+    description:
+      'An authorization request with a code_challenge_method the server does not support is treated as S256 instead of refused.',
+    breaks: ['PKCE-4.4.1-METHOD'],
+  },
   'pkce-plain-only': {
     description:
       '/authorize refuses code_challenge_method S256 (invalid_request) and accepts only plain.',

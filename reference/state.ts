@@ -869,7 +869,10 @@ export class ReferenceState {
       }
     } else {
       // RFC 7636 §4.3: an absent method means plain, which this server refuses (§4.4.1).
-      const effective = method ?? 'plain';
+      // pkce-unknown-method-as-s256: a method the server does not know is taken for S256.
+      const unknown = method !== undefined && method !== 'plain' && method !== 'S256';
+      const effective =
+        unknown && this.has('pkce-unknown-method-as-s256') ? 'S256' : (method ?? 'plain');
       const supported: PkceMethod = this.has('pkce-plain-only') ? 'plain' : 'S256';
       if (effective !== supported) {
         return error(

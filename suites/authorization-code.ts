@@ -4,6 +4,7 @@ import {
   expectErrorCode,
   expectNoSuccess,
   newCodeVerifier,
+  UNSUPPORTED_PKCE_METHOD,
 } from '../harness/conformance.ts';
 
 /**
@@ -110,6 +111,27 @@ suite.test(
     expectNoSuccess(t, o, {
       requirement: 'PKCE-9700-DOWNGRADE',
       description: 'CreateToken with a codeVerifier for a code issued without a challenge',
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'PKCE-4.4.1-METHOD',
+    title:
+      'an authorization request with an unsupported code_challenge_method gets invalid_request',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { response } = await t.authorizeCode(client, { pkce: 'unsupported-method' });
+    t.check({
+      requirement: 'PKCE-4.4.1-METHOD',
+      description: `an authorization request with code_challenge_method ${UNSUPPORTED_PKCE_METHOD}`,
+      ok: response.code === undefined && response.error === 'invalid_request',
+      expected: 'a redirect carrying error=invalid_request',
+      actual: response.code !== undefined ? 'a code' : `error=${response.error ?? '(none)'}`,
     });
   },
 );

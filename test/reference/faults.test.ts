@@ -615,6 +615,16 @@ const CHECKS: Record<FaultName, Check> = {
     expect(code).toBeTruthy();
     expect((await redeem(s, client, code, pkcePair().verifier)).status).toBe(200);
   },
+  'pkce-unknown-method-as-s256': async (s) => {
+    const client = await codeClient(s);
+    const { verifier, challenge } = pkcePair();
+    const url = authorizeUrl(s, client, {
+      code_challenge: challenge,
+      code_challenge_method: 'S512',
+    });
+    const code = redirectQuery(s.authorize(url).location).get('code')!;
+    expect((await redeem(s, client, code, verifier)).status).toBe(200);
+  },
   'pkce-plain-only': async (s) => {
     const client = await codeClient(s);
     const s256 = redirectQuery(s.authorize(authorizeUrl(s, client)).location);
