@@ -37,6 +37,11 @@ function runOptions(y: Argv) {
       describe: 'Command of the exec approver (run with sh -c)',
     })
     .option('approver-timeout', { type: 'number', describe: 'Seconds one approval may take' })
+    .option('approver-uses-page', {
+      type: 'boolean',
+      describe:
+        'The exec approver enters codes at the verification page as a user does (enables the tests of what the page accepts)',
+    })
     .option('grep', {
       type: 'string',
       describe: 'Only tests whose name matches this regular expression',
@@ -137,6 +142,7 @@ function flagsOf(argv: RunArgv): ConfigInput {
     approver: argv.approver as ConfigInput['approver'],
     approverCommand: argv['approver-command'],
     approverTimeout: argv['approver-timeout'],
+    approverUsesPage: argv['approver-uses-page'],
     grep: argv.grep,
     strict: argv.strict,
     maxWait: argv['max-wait'],

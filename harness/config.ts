@@ -9,6 +9,11 @@ export interface Config {
   approver: 'reference' | 'exec' | 'manual' | 'none';
   approverCommand?: string;
   approverTimeout: number;
+  /**
+   * The exec approver acts as a user at the verification page (a browser driver), not through a
+   * back door: tests of what the page accepts (retyped, denied codes) then judge the target.
+   */
+  approverUsesPage: boolean;
   grep?: string;
   strict: boolean;
   maxWait: number;
@@ -49,6 +54,7 @@ const DEFAULTS = {
   profile: 'aws',
   startUrl: DEFAULT_START_URL,
   approverTimeout: 120,
+  approverUsesPage: false,
   strict: false,
   maxWait: 900,
   reports: 'reports',
@@ -68,6 +74,7 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_APPROVER: { key: 'approver', type: 'string' },
   SSOC_APPROVER_COMMAND: { key: 'approverCommand', type: 'string' },
   SSOC_APPROVER_TIMEOUT: { key: 'approverTimeout', type: 'number' },
+  SSOC_APPROVER_USES_PAGE: { key: 'approverUsesPage', type: 'boolean' },
   SSOC_GREP: { key: 'grep', type: 'string' },
   SSOC_STRICT: { key: 'strict', type: 'boolean' },
   SSOC_MAX_WAIT: { key: 'maxWait', type: 'number' },

@@ -413,6 +413,20 @@ export class TestContext {
     this.approverOrSkip();
   }
 
+  /**
+   * Skip now unless the approver acts as a user at the verification page: the reference
+   * approver (its approval is the page's own logic), a person (manual), or an exec command
+   * declared to (--approver-uses-page). A back-door script may accept or refuse what the page
+   * would not, so a test of what the page accepts would judge the script, not the target.
+   */
+  needsPageApprover(): void {
+    const approver = this.approverOrSkip();
+    if (approver.name === 'exec' && !this.s.config.approverUsesPage)
+      this.skip(
+        'judges what the verification page accepts: needs an exec approver that uses the page as a user does (--approver-uses-page)',
+      );
+  }
+
   /** One poll that respects the interval and slow_down (CL-1, CL-2, CL-4). */
   poll(
     client: ClientRegistration | { clientId: string; clientSecret?: string },

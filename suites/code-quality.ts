@@ -110,7 +110,7 @@ function typedForm(
   suite.test(
     { id, title, level: 'SHOULD', needs: { approver: true, wait: 'interval' } },
     async (t) => {
-      t.needsApprover();
+      t.needsPageApprover();
       const { client, auth } = await t.authorization();
       const notApplicable = applies(auth.userCode);
       if (notApplicable !== undefined) t.skip(notApplicable);

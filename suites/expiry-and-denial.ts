@@ -181,7 +181,7 @@ suite.test(
     needs: { approver: true, wait: 'interval' },
   },
   async (t) => {
-    t.needsApprover();
+    t.needsPageApprover();
     const { client, auth } = await t.authorization();
     await t.deny(auth);
     // The user enters the same code again and approves, before the device has polled.

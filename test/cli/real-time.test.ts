@@ -103,6 +103,35 @@ describe.concurrent('real time, against `serve`', () => {
     expect(conformant.output()).toMatch(/interval 1 s, expiresIn 8 s, clock real/);
   });
 
+  it('tests of what the verification page accepts run only with --approver-uses-page', async () => {
+    const pageTests = '^(DA-6\\.1-(NORM|STRIP)|DA-5\\.2-UC-SINGLE)';
+    const run = async (extra: string[]) => {
+      const reports = tempDir();
+      const r = await runCli(
+        [
+          ...['--target', conformant.url, '--reports', reports, '--grep', pageTests],
+          ...['--approver', 'exec', '--approver-command', CURL_APPROVER, ...extra],
+        ],
+        { killAfterMs: 60_000 },
+      );
+      expect(r.code, r.stderr + r.stdout.slice(-4000)).toBe(0);
+      return readJson(path.join(reports, 'results.json')).tests as any[];
+    };
+    const [without, withFlag] = await Promise.all([run([]), run(['--approver-uses-page'])]);
+    expect(without.map((t) => t.id).sort()).toEqual([
+      'DA-5.2-UC-SINGLE-USE',
+      'DA-6.1-NORM-CASE',
+      'DA-6.1-NORM-PUNCT',
+      'DA-6.1-STRIP-OTHER',
+    ]);
+    for (const t of without) {
+      expect(t.verdict, t.name).toBe('skipped');
+      expect(t.reason, t.name).toMatch(/--approver-uses-page/);
+    }
+    // The admin route normalises codes as the page does: the typed forms are accepted.
+    expect(withFlag.map((t) => [t.id, t.verdict])).toEqual(without.map((t) => [t.id, 'passed']));
+  });
+
   it('--approver exec with curl to the admin routes: exit 0, no secret in clear anywhere', async () => {
     const reports = tempDir();
     const r = await runCli(
