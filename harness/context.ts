@@ -24,7 +24,12 @@ import {
   type IamAvailability,
   type IamTarget,
 } from './iam.ts';
-import type { AwsCredentials, SigningFault } from './sigv4.ts';
+import {
+  signRequest,
+  type AwsCredentials,
+  type RequestToSign,
+  type SigningFault,
+} from './sigv4.ts';
 import { Poller } from './poller.ts';
 import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
 import {
@@ -783,6 +788,21 @@ export class TestContext {
         fault,
       },
     );
+  }
+
+  /**
+   * SigV4 for raw CreateTokenWithIAM requests (the fuzzing sends bodies no typed call would):
+   * the target's region and credentials, signed at the target's time when each request goes.
+   */
+  async iamSigner(): Promise<(request: RequestToSign) => Promise<Record<string, string>>> {
+    const iam = this.iamTarget();
+    const credentials = await this.iamCredentials(iam);
+    return (request) =>
+      signRequest(request, {
+        region: iam.region,
+        credentials,
+        now: new Date(this.s.clock.epochSeconds() * 1000),
+      });
   }
 
   /** Tokens from the jwt-bearer grant with a fresh assertion, which must succeed (fixture). */

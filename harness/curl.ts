@@ -12,6 +12,30 @@ const SKIPPED_HEADERS = new Set([
   'proxy-connection',
 ]);
 
+/**
+ * SigV4 headers: a recorded signature is redacted and would be stale anyway, so a signed request
+ * is re-signed by curl itself (`--aws-sigv4`, curl 7.75+) with credentials from the environment.
+ */
+const SIGV4_HEADERS = new Set([
+  'authorization',
+  'x-amz-date',
+  'x-amz-content-sha256',
+  'x-amz-security-token',
+]);
+
+/** The curl options that sign as the harness did: signing name sso-oauth (WIRE.md §1.4). */
+const CURL_SIGV4 = [
+  '--aws-sigv4',
+  '"aws:amz:${AWS_REGION:?set AWS_REGION}:sso-oauth"',
+  '--user',
+  '"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"',
+];
+
+function isSigV4(headers: Record<string, string>): boolean {
+  const names = Object.keys(headers).map((n) => n.toLowerCase());
+  return names.includes('authorization') && names.includes('x-amz-date');
+}
+
 /** Quote a string for a POSIX shell: single quotes, `'` written as `'\''`. */
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -20,16 +44,25 @@ export function shellQuote(s: string): string {
 /**
  * A single-line POSIX shell command reproducing the (already redacted) request of an exchange.
  * A body with control characters (newlines ...) is fed through `printf` on stdin so the command
- * stays on one line and the bytes are exact.
+ * stays on one line and the bytes are exact. A SigV4-signed request (CreateTokenWithIAM) is
+ * re-signed by curl from AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and
+ * AWS_SESSION_TOKEN when the original carried a session token).
  */
 export function curlFor(exchange: Exchange): string {
   const { method, url, headers, body } = exchange.request;
   const parts = ['curl', '-sS', '-i'];
   if (method !== 'GET' || body !== undefined) parts.push('-X', shellQuote(method));
   parts.push(shellQuote(url));
+  const signed = isSigV4(headers);
   for (const [name, value] of Object.entries(headers)) {
     if (SKIPPED_HEADERS.has(name.toLowerCase())) continue;
+    if (signed && SIGV4_HEADERS.has(name.toLowerCase())) continue;
     parts.push('-H', shellQuote(`${name}: ${oneLineHeader(value)}`));
+  }
+  if (signed) {
+    parts.push(...CURL_SIGV4);
+    if (Object.keys(headers).some((n) => n.toLowerCase() === 'x-amz-security-token'))
+      parts.push('-H', '"x-amz-security-token: $AWS_SESSION_TOKEN"');
   }
   if (body === undefined) return parts.join(' ');
   if (!/[\u0000-\u001f\u007f]/.test(body)) {

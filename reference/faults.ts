@@ -509,6 +509,11 @@ const CATALOGUE = {
       'RegisterClient with a clientName longer than 1024 characters crashes the handler: InternalServerException 500.',
     breaks: ['AWS-NO-5XX'],
   },
+  'iam-unknown-grant-crash': {
+    description:
+      'CreateTokenWithIAM with a grantType it does not support crashes the handler: InternalServerException 500.',
+    breaks: ['AWS-NO-5XX'],
+  },
   'duplicate-key-first-wins': {
     description:
       'A member repeated in a JSON body takes its first value, where every JSON parser takes the last.',

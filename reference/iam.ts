@@ -180,6 +180,9 @@ async function grant(
     case TOKEN_EXCHANGE_GRANT:
       return done(state.iamTokenExchange(input, input.scope), false);
     default:
+      // iam-unknown-grant-crash: the handler has no branch for it and falls over.
+      if (ctx.faults.has('iam-unknown-grant-crash'))
+        return fail('InternalServerException', 'Could not process the request');
       return fail('UnsupportedGrantTypeException', 'Unsupported grant type');
   }
 }

@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { curlFor, shellQuote } from '../harness/curl.ts';
 import type { Exchange } from '../harness/exchange.ts';
 import { httpServer } from './helpers/hostile-server.ts';
+import { startReferenceServer } from '../reference/server.ts';
+import {
+  REFERENCE_APPLICATION_ARN,
+  REFERENCE_IAM_CREDENTIALS,
+  REFERENCE_IAM_REGION,
+} from '../reference/iam-config.ts';
 
 function exchange(request: Exchange['request']): Exchange {
   return { seq: 1, startedAt: new Date(0).toISOString(), durationMs: 1, request };
@@ -113,4 +119,57 @@ describe('curlFor', () => {
       await server.close();
     }
   });
+});
+
+describe('curlFor a SigV4-signed request', () => {
+  const signedExchange = (url: string, body: string) =>
+    exchange({
+      method: 'POST',
+      url,
+      headers: {
+        'content-type': 'application/json',
+        'x-amz-date': '20261129T072456Z',
+        'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        authorization: 'AWS4-HMAC-SHA256 «redacted:5b8a7e12»',
+      },
+      body,
+    });
+
+  it('drops the stale signature and has curl sign again from the environment', () => {
+    const cmd = curlFor(signedExchange('http://h/token?aws_iam=t', '{"clientId":"arn"}'));
+    expect(cmd).not.toMatch(/authorization|x-amz-date|x-amz-content-sha256|redacted/i);
+    expect(cmd).toContain(
+      `--aws-sigv4 "aws:amz:\${AWS_REGION:?set AWS_REGION}:sso-oauth" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`,
+    );
+  });
+
+  it.skipIf(!curlAvailable)(
+    'the command is accepted by the reference server, which verifies SigV4',
+    async () => {
+      const server = await startReferenceServer({ port: 0 });
+      try {
+        const body = JSON.stringify({
+          clientId: REFERENCE_APPLICATION_ARN,
+          grantType: 'refresh_token',
+          refreshToken: 'not-a-refresh-token',
+        });
+        const cmd = curlFor(signedExchange(`${server.url}/token?aws_iam=t`, body));
+        const { stdout } = await promisify(execFile)('sh', ['-c', cmd], {
+          encoding: 'utf8',
+          timeout: 10_000,
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: REFERENCE_IAM_REGION,
+            AWS_ACCESS_KEY_ID: REFERENCE_IAM_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: REFERENCE_IAM_CREDENTIALS.secretAccessKey,
+          },
+        });
+        // Past the signature check: the grant itself is judged (an unknown refresh token).
+        expect(stdout).toMatch(/^HTTP\/1\.1 400/);
+        expect(stdout).toMatch(/x-amzn-errortype: InvalidGrantException/i);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });

@@ -741,6 +741,13 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.status).toBe(500);
     expect(errorType(reply)).toBe('InternalServerException');
   },
+  'iam-unknown-grant-crash': async (s) => {
+    const reply = await iam(s, { clientId: APP, grantType: 'password' });
+    expect(reply.status).toBe(500);
+    expect(errorType(reply)).toBe('InternalServerException');
+    // The grants it supports are unaffected.
+    expect((await jwtBearer(s)).status).toBe(200);
+  },
   'long-client-name-crash': async (s) => {
     expect(
       (await post(s, '/client/register', { clientName: 'x'.repeat(1025), clientType: 'public' }))

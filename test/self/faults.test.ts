@@ -66,6 +66,7 @@ describe('the property-based suites find their seeded faults', () => {
   const found: [FaultName, RegExp][] = [
     ['500-on-wrong-type', /^AWS-NO-5XX broken \w+ requests/],
     ['long-client-name-crash', /^AWS-NO-5XX /],
+    ['iam-unknown-grant-crash', /^AWS-NO-5XX broken CreateTokenWithIAM requests/],
     ['approve-after-deny', /^DA-3\.5-STATE-MACHINE /],
   ];
   for (const [fault, test] of found) {
@@ -83,7 +84,7 @@ describe('the property-based suites find their seeded faults', () => {
         hits.map((t) => t.name),
         describeRun(run),
       ).not.toEqual([]);
-      for (const t of hits) expect(t.curl).toMatch(/^curl /);
+      for (const t of hits) expect(t.curl).toMatch(/^(printf .* \| )?curl /);
     });
   }
 });
