@@ -509,6 +509,11 @@ const CATALOGUE = {
       'RegisterClient with a clientName longer than 1024 characters crashes the handler: InternalServerException 500.',
     breaks: ['AWS-NO-5XX'],
   },
+  'iam-rotated-rt-narrowed': {
+    description:
+      'A CreateTokenWithIAM refresh that asks for fewer scopes narrows the grant: the new refresh token carries only those.',
+    breaks: ['OA-6-NEW-RT-SCOPE'],
+  },
   'iam-unknown-grant-crash': {
     description:
       'CreateTokenWithIAM with a grantType it does not support crashes the handler: InternalServerException 500.',

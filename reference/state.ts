@@ -1054,6 +1054,11 @@ export class ReferenceState {
         if (d.ok) granted = d.value;
         return d;
       });
+      // iam-rotated-rt-narrowed: the new refresh token takes the narrowed scope of the request.
+      if (result.ok && scope !== undefined && this.has('iam-rotated-rt-narrowed')) {
+        const family = this.families.get(result.value.familyId);
+        if (family) family.scopes = [...granted];
+      }
       return result.ok ? ok(this.iamIssued(result.value, granted)) : result;
     });
   }

@@ -337,6 +337,56 @@ iamTest(
   },
 );
 
+iamTest(
+  {
+    id: 'OA-6-NEW-RT-SCOPE',
+    title:
+      'a refresh token issued by a narrowed refresh keeps the scope of the one presented (RFC 6749 §6)',
+    level: 'MUST',
+    also: ['AWS-IAM-REFRESH'],
+  },
+  async (t) => {
+    const { tokens } = await t.iamTokens();
+    const original = tokens.scope;
+    if (original === undefined || original.length < 2)
+      return t.skip(
+        `the jwt-bearer response granted ${original === undefined ? 'no scope member' : `${original.length} scope`}: no narrower refresh to ask for`,
+      );
+    if (tokens.refreshToken === undefined)
+      t.skip('the jwt-bearer response carried no refreshToken: no IAM refresh to test');
+    // A refresh asking for less: the access token is narrowed, the grant is not.
+    const narrowed = await t.createTokenWithIAM({
+      grantType: 'refresh_token',
+      refreshToken: tokens.refreshToken,
+      scope: original.slice(0, 1),
+    });
+    t.require({
+      requirement: 'AWS-IAM-REFRESH',
+      description: `a refresh asking for scope ${show(original.slice(0, 1))} (precondition)`,
+      ok: ok(narrowed),
+      expected: 'HTTP 200 with accessToken and tokenType',
+      actual: describeOutcome(narrowed),
+      exchange: narrowed.exchange,
+    });
+    const next = narrowed.value!.refreshToken;
+    if (next === undefined || next === tokens.refreshToken)
+      t.skip('the narrowed refresh issued no new refresh token (no rotation): nothing to compare');
+    // Without a scope request a refresh is granted the scope of the refresh token presented.
+    const o = await t.createTokenWithIAM({ grantType: 'refresh_token', refreshToken: next });
+    if (ok(o) && o.value!.scope === undefined)
+      t.skip('the refresh response carries no scope member: the scope of the new token is unseen');
+    const granted = o.value?.scope ?? [];
+    t.check({
+      requirement: 'OA-6-NEW-RT-SCOPE',
+      description: 'a refresh without scope, with the refresh token the narrowed refresh issued',
+      ok: ok(o) && granted.length === original.length && original.every((s) => granted.includes(s)),
+      expected: `HTTP 200 with scope ${show(original)} (the original grant, any order)`,
+      actual: ok(o) ? `scope ${show(granted)}` : describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
 /** An authorization code of the application, redeemed through CreateTokenWithIAM. */
 async function redeemIamCode(t: TestContext) {
   t.needsApprover();

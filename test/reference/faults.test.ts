@@ -703,6 +703,15 @@ const CHECKS: Record<FaultName, Check> = {
     const elsewhere = await s.mintAssertion({ audience: 'someone-else' });
     expect(errorType(await jwtBearer(s, { assertion: elsewhere }))).toBe('InvalidGrantException');
   },
+  'iam-rotated-rt-narrowed': async (s) => {
+    const t = await iamTokens(s);
+    const refresh = (refreshToken: string, extra = {}) =>
+      iam(s, { clientId: APP, grantType: 'refresh_token', refreshToken, ...extra });
+    const narrowed = await refresh(t.refreshToken, { scope: ['openid'] });
+    expect(narrowed.json.scope).toEqual(['openid']);
+    // The next refresh, asking for nothing, gets only what the narrowed request asked for.
+    expect((await refresh(narrowed.json.refreshToken)).json.scope).toEqual(['openid']);
+  },
   'iam-downscope-ignored': async (s) => {
     const all = [...REFERENCE_APPLICATION_SCOPES];
     expect((await iamTokens(s, { scope: ['openid'] })).scope).toEqual(all);
