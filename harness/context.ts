@@ -161,6 +161,17 @@ export class TestContext {
   get hasApprover(): boolean {
     return this.s.approver !== undefined;
   }
+
+  /**
+   * Whether the approver acts as a user at the verification page: the reference approver (its
+   * approval is the page's own logic), a person (manual), or an exec command declared to
+   * (--approver-uses-page). A back-door script may accept what the page would refuse (an
+   * expired or denied code), so what the page accepts is judged only through such an approver.
+   */
+  get approverUsesPage(): boolean {
+    const a = this.s.approver;
+    return a !== undefined && (a.name !== 'exec' || this.s.config.approverUsesPage);
+  }
   /**
    * The AWS profile without an exchange log, for property-based tests: `count` is called per
    * request (their request budget). Replay a failing case through `aws` to record it.
@@ -418,15 +429,10 @@ export class TestContext {
     this.approverOrSkip();
   }
 
-  /**
-   * Skip now unless the approver acts as a user at the verification page: the reference
-   * approver (its approval is the page's own logic), a person (manual), or an exec command
-   * declared to (--approver-uses-page). A back-door script may accept or refuse what the page
-   * would not, so a test of what the page accepts would judge the script, not the target.
-   */
+  /** Skip now unless the approver acts as a user at the verification page (approverUsesPage). */
   needsPageApprover(): void {
-    const approver = this.approverOrSkip();
-    if (approver.name === 'exec' && !this.s.config.approverUsesPage)
+    this.approverOrSkip();
+    if (!this.approverUsesPage)
       this.skip(
         'judges what the verification page accepts: needs an exec approver that uses the page as a user does (--approver-uses-page)',
       );

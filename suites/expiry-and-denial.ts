@@ -153,7 +153,7 @@ suite.test(
     needs: { approver: true, wait: 'expiry' },
   },
   async (t) => {
-    t.needsApprover();
+    t.needsPageApprover();
     const { client, auth } = await t.authorization();
     // The same margin as DA-3.5-EXPIRED: well past the lifetime, whatever the clock skew.
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);

@@ -57,6 +57,7 @@ suite.test(
       expiresIn: probe.auth.expiresIn,
       virtual,
       approver: t.hasApprover,
+      approverUsesPage: t.approverUsesPage,
       maxCommands,
     });
 

@@ -130,10 +130,17 @@ class Poll implements Cmd {
 }
 
 class Decide implements Cmd {
-  constructor(readonly decision: 'approve' | 'deny') {}
+  constructor(
+    readonly decision: 'approve' | 'deny',
+    /** Also approve a denied code: only through the verification page (approverUsesPage). */
+    readonly overturn: boolean,
+  ) {}
   check(m: Readonly<FlowModel>) {
     // Approving a denied code too: a server must not let that yield a token.
-    return m.status === 'pending' || (this.decision === 'approve' && m.status === 'denied');
+    return (
+      m.status === 'pending' ||
+      (this.overturn && this.decision === 'approve' && m.status === 'denied')
+    );
   }
   async run(m: FlowModel, r: FlowReal) {
     const refused = await r.decide(this.decision);
@@ -247,6 +254,11 @@ export function flowCommands(opts: {
   expiresIn: number;
   virtual: boolean;
   approver: boolean;
+  /**
+   * The approver uses the verification page as a user does: a back door may approve a denied
+   * code the page would refuse, so that command is generated only then.
+   */
+  approverUsesPage: boolean;
   maxCommands: number;
 }) {
   const waits = opts.virtual ? [1, opts.interval, 30, opts.expiresIn + 20] : [opts.interval];
@@ -261,7 +273,9 @@ export function flowCommands(opts: {
     fc.constant(new ReplayRetired()),
   ];
   if (opts.approver) {
-    const decide = fc.constantFrom<'approve' | 'deny'>('approve', 'deny').map((d) => new Decide(d));
+    const decide = fc
+      .constantFrom<'approve' | 'deny'>('approve', 'deny')
+      .map((d) => new Decide(d, opts.approverUsesPage));
     list.push(decide, decide);
   }
   return fc.commands(list, { maxCommands: opts.maxCommands, size: 'max' });

@@ -104,7 +104,7 @@ describe.concurrent('real time, against `serve`', () => {
   });
 
   it('tests of what the verification page accepts run only with --approver-uses-page', async () => {
-    const pageTests = '^(DA-6\\.1-(NORM|STRIP)|DA-5\\.2-UC-SINGLE)';
+    const pageTests = '^(DA-6\\.1-(NORM|STRIP)|DA-5\\.2-UC-SINGLE|DA-3\\.5-EXPIRED-UC)';
     const run = async (extra: string[]) => {
       const reports = tempDir();
       const r = await runCli(
@@ -119,6 +119,7 @@ describe.concurrent('real time, against `serve`', () => {
     };
     const [without, withFlag] = await Promise.all([run([]), run(['--approver-uses-page'])]);
     expect(without.map((t) => t.id).sort()).toEqual([
+      'DA-3.5-EXPIRED-UC',
       'DA-5.2-UC-SINGLE-USE',
       'DA-6.1-NORM-CASE',
       'DA-6.1-NORM-PUNCT',

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { FAULTS, type FaultName } from '../../reference/faults.ts';
+import { runEmbedded, failedIds, describeRun } from './run-embedded.ts';
+import type { RunResult } from '../../harness/results.ts';
+import '../../suites/index.ts';
+
+/**
+ * The self-test matrix: the suite runs against the reference server with each seeded fault,
+ * and must fail on exactly the requirement IDs the fault declares: each of them (the fault is
+ * caught where it claims to be) and nothing else (no surprise). Runs are strict so SHOULD-level
+ * faults count too. The matrix is cut into shards, one test file each, so that vitest runs them
+ * on all cores.
+ */
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+/** IDs judged by the property-based suites: their faults run with fast-check's default 100 cases. */
+const PROPERTY_IDS = new Set(['DA-3.5-STATE-MACHINE', 'AWS-NO-5XX', 'OA-3.2-DUP-PARAM']);
+
+/**
+ * Faults a property must find with a shrunk counterexample, its seed and a curl command: the
+ * test whose name matches.
+ */
+const FOUND_BY_PROPERTY: Partial<Record<FaultName, RegExp>> = {
+  '500-on-wrong-type': /^AWS-NO-5XX broken \w+ requests/,
+  'long-client-name-crash': /^AWS-NO-5XX /,
+  'iam-unknown-grant-crash': /^AWS-NO-5XX broken CreateTokenWithIAM requests/,
+  'approve-after-deny': /^DA-3\.5-STATE-MACHINE /,
+};
+
+function runFor(name: FaultName): Promise<RunResult> {
+  // The others run 30 cases, so that the matrix of ~100 runs stays within CI's time.
+  const numRuns = FAULTS[name].breaks.some((id) => PROPERTY_IDS.has(id)) ? 100 : 30;
+  return runEmbedded({ faults: [name], strict: true, numRuns });
+}
+
+function expectFoundByProperty(run: RunResult, test: RegExp): void {
+  const hits = run.tests.filter(
+    (t) =>
+      test.test(t.name) &&
+      t.verdict === 'failed' &&
+      t.checks.some((c) => !c.ok && /shrunk counterexample, seed \d+, path /.test(c.description)),
+  );
+  expect(
+    hits.map((t) => t.name),
+    describeRun(run),
+  ).not.toEqual([]);
+  for (const t of hits) expect(t.curl).toMatch(/^(printf .* \| )?curl /);
+}
+
+/** Registers the tests of the faults whose index is `shard` modulo `of`. */
+export function defineMatrixShard(shard: number, of: number): void {
+  const names = FAULT_NAMES.filter((_, i) => i % of === shard);
+  describe(`the suite against each seeded fault (shard ${shard + 1} of ${of})`, () => {
+    for (const name of names) {
+      const fault = FAULTS[name];
+      if (fault.variation) {
+        it(`${name} (a legitimate variation): the verdict stays conformant`, async () => {
+          const run = await runFor(name);
+          const bad = run.tests.filter((t) => ['failed', 'warning', 'error'].includes(t.verdict));
+          expect(bad.map((t) => `${t.verdict} ${t.name}: ${t.reason}`)).toEqual([]);
+          expect(run.exitCode).toBe(0);
+        });
+        continue;
+      }
+      const found = FOUND_BY_PROPERTY[name];
+      const extra = found ? ', found by a property with a shrunk counterexample' : '';
+      it(`${name}: fails on exactly ${fault.breaks.join(', ')}${extra}`, async () => {
+        const run = await runFor(name);
+        expect(run.exitCode, describeRun(run)).toBe(1);
+        expect([...failedIds(run)].sort(), describeRun(run)).toEqual([...fault.breaks].sort());
+        expect(
+          run.tests.filter((t) => t.verdict === 'error').map((t) => `${t.name}: ${t.reason}`),
+        ).toEqual([]);
+        if (found) expectFoundByProperty(run, found);
+      });
+    }
+  });
+}

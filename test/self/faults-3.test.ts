@@ -1,0 +1,3 @@
+import { defineMatrixShard } from './fault-matrix.ts';
+
+defineMatrixShard(2, 4);
