@@ -404,6 +404,19 @@ export class TestContext {
     }
   }
 
+  /**
+   * The user tries to approve what should no longer be approvable (`what`: "expired", say); the
+   * approver's answer is a note, since the verdict comes from the next poll.
+   */
+  async attemptApproval(auth: DeviceAuthorization, what: string): Promise<void> {
+    const refused = await this.tryApprove(auth);
+    this.note(
+      refused === undefined
+        ? `the approver reported the ${what} user code approved`
+        : `the approver could not approve the ${what} user code (${refused.message})`,
+    );
+  }
+
   /** Like tryApprove, for either decision. */
   async tryDecide(
     decision: 'approve' | 'deny',
@@ -684,10 +697,24 @@ export class TestContext {
     client: ClientRegistration,
   ): Promise<{ code: string; verifier: string; redirectUri: string }> {
     const { response, verifier, redirectUri } = await this.authorizeCode(client, { pkce: 'S256' });
+    this.requireCode(
+      'PKCE-4.2-S256',
+      'an authorization request with an S256 code_challenge is answered with a code',
+      response,
+    );
+    return { code: response.code!, verifier: verifier!, redirectUri };
+  }
+
+  /** The test stops unless the browser came back with a code. */
+  private requireCode(
+    requirement: string,
+    description: string,
+    response: AuthorizationResponse,
+  ): void {
     this.require({
-      requirement: 'PKCE-4.2-S256',
+      requirement,
       level: 'MUST',
-      description: 'an authorization request with an S256 code_challenge is answered with a code',
+      description,
       ok: response.code !== undefined,
       expected: 'a redirect carrying code',
       actual:
@@ -697,7 +724,6 @@ export class TestContext {
             ? `error=${response.error}`
             : 'no code',
     });
-    return { code: response.code!, verifier: verifier!, redirectUri };
   }
 
   /** CreateToken with the authorization_code grant. */
@@ -850,20 +876,11 @@ export class TestContext {
       },
       { pkce: 'S256' },
     );
-    this.require({
-      requirement: 'AWS-IAM-AUTH-CODE',
-      level: 'MUST',
-      description:
-        "an authorization request with the application's ARN and an S256 challenge is answered with a code (fixture)",
-      ok: response.code !== undefined,
-      expected: 'a redirect carrying code',
-      actual:
-        response.code !== undefined
-          ? 'a code'
-          : response.error
-            ? `error=${response.error}`
-            : 'no code',
-    });
+    this.requireCode(
+      'AWS-IAM-AUTH-CODE',
+      "an authorization request with the application's ARN and an S256 challenge is answered with a code (fixture)",
+      response,
+    );
     return { code: response.code!, verifier: verifier!, redirectUri };
   }
 }

@@ -159,12 +159,7 @@ suite.test(
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
     t.requireWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the user code has expired');
-    const refused = await t.tryApprove(auth);
-    t.note(
-      refused === undefined
-        ? 'the approver reported the expired user code approved'
-        : `the approver could not approve the expired user code (${refused.message})`,
-    );
+    await t.attemptApproval(auth, 'expired');
     const o = await t.poll(client, auth);
     expectNoSuccess(t, o, {
       requirement: 'DA-3.5-EXPIRED-UC',
@@ -185,12 +180,7 @@ suite.test(
     const { client, auth } = await t.authorization();
     await t.deny(auth);
     // The user enters the same code again and approves, before the device has polled.
-    const refused = await t.tryApprove(auth);
-    t.note(
-      refused === undefined
-        ? 'the approver reported the denied user code approved'
-        : `the approver could not approve the denied user code (${refused.message})`,
-    );
+    await t.attemptApproval(auth, 'denied');
     const o = await t.poll(client, auth);
     expectNoSuccess(t, o, {
       requirement: 'DA-5.2-UC-SINGLE-USE',
