@@ -45,6 +45,11 @@ export async function request(
     headers: { 'content-type': 'application/json', ...init.headers },
     body,
   });
+  return readReply(response);
+}
+
+/** Status, headers, text and (when it parses) JSON of a fetch response. */
+export async function readReply(response: Response): Promise<Reply> {
   const text = await response.text();
   let json: unknown;
   try {

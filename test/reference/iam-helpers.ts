@@ -7,7 +7,7 @@ import {
   REFERENCE_IAM_REGION,
 } from '../../reference/iam-config.ts';
 import type { RunningReferenceServer } from '../../reference/server.ts';
-import { pkcePair, redirectQuery, type Reply } from './helpers.ts';
+import { pkcePair, readReply, redirectQuery, type Reply } from './helpers.ts';
 
 /** CreateTokenWithIAM on the wire: requests signed with SignatureV4 as the AWS SDKs sign them. */
 
@@ -95,15 +95,7 @@ export async function send(
   path = IAM_PATH,
 ): Promise<Reply> {
   const { host: _host, ...rest } = headers;
-  const response = await fetch(server.url + path, { method: 'POST', headers: rest, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(await fetch(server.url + path, { method: 'POST', headers: rest, body }));
 }
 
 /** CreateTokenWithIAM with `body` (JSON-encoded unless `raw`), signed per `opts`. */
