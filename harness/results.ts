@@ -55,6 +55,21 @@ export interface RunSummary {
   requests: number;
 }
 
+/** The totals of a run: tests by verdict, and requests sent (quiet ones included). */
+export function summarize(tests: readonly TestResult[]): RunSummary {
+  const count = (v: Verdict) => tests.filter((t) => t.verdict === v).length;
+  return {
+    total: tests.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    warning: count('warning'),
+    info: count('info'),
+    skipped: count('skipped'),
+    error: count('error'),
+    requests: tests.reduce((n, t) => n + (t.requestCount ?? t.exchanges.length), 0),
+  };
+}
+
 export interface RunResult {
   tool: { name: string; version: string };
   startedAt: string;

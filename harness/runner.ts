@@ -4,7 +4,7 @@ import { ExchangeLog, type Exchange } from './exchange.ts';
 import { send, type HttpContext, type HttpLimits } from './http.ts';
 import { Redactor } from './redact.ts';
 import { registeredTests, type TestDefinition } from './registry.ts';
-import type { RunResult, TestResult } from './results.ts';
+import { summarize, type RunResult, type TestResult } from './results.ts';
 import { AwsProfile } from './profiles/aws.ts';
 import type { ClientRegistration, Outcome } from './profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from './context.ts';
@@ -335,17 +335,7 @@ function buildRun(
   problems: string[],
   breaker: CircuitBreaker,
 ): RunResult {
-  const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
-  const summary = {
-    total: tests.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    warning: count('warning'),
-    info: count('info'),
-    skipped: count('skipped'),
-    error: count('error'),
-    requests: tests.reduce((n, t) => n + (t.requestCount ?? t.exchanges.length), 0),
-  };
+  const summary = summarize(tests);
   const allProblems = [...problems];
   if (breaker.openReason === undefined && summary.error > 0) {
     for (const t of tests.filter((x) => x.verdict === 'error').slice(0, 5))

@@ -3,7 +3,12 @@
  * (ANSI escapes, NUL, `]]>`, lone surrogates, emoji, 5 KiB bodies) in redacted exchanges.
  */
 import type { Exchange } from '../../harness/exchange.ts';
-import type { CheckResult, RunResult, TestResult } from '../../harness/results.ts';
+import {
+  summarize,
+  type CheckResult,
+  type RunResult,
+  type TestResult,
+} from '../../harness/results.ts';
 
 /** A value that must never reach a report: it appears nowhere in the fixtures below. */
 export const SECRET = 'aoa-live-7f3c9e1d4b8a2f60';
@@ -214,7 +219,6 @@ export function fixtureTests(): TestResult[] {
 
 export function fixtureRun(over: Partial<RunResult> = {}): RunResult {
   const tests = over.tests ?? fixtureTests();
-  const count = (v: TestResult['verdict']) => tests.filter((t) => t.verdict === v).length;
   return {
     tool: { name: 'sso-oidc-conformance', version: '0.1.0' },
     startedAt: T0,
@@ -229,16 +233,7 @@ export function fixtureRun(over: Partial<RunResult> = {}): RunResult {
       approver: 'none',
     },
     strict: false,
-    summary: {
-      total: tests.length,
-      passed: count('passed'),
-      failed: count('failed'),
-      warning: count('warning'),
-      info: count('info'),
-      skipped: count('skipped'),
-      error: count('error'),
-      requests: tests.reduce((n, t) => n + t.exchanges.length, 0),
-    },
+    summary: summarize(tests),
     exitCode: 2,
     problems: ['DA-3.4-EXPIRED: could not reach the target (connect ECONNREFUSED)'],
     tests,
