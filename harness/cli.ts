@@ -10,14 +10,17 @@ import {
   type ConfigInput,
 } from './config.ts';
 import { runConformance, RunError, selectTests } from './runner.ts';
-import { renderSummary } from './reporters/summary.ts';
+import { judgedText, renderSummary } from './reporters/summary.ts';
 import { writeReports } from './reporters/write.ts';
 import { closeHttp } from './http.ts';
 import { listTests, listUncovered } from './list.ts';
 import { serve } from './serve.ts';
 import { checkFaultNames } from './target.ts';
 
-/** Exit codes of the CLI (README): 0 conformant, 1 non-conformant, 2 could not run. */
+/**
+ * Exit codes of the CLI (README): 0 conformant, 1 non-conformant, 2 could not run, 3 ran but
+ * judged no requirement (every test skipped, say: not "conformant").
+ */
 const EXIT_COULD_NOT_RUN = 2;
 
 function runOptions(y: Argv) {
@@ -212,7 +215,7 @@ async function runCommand(argv: RunArgv): Promise<number> {
   if (argv.quiet) {
     const s = run.summary;
     process.stdout.write(
-      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${s.info} info, ${s.skipped} skipped, ${s.error} errors\n`,
+      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${s.info} info, ${s.skipped} skipped, ${s.error} errors; ${judgedText(s.requirements)}\n`,
     );
   } else {
     process.stdout.write(renderSummary(run, { color }) + '\n');

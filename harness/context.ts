@@ -61,6 +61,8 @@ export interface CheckSpec {
   expected: string | string[];
   actual: string;
   exchange?: Exchange;
+  /** A fixture's precondition, not the test's own judgement (see CheckResult.fixture). */
+  fixture?: true;
 }
 
 export { REDIRECT_URI } from './authorization-request.ts';
@@ -200,12 +202,14 @@ export class TestContext {
       throw new Error(`check cites ${spec.requirement}, which is not in the requirement catalogue`);
     this.checks.push({
       requirement: spec.requirement,
-      level: spec.level ?? this.s.level,
+      // An INFO test observes: none of its checks can fail or warn the run.
+      level: this.s.level === 'INFO' ? 'INFO' : (spec.level ?? this.s.level),
       ok: spec.ok,
       description: spec.description,
       expected: Array.isArray(spec.expected) ? spec.expected : [spec.expected],
       actual: spec.actual,
       exchangeSeq: spec.exchange?.seq,
+      ...(spec.fixture ? { fixture: true as const } : {}),
     });
     if (
       spec.exchange &&
@@ -277,6 +281,7 @@ export class TestContext {
 
   private requireRegistration(outcome: Outcome<ClientRegistration>): ClientRegistration {
     this.require({
+      fixture: true,
       requirement: 'AWS-REG-200',
       level: 'MUST',
       description: 'RegisterClient with valid public-client metadata succeeds (fixture)',
@@ -287,6 +292,7 @@ export class TestContext {
     });
     if (this.s.profile.name === 'aws')
       this.require({
+        fixture: true,
         requirement: 'AWS-REG-SECRET-FOR-PUBLIC',
         level: 'MUST',
         description:
@@ -314,6 +320,7 @@ export class TestContext {
     const c = client ?? (await this.client());
     const outcome = await this.startThrottled(c);
     this.require({
+      fixture: true,
       requirement: 'DA-3.2-REQ-FIELDS',
       level: 'MUST',
       description:
@@ -561,6 +568,7 @@ export class TestContext {
     await this.approve(auth);
     const { outcome } = await this.pollUntilDone(client, auth);
     this.require({
+      fixture: true,
       requirement: 'DA-3.5-SUCCESS',
       level: 'MUST',
       description:
@@ -668,6 +676,7 @@ export class TestContext {
     );
     const response = parseRedirect(location, redirectUri);
     this.require({
+      fixture: true,
       requirement,
       level: 'MUST',
       description:
@@ -677,6 +686,7 @@ export class TestContext {
       actual: location.split('?')[0]!,
     });
     this.require({
+      fixture: true,
       requirement,
       level: 'MUST',
       description: 'the redirect echoes the state of the request (RFC 6749 §4.1.2) (fixture)',
@@ -712,6 +722,7 @@ export class TestContext {
     response: AuthorizationResponse,
   ): void {
     this.require({
+      fixture: true,
       requirement,
       level: 'MUST',
       description,
@@ -849,6 +860,7 @@ export class TestContext {
       scope,
     });
     this.require({
+      fixture: true,
       requirement: 'AWS-IAM-JWT-BEARER',
       level: 'MUST',
       description:

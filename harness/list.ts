@@ -52,22 +52,32 @@ export function listTests(opts: {
   return `${lines.join('\n')}\n${rows.length} tests\n`;
 }
 
-/** Catalogue requirements that no test cites yet (`list --uncovered`). */
+/**
+ * Catalogue requirements the suite does not cover (`list --uncovered`). Covered means some check
+ * can fail it: a seeded fault of the reference server makes the suite fail that ID (the
+ * self-test matrix proves each fault fails exactly the IDs it declares). An ID a test cites but
+ * no fault fails is listed too, as "cited, never failed": a citation alone proves nothing.
+ */
 export function listUncovered(opts: { json: boolean }): string {
-  const covered = new Set(registeredTests().flatMap((t) => t.requirements));
-  const missing = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !covered.has(r.id));
-  if (opts.json)
-    return (
-      JSON.stringify(
-        missing.map((r) => ({ id: r.id, level: r.level, behaviour: r.behaviour })),
-        null,
-        2,
-      ) + '\n'
-    );
+  const provable = new Set(Object.values(FAULTS).flatMap((f) => f.breaks));
+  const cited = new Set(registeredTests().flatMap((t) => t.requirements));
+  const requirements = REQUIREMENTS.filter((r) => r.kind === 'requirement');
+  const missing = requirements
+    .filter((r) => !provable.has(r.id))
+    .map((r) => ({
+      id: r.id,
+      level: r.level,
+      behaviour: r.behaviour,
+      status: cited.has(r.id) ? 'cited, never failed' : 'not cited',
+    }));
+  if (opts.json) return JSON.stringify(missing, null, 2) + '\n';
   return (
     missing
-      .map((r) => `${r.id.padEnd(28)} ${r.level.padEnd(10).slice(0, 10)} ${r.behaviour}`)
+      .map(
+        (r) =>
+          `${r.id.padEnd(28)} ${r.level.padEnd(10).slice(0, 10)} ${r.status.padEnd(19)} ${r.behaviour}`,
+      )
       .join('\n') +
-    `\n${missing.length} of ${REQUIREMENTS.filter((r) => r.kind === 'requirement').length} requirements not covered yet\n`
+    `\n${missing.length} of ${requirements.length} requirements not covered: no seeded fault makes a check of them fail (${missing.filter((r) => r.status !== 'not cited').length} of them cited by a test)\n`
   );
 }

@@ -1,5 +1,6 @@
 import type { Exchange } from './exchange.ts';
 import type { Level, Verdict } from './levels.ts';
+import { requirementTotals, requirementVerdicts } from './requirement-verdicts.ts';
 
 /** One assertion made inside a test, with the requirement it checks. */
 export interface CheckResult {
@@ -14,6 +15,11 @@ export interface CheckResult {
   actual: string;
   /** seq of the exchange the check looked at, if any. */
   exchangeSeq?: number;
+  /**
+   * A precondition checked by a fixture (a registration, an authorization, a token set the test
+   * needs), not the test's own judgement: it can fail a test, but never makes one pass.
+   */
+  fixture?: true;
 }
 
 export interface TestResult {
@@ -53,10 +59,12 @@ export interface RunSummary {
   skipped: number;
   error: number;
   requests: number;
+  /** Server requirements with a verdict from their checks, failed ones, and cited but not judged. */
+  requirements: { judged: number; failed: number; notJudged: number };
 }
 
-/** The totals of a run: tests by verdict, and requests sent (quiet ones included). */
-export function summarize(tests: readonly TestResult[]): RunSummary {
+/** The totals of a run: tests by verdict, requests sent (quiet ones included), requirements. */
+export function summarize(tests: readonly TestResult[], strict = false): RunSummary {
   const count = (v: Verdict) => tests.filter((t) => t.verdict === v).length;
   return {
     total: tests.length,
@@ -67,8 +75,12 @@ export function summarize(tests: readonly TestResult[]): RunSummary {
     skipped: count('skipped'),
     error: count('error'),
     requests: tests.reduce((n, t) => n + (t.requestCount ?? t.exchanges.length), 0),
+    requirements: requirementTotals(requirementVerdicts(tests, strict)),
   };
 }
+
+/** 0 conformant, 1 non-conformant, 2 could not run, 3 ran but judged no requirement. */
+export type ExitCode = 0 | 1 | 2 | 3;
 
 export interface RunResult {
   tool: { name: string; version: string };
@@ -85,8 +97,8 @@ export interface RunResult {
   };
   strict: boolean;
   summary: RunSummary;
-  /** 0 conformant, 1 non-conformant, 2 could not run. */
-  exitCode: 0 | 1 | 2;
+  /** 0 conformant, 1 non-conformant, 2 could not run, 3 ran but judged nothing. */
+  exitCode: ExitCode;
   /** One line per cause when exitCode is 2 (or the run was cut short). */
   problems: string[];
   tests: TestResult[];

@@ -4,12 +4,12 @@ import { ExchangeLog, type Exchange } from './exchange.ts';
 import { send, type HttpContext, type HttpLimits } from './http.ts';
 import { Redactor } from './redact.ts';
 import { registeredTests, type TestDefinition } from './registry.ts';
-import { summarize, type RunResult, type TestResult } from './results.ts';
+import { summarize, type ExitCode, type RunResult, type TestResult } from './results.ts';
 import { AwsProfile } from './profiles/aws.ts';
 import type { ClientRegistration, Outcome } from './profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from './context.ts';
 import { embeddedTarget, remoteTarget, type Target } from './target.ts';
-import { verdictOf } from './verdict.ts';
+import { verdictOf, type TestEnding } from './verdict.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { TransportError } from './transport-error.ts';
 import { ApproverError } from './approvers/approver.ts';
@@ -26,9 +26,12 @@ export class RunError extends Error {
 
 const BREAKER_THRESHOLD = 3;
 
-export function selectTests(config: Pick<Config, 'grep' | 'profile'>): TestDefinition[] {
+export function selectTests(
+  config: Pick<Config, 'grep' | 'profile'>,
+  from: readonly TestDefinition[] = registeredTests(),
+): TestDefinition[] {
   const pattern = config.grep ? new RegExp(config.grep, 'i') : undefined;
-  return registeredTests().filter(
+  return from.filter(
     (t) =>
       (!t.meta.profiles || t.meta.profiles.includes(config.profile)) &&
       (!pattern || pattern.test(t.name)),
@@ -40,11 +43,13 @@ export interface RunHooks {
   onTestEnd?: (result: TestResult) => void;
   /** The redactor of the run (tests of the harness pass their own to inspect it). */
   redactor?: Redactor;
+  /** The tests to run instead of the registered suites' (the runner's own tests use fakes). */
+  tests?: readonly TestDefinition[];
 }
 
 export async function runConformance(config: Config, hooks: RunHooks = {}): Promise<RunResult> {
   const startedAt = new Date();
-  const tests = selectTests(config);
+  const tests = selectTests(config, hooks.tests);
   if (tests.length === 0)
     throw new RunError(
       config.grep ? `no test matches --grep ${JSON.stringify(config.grep)}` : 'no test selected',
@@ -279,27 +284,26 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     observed: () => s.observed,
     iam: session.iam,
   });
-  const judged = () =>
+  const judged = (ending: TestEnding) =>
     verdictOf({
+      id: def.meta.id,
       level: def.meta.level,
       checks: ctx.checks,
       notes: ctx.notes,
       strict: s.config.strict,
+      ending,
     });
   try {
     await def.run(ctx);
-    return finish({ ...judged(), ctx });
+    return finish({ ...judged({ kind: 'completed' }), ctx });
   } catch (e) {
-    if (e instanceof TestAbort) return finish({ ...judged(), ctx });
+    // Whatever stopped the test, the checks it recorded are weighed: a failure seen before a
+    // skip or an error stays a failure (verdictOf).
+    if (e instanceof TestAbort) return finish({ ...judged({ kind: 'completed' }), ctx });
     if (e instanceof TestSkip)
-      return finish({ verdict: 'skipped', reason: e.message, failedRequirements: [], ctx });
-    const v = judged();
-    // A failure already seen stays a failure even if the test could not finish.
-    if (v.verdict === 'failed') return finish({ ...v, ctx });
+      return finish({ ...judged({ kind: 'skipped', reason: e.message }), ctx });
     return finish({
-      verdict: 'error',
-      reason: errorLine(e, signal, deadline),
-      failedRequirements: [],
+      ...judged({ kind: 'error', reason: errorLine(e, signal, deadline) }),
       ctx,
     });
   } finally {
@@ -335,14 +339,20 @@ function buildRun(
   problems: string[],
   breaker: CircuitBreaker,
 ): RunResult {
-  const summary = summarize(tests);
+  const summary = summarize(tests, config.strict);
   const allProblems = [...problems];
   if (breaker.openReason === undefined && summary.error > 0) {
     for (const t of tests.filter((x) => x.verdict === 'error').slice(0, 5))
       allProblems.push(`${t.id}: ${t.reason}`);
   }
-  const exitCode: 0 | 1 | 2 =
-    summary.failed > 0 ? 1 : summary.error > 0 || problems.length > 0 ? 2 : 0;
+  // A run that judged no requirement (every test skipped, say) is not "conformant".
+  const nothingJudged = summary.requirements.judged === 0;
+  if (nothingJudged)
+    allProblems.push(
+      `nothing was judged: no check of any requirement counted (${summary.skipped} of ${summary.total} tests skipped)`,
+    );
+  const exitCode: ExitCode =
+    summary.failed > 0 ? 1 : summary.error > 0 || problems.length > 0 ? 2 : nothingJudged ? 3 : 0;
   const finishedAt = new Date();
   return {
     tool: TOOL,

@@ -34,14 +34,6 @@ export function effectiveVerdict(test: TestResult, strict: boolean): Verdict {
   return strict && test.verdict === 'warning' ? 'failed' : test.verdict;
 }
 
-/** Natural order for requirement IDs (`DA-3.9` before `DA-3.10`). */
-export function compareIds(a: string, b: string): number {
-  return (
-    a.localeCompare(b, 'en', { numeric: true, sensitivity: 'variant' }) ||
-    (a < b ? -1 : a > b ? 1 : 0)
-  );
-}
-
 /**
  * The checks that made a test fail: not-ok MUST checks, and not-ok SHOULD checks under
  * `--strict`. Falls back to every not-ok check (a harness that failed a test otherwise).
@@ -240,52 +232,6 @@ export function testDetails(test: TestResult, strict: boolean): string {
     for (const e of test.exchanges) lines.push(...exchangeText(e));
   }
   return lines.join('\n') + '\n';
-}
-
-export interface RequirementEntry {
-  /** Names of the tests that cite the requirement, in run order. */
-  tests: string[];
-  /** Worst verdict among those tests (see {@link VERDICT_SEVERITY}). */
-  verdict: Verdict;
-}
-
-/** Every requirement ID a test cites, primary first, without duplicates. */
-export function citedRequirements(test: TestResult): string[] {
-  const ids = new Set<string>();
-  if (test.id) ids.add(test.id);
-  for (const id of test.requirements) ids.add(id);
-  // Failed checks may cite a precondition's ID; passed fixture checks are not citations.
-  for (const c of test.checks) if (!c.ok) ids.add(c.requirement);
-  for (const id of test.failedRequirements) ids.add(id);
-  return [...ids];
-}
-
-/** Requirement ID → the tests citing it (run order), sorted by ID (natural order). */
-export function testsByRequirement(run: RunResult): Map<string, TestResult[]> {
-  const byId = new Map<string, TestResult[]>();
-  for (const test of run.tests) {
-    for (const id of citedRequirements(test)) {
-      const tests = byId.get(id);
-      if (tests) tests.push(test);
-      else byId.set(id, [test]);
-    }
-  }
-  return new Map([...byId].sort(([a], [b]) => compareIds(a, b)));
-}
-
-/**
- * Requirement ID → its tests and worst verdict, sorted by ID. Verdicts are the ones reports
- * show ({@link effectiveVerdict}).
- */
-export function requirementIndex(run: RunResult): Map<string, RequirementEntry> {
-  const index = new Map<string, RequirementEntry>();
-  for (const [id, tests] of testsByRequirement(run)) {
-    index.set(id, {
-      tests: tests.map((t) => t.name),
-      verdict: worstVerdict(tests.map((t) => effectiveVerdict(t, run.strict))),
-    });
-  }
-  return index;
 }
 
 /** Counts per verdict as reports show them. */

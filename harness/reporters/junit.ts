@@ -8,7 +8,8 @@
  * - one `<testcase name classname time>` per test (no `<properties>`, no other attribute);
  * - `failed` → `<failure>`, `error` → `<error>`, `skipped` → `<skipped>`; `warning`/`info`
  *   pass, with the verdict on the first line of `<system-out>`;
- * - `<system-out>` (checks, notes, curl, redacted exchanges) only for tests that did not pass.
+ * - `<system-out>` (checks, notes, curl, redacted exchanges) for every test that did not pass,
+ *   skipped ones included when they saw something before they stopped.
  */
 import type { Verdict } from '../levels.ts';
 import type { RunResult, TestResult } from '../results.ts';
@@ -100,7 +101,9 @@ function testcase(test: TestResult, strict: boolean): { xml: string; verdict: Ve
     case 'info':
       break;
   }
-  if (verdict !== 'passed' && verdict !== 'skipped') {
+  // A skipped test keeps what it saw before it stopped (checks, notes, exchanges).
+  const sawSomething = test.checks.length > 0 || test.exchanges.length > 0 || test.notes.length > 0;
+  if (verdict !== 'passed' && (verdict !== 'skipped' || sawSomething)) {
     children.push(`<system-out>${escapeXmlText(testDetails(test, strict))}</system-out>`);
   }
   const xml =

@@ -8,15 +8,19 @@
  */
 import type { Verdict } from '../levels.ts';
 import type { RunResult } from '../results.ts';
-import { requirementIndex } from './format.ts';
+import { requirementVerdicts, type RequirementEntry } from '../requirement-verdicts.ts';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/** 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none). */
+export const RESULTS_SCHEMA_VERSION = 2;
 
 /** What `results.json` holds. */
 export interface ResultsJson extends RunResult {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
-  /** Requirement ID (sorted) → names of the tests citing it and their worst verdict. */
-  requirements: Record<string, { tests: string[]; verdict: Verdict }>;
+  /**
+   * Requirement ID (sorted) → the tests citing it, the verdict of the checks citing it
+   * (`not-judged` when none counted) and how many checks counted. Client rules are not listed.
+   */
+  requirements: Record<string, RequirementEntry>;
 }
 
 /** How to order an object's keys, and how to order its children. */
@@ -37,7 +41,16 @@ const EXCHANGE: Shape = {
 };
 
 const CHECK: Shape = {
-  keys: ['requirement', 'level', 'ok', 'description', 'expected', 'actual', 'exchangeSeq'],
+  keys: [
+    'requirement',
+    'level',
+    'ok',
+    'description',
+    'expected',
+    'actual',
+    'exchangeSeq',
+    'fixture',
+  ],
 };
 
 const TEST: Shape = {
@@ -85,10 +98,21 @@ const RESULTS: Shape = {
     tool: { keys: ['name', 'version'] },
     target: { keys: ['kind', 'url', 'profile', 'faults', 'clock', 'approver'] },
     summary: {
-      keys: ['total', 'passed', 'failed', 'warning', 'info', 'skipped', 'error', 'requests'],
+      keys: [
+        'total',
+        'passed',
+        'failed',
+        'warning',
+        'info',
+        'skipped',
+        'error',
+        'requests',
+        'requirements',
+      ],
+      children: { requirements: { keys: ['judged', 'failed', 'notJudged'] } },
     },
     tests: { keys: [], items: TEST },
-    // Already sorted by requirement ID (natural order), entries built as { tests, verdict }.
+    // Already sorted by requirement ID (natural order), entries built as { tests, verdict, checks }.
     requirements: 'as-is',
   },
 };
@@ -125,8 +149,8 @@ function ordered(value: unknown, shape: Shape | 'as-is' | undefined): unknown {
 /** The object written to results.json (exported for tests and the HTML report). */
 export function buildResultsJson(run: RunResult): ResultsJson {
   const requirements: ResultsJson['requirements'] = {};
-  for (const [id, entry] of requirementIndex(run)) {
-    requirements[id] = { tests: entry.tests, verdict: entry.verdict };
+  for (const [id, entry] of requirementVerdicts(run.tests, run.strict)) {
+    requirements[id] = entry;
   }
   return { ...run, schemaVersion: RESULTS_SCHEMA_VERSION, requirements };
 }

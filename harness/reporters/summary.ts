@@ -1,7 +1,8 @@
 /**
  * Console summary printed at the end of a run:
  *
- * 1. one line per requirement ID (natural order): worst verdict symbol, ID, its tests;
+ * 1. one line per requirement ID (natural order): the verdict of the checks citing it (`·` when
+ *    none counted: not judged), the ID, its tests with their verdicts;
  * 2. details of every failed / warning / error test (h2spec style): Requirement, Expected,
  *    Actual, and the curl command reproducing it;
  * 3. totals and the run's problems.
@@ -17,13 +18,13 @@ import {
   effectiveVerdict,
   failingChecks,
   reasonOf,
-  testsByRequirement,
   warningChecks,
-  worstVerdict,
 } from './format.ts';
+import { requirementVerdicts, type RequirementVerdict } from '../requirement-verdicts.ts';
 import { makeXmlSafe } from './xml.ts';
 
-export const SYMBOLS: Record<Verdict, string> = {
+export const SYMBOLS: Record<Verdict | RequirementVerdict, string> = {
+  'not-judged': '·',
   passed: '✔',
   failed: '✘',
   warning: '⚠',
@@ -32,7 +33,8 @@ export const SYMBOLS: Record<Verdict, string> = {
   error: '⊗',
 };
 
-const COLORS: Record<Verdict, number> = {
+const COLORS: Record<Verdict | RequirementVerdict, number> = {
+  'not-judged': 90, // grey
   passed: 32, // green
   failed: 31, // red
   warning: 33, // yellow
@@ -52,25 +54,35 @@ function terminalSafe(text: string): string {
   );
 }
 
+/** `117 requirements judged (2 failed), 3 not judged`: how much the verdict rests on. */
+export function judgedText(r: RunResult['summary']['requirements']): string {
+  const notJudged = r.notJudged > 0 ? `, ${r.notJudged} not judged` : '';
+  return `${r.judged} requirements judged (${r.failed} failed)${notJudged}`;
+}
+
 export function renderSummary(run: RunResult, opts: { color: boolean }): string {
   const paint = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[22m` : s);
-  const sym = (v: Verdict) => paint(COLORS[v], SYMBOLS[v]);
+  const sym = (v: Verdict | RequirementVerdict) => paint(COLORS[v], SYMBOLS[v]);
   const safe = terminalSafe;
   const out: string[] = [];
 
-  // 1. Requirements.
-  const groups = testsByRequirement(run);
-  out.push(bold(`Requirements (${groups.size})`));
-  const width = Math.min(32, Math.max(0, ...[...groups.keys()].map((id) => id.length)));
-  for (const [id, tests] of groups) {
-    const verdicts = tests.map((t) => effectiveVerdict(t, run.strict));
-    const labels = tests.map((t, i) => {
+  // 1. Requirements: each with the verdict of the checks that cite it.
+  const index = requirementVerdicts(run.tests, run.strict);
+  const byName = new Map(run.tests.map((t) => [t.name, t]));
+  out.push(bold(`Requirements (${index.size})`));
+  const width = Math.min(32, Math.max(0, ...[...index.keys()].map((id) => id.length)));
+  for (const [id, entry] of index) {
+    const labels = entry.tests.map((name) => {
+      const t = byName.get(name)!;
       // The test's own requirement: show its title only (the ID is already on the line).
-      const label = t.name.startsWith(`${id} `) ? t.name.slice(id.length + 1) : t.name;
-      return `${tests.length > 1 ? `${sym(verdicts[i])} ` : ''}${safe(label)}`;
+      const label = name.startsWith(`${id} `) ? name.slice(id.length + 1) : name;
+      const v = effectiveVerdict(t, run.strict);
+      return `${entry.tests.length > 1 || v !== entry.verdict ? `${sym(v)} ` : ''}${safe(label)}`;
     });
-    out.push(`  ${sym(worstVerdict(verdicts))} ${safe(id).padEnd(width)}  ${labels.join('; ')}`);
+    // Judged only by fixtures' checks (a registration every test needed, say).
+    if (labels.length === 0) labels.push(`(fixture checks: ${entry.checks.passed} passed)`);
+    out.push(`  ${sym(entry.verdict)} ${safe(id).padEnd(width)}  ${labels.join('; ')}`);
   }
 
   // 2. Details of what did not pass.
@@ -132,7 +144,8 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
       tally('info', `${n.info} info`),
       tally('skipped', `${n.skipped} skipped`),
       tally('error', `${n.error} errors`),
-    ].join(', ') + `; ${run.summary.requests} requests in ${seconds}s`,
+    ].join(', ') +
+      `; ${judgedText(run.summary.requirements)}; ${run.summary.requests} requests in ${seconds}s`,
   );
   for (const p of run.problems) out.push(paint(COLORS.error, `Problem: ${safe(p)}`));
   return out.join('\n') + '\n';

@@ -20,7 +20,7 @@ describe('renderResultsJson', () => {
   const doc = JSON.parse(json);
 
   it('is pretty JSON ending in a newline, schemaVersion first, requirements last', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 1,\n  "tool": {')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 2,\n  "tool": {')).toBe(true);
     expect(json.endsWith('\n}\n')).toBe(true);
     const keys = Object.keys(doc);
     expect(keys[0]).toBe('schemaVersion');
@@ -29,7 +29,7 @@ describe('renderResultsJson', () => {
 
   it('round-trips: the RunResult comes back unchanged, hostile strings included', () => {
     const { schemaVersion, requirements, ...rest } = doc;
-    expect(schemaVersion).toBe(1);
+    expect(schemaVersion).toBe(2);
     expect(requirements).toBeTypeOf('object');
     expect(rest).toEqual(JSON.parse(JSON.stringify(run)));
     // Lone surrogates survive as \u escapes (JSON.stringify is well-formed since ES2019).
@@ -66,30 +66,76 @@ describe('renderResultsJson', () => {
     expect(doc.requirements['DA-3.5-ERROR-JSON']).toEqual({
       tests: ['DA-3.5-PENDING until the user acts, polls get authorization_pending'],
       verdict: 'failed',
+      checks: { passed: 0, notPassed: 2 },
     });
     expect(doc.requirements['DA-3.5-SLOW-DOWN'].verdict).toBe('warning');
-    expect(doc.requirements['DA-3.10-NO-REUSE'].verdict).toBe('skipped');
+    // Cited, but no check of it counted: its test skipped, or failed on another ID.
+    expect(doc.requirements['DA-3.10-NO-REUSE'].verdict).toBe('not-judged');
+    expect(doc.requirements['DA-3.4-DENIED'].verdict).toBe('not-judged');
     expect(doc.requirements['DA-3.4-EXPIRED'].verdict).toBe('error');
     expect(doc.requirements['DA-3.2-INTERVAL'].verdict).toBe('info');
+    expect(doc.summary.requirements).toEqual({ judged: 5, failed: 2, notJudged: 3 });
   });
 
-  it('worst verdict: failed > error > warning > skipped > info > passed', () => {
+  it("a requirement's verdict comes from the checks citing it, not from whole tests", () => {
     const base = fixtureRun().tests[0];
-    const mk = (verdict: RunResult['tests'][number]['verdict'], i: number) => ({
-      ...base,
-      name: `R-1 test ${i}`,
-      id: 'R-1',
-      requirements: ['R-1'],
-      checks: [],
-      verdict,
+    const check = (requirement: string, ok: boolean, extra: object = {}) => ({
+      requirement,
+      level: 'MUST' as const,
+      ok,
+      description: `check of ${requirement}`,
+      expected: ['x'],
+      actual: ok ? 'x' : 'y',
+      ...extra,
     });
-    const order = ['passed', 'info', 'skipped', 'warning', 'error', 'failed'] as const;
-    for (let n = 1; n <= order.length; n++) {
-      const tests = order.slice(0, n).map(mk);
-      const out = JSON.parse(renderResultsJson(fixtureRun({ tests })));
-      expect(out.requirements['R-1'].verdict).toBe(order[n - 1]);
-      expect(out.requirements['R-1'].tests).toHaveLength(n);
-    }
+    const test = (name: string, verdict: RunResult['tests'][number]['verdict'], o: object) => ({
+      ...base,
+      name,
+      id: name.split(' ')[0]!,
+      verdict,
+      failedRequirements: [],
+      ...o,
+    });
+    const tests = [
+      // One test cites ten IDs and fails one check: only that ID is red.
+      test('R-1 cites many', 'failed', {
+        requirements: ['R-1', 'R-2', 'R-3', 'CL-1-INTERVAL'],
+        checks: [
+          check('R-1', true),
+          check('R-2', false),
+          check('AWS-REG-200', true, { fixture: true }),
+        ],
+        failedRequirements: ['R-2'],
+      }),
+      // A SHOULD check that failed warns its ID only.
+      test('R-4 should', 'warning', {
+        requirements: ['R-4'],
+        checks: [check('R-4', false, { level: 'SHOULD' }), check('R-5', true)],
+      }),
+      // A skipped test: its passes prove nothing, its failures stay.
+      test('R-6 skipped', 'skipped', {
+        requirements: ['R-6', 'R-7'],
+        checks: [check('R-6', true), check('R-7', false, { level: 'SHOULD' })],
+      }),
+    ];
+    const out = JSON.parse(renderResultsJson(fixtureRun({ tests })));
+    const verdicts = Object.fromEntries(
+      Object.entries(out.requirements).map(([id, e]) => [id, (e as { verdict: string }).verdict]),
+    );
+    expect(verdicts).toEqual({
+      'AWS-REG-200': 'passed', // a fixture's passing check judges its own requirement
+      'R-1': 'passed',
+      'R-2': 'failed',
+      'R-3': 'not-judged',
+      'R-4': 'warning',
+      'R-5': 'passed',
+      'R-6': 'not-judged',
+      'R-7': 'warning',
+    });
+    // A fixture's passing check does not make the test one of the requirement's tests.
+    expect(out.requirements['AWS-REG-200'].tests).toEqual([]);
+    // Client rules (CL-*) are the harness's, not the server's: no verdict.
+    expect(out.requirements['CL-1-INTERVAL']).toBeUndefined();
   });
 
   it('under --strict a leftover warning counts as failed in the index', () => {

@@ -18,7 +18,7 @@ describe('renderSummary', () => {
     expect(color.replace(ANSI, '')).toBe(plain);
   });
 
-  it('one line per requirement, sorted by ID, with its worst verdict symbol and tests', () => {
+  it('one line per requirement, sorted by ID, with the verdict of its checks and its tests', () => {
     const start = lines.indexOf('Requirements (8)');
     expect(start).toBeGreaterThanOrEqual(0);
     const req = lines.slice(start + 1, start + 9).map((l) => l.trim());
@@ -32,7 +32,9 @@ describe('renderSummary', () => {
       'DA-3.5-SLOW-DOWN',
       'DA-3.10-NO-REUSE',
     ]);
-    expect(req.map((l) => l[0])).toEqual(['✔', 'ℹ', '✘', '⊗', '✘', '✘', '⚠', '○']);
+    // `·`: not judged (the test citing it skipped, or failed on another ID's check).
+    expect(req.map((l) => l[0])).toEqual(['✔', 'ℹ', '·', '⊗', '✘', '✘', '⚠', '·']);
+    expect(req[2]).toMatch(/^· DA-3\.4-DENIED +✘ a denied request gets access_denied$/);
     expect(req[5]).toMatch(
       /^✘ DA-3\.5-PENDING +until the user acts, polls get authorization_pending$/,
     );
@@ -63,7 +65,7 @@ describe('renderSummary', () => {
   it('ends with totals and problems', () => {
     expect(
       plain.endsWith(
-        '1 passed, 2 failed, 1 warnings, 1 info, 1 skipped, 1 errors; 6 requests in 7.7s\n' +
+        '1 passed, 2 failed, 1 warnings, 1 info, 1 skipped, 1 errors; 5 requirements judged (2 failed), 3 not judged; 6 requests in 7.7s\n' +
           'Problem: DA-3.4-EXPIRED: could not reach the target (connect ECONNREFUSED)\n',
       ),
     ).toBe(true);
