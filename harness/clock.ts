@@ -36,16 +36,24 @@ export class RealClock implements Clock {
   }
 }
 
-/** A clock whose sleep advances the target's virtual clock through `advance`. */
+/**
+ * A clock whose sleep advances the target's virtual clock through `advance`. Its epoch time is
+ * the target's (`targetNowMs`), not the harness's: a virtual clock stands still while real time
+ * passes, so Date.now() plus the seconds slept runs ahead of the server by however long the run
+ * has taken (a loaded machine made a wait computed from it end a second before an expiry).
+ */
 export class VirtualClock implements Clock {
   readonly kind = 'virtual' as const;
   private elapsed = 0;
-  constructor(private readonly advance: (seconds: number) => void | Promise<void>) {}
+  constructor(
+    private readonly advance: (seconds: number) => void | Promise<void>,
+    private readonly targetNowMs: () => number = () => Date.now() + this.elapsed * 1000,
+  ) {}
   monotonic(): number {
     return this.elapsed;
   }
   epochSeconds(): number {
-    return Date.now() / 1000 + this.elapsed;
+    return this.targetNowMs() / 1000;
   }
   async sleep(seconds: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw signal.reason;

@@ -67,7 +67,10 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
       open.add(server);
       return {
         baseUrl: server.url,
-        clock: new VirtualClock((s) => server.advance(s)),
+        clock: new VirtualClock(
+          (s) => server.advance(s),
+          () => server.nowMs(),
+        ),
         approver:
           config.approver === 'reference'
             ? new InProcessReferenceApprover(server)

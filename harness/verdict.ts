@@ -35,7 +35,7 @@ export interface VerdictOutcome {
  * 4. a skip stays a skip, with its reason (its checks and exchanges stay in the report);
  * 5. a test that checked nothing, or only through fixtures (a registration, an authorization
  *    that worked), never judged its own requirement: an error (a suite defect, or a path the
- *    test did not foresee), never a pass;
+ *    test did not foresee), never a pass; an INFO test whose fixture failed is skipped;
  * 6. a failed INFO check, or an INFO test, is an observation (info); else the test passed.
  * Checks of an INFO test are recorded at INFO (TestContext.check): an INFO test never fails.
  */
@@ -61,7 +61,17 @@ export function verdictOf(input: VerdictInput): VerdictOutcome {
       reason: 'the test made no check (suite defect)',
       failedRequirements,
     };
-  if (!input.checks.some((c) => !c.fixture && c.requirement === input.id))
+  const own = input.checks.some((c) => !c.fixture && c.requirement === input.id);
+  // Only an INFO test gets here with a failed fixture (it records every check at INFO): its
+  // precondition failed, so it observed nothing; the failure counts where it is a MUST.
+  const brokenFixture = input.checks.find((c) => c.fixture && !c.ok);
+  if (!own && brokenFixture)
+    return {
+      verdict: 'skipped',
+      reason: `a precondition failed, nothing observed: ${summarize(brokenFixture)}`,
+      failedRequirements,
+    };
+  if (!own)
     return {
       verdict: 'error',
       reason: `inconclusive: the test ended without a check of ${input.id} (only ${describeChecks(input.checks)}); suite defect or unforeseen path`,

@@ -91,6 +91,8 @@ export interface RunningReferenceServer {
   options: ResolvedReferenceServerOptions;
   /** Advances the virtual clock; throws when the server runs on the real clock. */
   advance(seconds: number): void;
+  /** The server's time in epoch milliseconds (its virtual clock's, when it has one). */
+  nowMs(): number;
   /** The end-user approves; false when the code is unknown, expired or already decided. */
   approve(userCode: string): boolean;
   /** The end-user denies; false when the code is unknown, expired or already decided. */
@@ -290,6 +292,7 @@ export async function startReferenceServer(
       if (!virtualClock) throw new Error('the reference server runs on the real clock');
       virtualClock.advance(seconds);
     },
+    nowMs: () => clock.nowMs(),
     approve: (userCode) => state.approve(userCode),
     deny: (userCode) => state.deny(userCode),
     authorize: (url, decision = 'approve') => authorizeDirect(ctx, url, decision),

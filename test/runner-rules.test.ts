@@ -147,6 +147,24 @@ describe('runner rules', () => {
     expect(run.exitCode).toBe(0);
   });
 
+  it('an INFO test whose fixture failed observed nothing: skipped, the failure still recorded', async () => {
+    const r = await verdictOf(
+      fake('DA-3.5-SLOWDOWN-EMIT', 'INFO', async (t) => {
+        t.require({
+          fixture: true,
+          requirement: 'AWS-REG-200',
+          description: 'registration (fixture)',
+          ok: false,
+          expected: 'HTTP 200',
+          actual: 'HTTP 500',
+        });
+      }),
+    );
+    expect(r.verdict).toBe('skipped');
+    expect(r.reason).toMatch(/a precondition failed/);
+    expect(r.checks.map((c) => [c.requirement, c.ok])).toEqual([['AWS-REG-200', false]]);
+  });
+
   it('a run where every test skipped judged nothing: exit 3 and a problem line', async () => {
     const run = await runFakes([
       fake('DA-3.5-PENDING', 'MUST', async (t) => t.skip('needs an approver')),

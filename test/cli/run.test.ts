@@ -68,7 +68,9 @@ describe.concurrent('run against the embedded reference server', () => {
     const r = await runCli(['--quiet', '--grep', '^AWS-REG-', '--reports', reports]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(/^\d+ passed, 0 failed, 0 warnings, 0 info, 0 skipped, 0 errors$/),
+      expect.stringMatching(
+        /^\d+ passed, 0 failed, 0 warnings, 0 info, 0 skipped, 0 errors; \d+ requirements judged \(0 failed\)(, \d+ not judged)?$/,
+      ),
       `reports: ${reports}/junit.xml, ${reports}/results.json`,
     ]);
   });
@@ -97,6 +99,22 @@ describe.concurrent('run against the embedded reference server', () => {
       expect(t.reason, t.name).toMatch(/needs an approver/);
     }
     expect(results.target.approver).toBe('none');
+  });
+
+  it('a run that judged nothing (every selected test skipped) exits 3 with a problem line', async () => {
+    const reports = tempDir();
+    const r = await runCli([
+      '--approver',
+      'none',
+      '--grep',
+      '^DA-3\\.5-DENIED ',
+      '--reports',
+      reports,
+    ]);
+    expect(r.code, r.stderr + r.stdout).toBe(3);
+    expect(r.stdout).toMatch(/0 requirements judged/);
+    expect(r.stdout).toMatch(/^Problem: nothing was judged/m);
+    expect(readJson(path.join(reports, 'results.json')).exitCode).toBe(3);
   });
 
   it('--approver exec: the command gets the contract variables and decides through /__admin', async () => {
