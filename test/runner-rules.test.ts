@@ -40,6 +40,19 @@ function check(t: TestContext, requirement: string, ok: boolean, level?: Level):
   });
 }
 
+/** A fixture's precondition that failed: the registration was answered 500. */
+function failFixture(t: TestContext): never {
+  t.require({
+    fixture: true,
+    requirement: 'AWS-REG-200',
+    description: 'registration (fixture)',
+    ok: false,
+    expected: 'HTTP 200',
+    actual: 'HTTP 500',
+  });
+  throw new Error('unreachable: the failed require stops the test');
+}
+
 function runFakes(tests: TestDefinition[], strict = false): Promise<RunResult> {
   return runConformance(resolveConfig({ flags: { reports: '/dev/null', strict } }), { tests });
 }
@@ -121,14 +134,7 @@ describe('runner rules', () => {
   it('a failed fixture check still fails the test', async () => {
     const r = await verdictOf(
       fake('DA-3.5-PENDING', 'MUST', async (t) => {
-        t.require({
-          fixture: true,
-          requirement: 'AWS-REG-200',
-          description: 'registration (fixture)',
-          ok: false,
-          expected: 'HTTP 200',
-          actual: 'HTTP 500',
-        });
+        failFixture(t);
       }),
     );
     expect(r.verdict).toBe('failed');
@@ -150,14 +156,7 @@ describe('runner rules', () => {
   it('an INFO test whose fixture failed observed nothing: skipped, the failure still recorded', async () => {
     const r = await verdictOf(
       fake('DA-3.5-SLOWDOWN-EMIT', 'INFO', async (t) => {
-        t.require({
-          fixture: true,
-          requirement: 'AWS-REG-200',
-          description: 'registration (fixture)',
-          ok: false,
-          expected: 'HTTP 200',
-          actual: 'HTTP 500',
-        });
+        failFixture(t);
       }),
     );
     expect(r.verdict).toBe('skipped');
