@@ -14,7 +14,14 @@ import { awsRequestSchema, type AwsOperation } from '../harness/schemas.ts';
 import type { AwsSendOptions } from '../harness/profiles/aws.ts';
 import { arbitraryFromSchema, type SchemaLike } from '../harness/fuzz/schema-arbitrary.ts';
 import { mutationArbitrary, type MutatedRequest } from '../harness/fuzz/mutations.ts';
-import { runProperty } from '../harness/fuzz/property.ts';
+import {
+  endStopped,
+  RateLimited,
+  runProperty,
+  sendThrottled,
+  type PropertyRun,
+} from '../harness/fuzz/property.ts';
+import { TransportError } from '../harness/transport-error.ts';
 
 /**
  * Property-based request fuzzing (fast-check): arbitraries built from the request schemas,
@@ -98,6 +105,26 @@ function judge(
   return undefined;
 }
 
+/**
+ * The answer, or undefined when there was none to judge (a transport failure, a rate limit):
+ * used where a failure was already seen, so the trouble must not turn it into an error.
+ */
+async function inconclusiveAsUndefined<O>(pending: Promise<O>): Promise<O | undefined> {
+  try {
+    return await pending;
+  } catch (e) {
+    if (e instanceof TransportError || e instanceof RateLimited) return undefined;
+    throw e;
+  }
+}
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** "40 generated ..." counting only the values sent: the budget may have left some unrun. */
+const ranOf = (run: PropertyRun<unknown>, what: string) => `${run.ran} generated ${what}`;
+const leftUnrun = (run: PropertyRun<unknown>) =>
+  run.unrun > 0 ? `; ${run.unrun} more left unrun: ${run.interrupted}` : '';
+
 function budget(t: TestContext) {
   let sent = 0;
   const limit = t.config.requestBudget - 1; // one request is kept for the liveness check
@@ -123,20 +150,30 @@ OPERATIONS.forEach(({ op, required }, index) => {
       const quiet = t.quietAws(spend.count);
       const seed = t.config.seed + index;
       const send = (p: typeof quiet, m: MutatedRequest) =>
-        p.send(op, { raw: m.body }, { ...options, headers: m.headers });
+        sendThrottled(
+          () => p.send(op, { raw: m.body }, { ...options, headers: m.headers }),
+          (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
+        );
+      /** The last answer judged wrong: fast-check's shrunk counterexample is the last value that failed. */
+      let seen: { o: Outcome<unknown>; problem: Problem } | undefined;
       const run = await runProperty(
         mutationArbitrary(schema, base),
-        async (m) => judge(op, m, await send(quiet, m), required) === undefined,
+        async (m) => {
+          const o = await send(quiet, m);
+          const problem = judge(op, m, o, required);
+          if (problem) seen = { o, problem };
+          return problem === undefined;
+        },
         { seed, numRuns: t.config.numRuns, budgetLeft: spend.left },
       );
       if (run.counterexample) {
-        // Replay the shrunk case through the recorded profile: its exchange and curl go to the report.
         const m = run.counterexample;
-        const o = await send(t.aws, m);
-        const p = judge(op, m, o, required) ?? {
-          requirement: 'AWS-NO-5XX',
-          actual: `${describeOutcome(o)} (did not fail again on replay)`,
-        };
+        // Replay the shrunk case through the recorded profile: its exchange and curl go to the
+        // report. Not once the transport failed: a failing target gets no more traffic.
+        const o =
+          run.stopped === undefined ? await inconclusiveAsUndefined(send(t.aws, m)) : undefined;
+        const replayed = o && judge(op, m, o, required);
+        const p = replayed ?? seen!.problem;
         t.check({
           requirement: p.requirement,
           description: `${op} ${m.what} [${m.kind}; shrunk counterexample, seed ${run.seed}, path ${run.path}]`,
@@ -145,20 +182,38 @@ OPERATIONS.forEach(({ op, required }, index) => {
             ? 'a 4xx error of the operation, with a JSON error body'
             : 'any well-formed answer below 500',
           actual: p.actual,
-          exchange: o.exchange,
+          exchange: replayed ? o!.exchange : seen!.o.exchange,
         });
+        if (!replayed)
+          t.note(
+            o
+              ? `the shrunk case did not fail again on replay (${describeOutcome(o)}): the answer shown is the one seen while fuzzing`
+              : `not replayed: ${run.stopped === undefined ? 'the replay got no answer' : `the fuzzing stopped (${reasonOf(run.stopped)})`}`,
+          );
         t.note(`replay: --seed ${t.config.seed} --grep "${op} requests"`);
+      }
+      if (run.stopped !== undefined) {
+        t.note(`${spend.sent()} requests, then stopped (budget ${t.config.requestBudget})`);
+        // A failure seen before the trouble stands; otherwise nothing was judged: inconclusive.
+        if (run.counterexample) return;
+        endStopped(run.stopped, (r) => t.skip(r));
       }
       if (!run.counterexample)
         t.check({
           requirement: 'AWS-NO-5XX',
-          description: `${run.numRuns} generated broken ${op} requests (seed ${run.seed}${run.interrupted ? `, ${run.interrupted}` : ''})`,
+          description: `${ranOf(run, `broken ${op} requests`)} (seed ${run.seed}${leftUnrun(run)})`,
           ok: run.error === undefined,
           expected: 'every answer well-formed',
           actual: run.error ?? 'all well-formed',
         });
       // The server still answers a valid request afterwards.
-      const after = await t.aws.send(op, { json: base }, options);
+      const after = await inconclusiveAsUndefined(
+        sendThrottled(
+          () => t.aws.send(op, { json: base }, options),
+          (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
+        ),
+      );
+      if (!after) return t.note('the valid request after the fuzzing got no answer: not judged');
       t.check({
         requirement: 'AWS-NO-5XX',
         description: `a valid ${op} after the fuzzing`,
@@ -187,12 +242,21 @@ OPERATIONS.forEach(({ op }, index) => {
       const spend = budget(t);
       const quiet = t.quietAws(spend.count);
       const arbitrary = arbitraryFromSchema(schema) as fc.Arbitrary<Record<string, unknown>>;
-      const ok = (o: Outcome<unknown>) =>
-        o.status < 500 &&
-        (o.kind === 'ok' || judge(op, { invalid: false } as MutatedRequest, o, '') === undefined);
+      const wellTyped = { invalid: false } as MutatedRequest;
+      const send = (p: typeof quiet, body: Record<string, unknown>) =>
+        sendThrottled(
+          () => p.send(op, { json: body }, options),
+          (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
+        );
+      let seen: { o: Outcome<unknown>; problem: Problem } | undefined;
       const run = await runProperty(
         arbitrary,
-        async (body) => ok(await quiet.send(op, { json: body }, options)),
+        async (body) => {
+          const o = await send(quiet, body);
+          const problem = judge(op, wellTyped, o, '');
+          if (problem) seen = { o, problem };
+          return problem === undefined;
+        },
         {
           seed: t.config.seed + 100 + index,
           numRuns: t.config.numRuns,
@@ -200,21 +264,37 @@ OPERATIONS.forEach(({ op }, index) => {
         },
       );
       if (run.counterexample) {
-        const o = await t.aws.send(op, { json: run.counterexample }, options);
-        const problem = judge(op, { invalid: false } as MutatedRequest, o, '');
+        // As above: replay unless the transport failed, else report the answer seen.
+        const o =
+          run.stopped === undefined
+            ? await inconclusiveAsUndefined(send(t.aws, run.counterexample))
+            : undefined;
+        const replayed = o && judge(op, wellTyped, o, '');
+        const p = replayed ?? seen!.problem;
         t.check({
-          requirement: problem?.requirement ?? 'AWS-NO-5XX',
+          requirement: p.requirement,
           description: `a well-typed ${op} [shrunk counterexample, seed ${run.seed}, path ${run.path}]`,
           ok: false,
           expected: 'an answer below 500: a success or an error of the operation',
-          actual: describeOutcome(o),
-          exchange: o.exchange,
+          actual: p.actual,
+          exchange: replayed ? o!.exchange : seen!.o.exchange,
         });
+        if (!replayed)
+          t.note(
+            o
+              ? `the shrunk case did not fail again on replay (${describeOutcome(o)}): the answer shown is the one seen while fuzzing`
+              : `not replayed: ${run.stopped === undefined ? 'the replay got no answer' : `the fuzzing stopped (${reasonOf(run.stopped)})`}`,
+          );
+      }
+      if (run.stopped !== undefined) {
+        t.note(`${spend.sent()} requests, then stopped (budget ${t.config.requestBudget})`);
+        if (run.counterexample) return;
+        endStopped(run.stopped, (r) => t.skip(r));
       }
       if (!run.counterexample)
         t.check({
           requirement: 'AWS-NO-5XX',
-          description: `${run.numRuns} generated well-typed ${op} requests (seed ${run.seed}${run.interrupted ? `, ${run.interrupted}` : ''})`,
+          description: `${ranOf(run, `well-typed ${op} requests`)} (seed ${run.seed}${leftUnrun(run)})`,
           ok: run.error === undefined,
           expected: 'no 5xx',
           actual: run.error ?? 'none',
