@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../harness/config.ts';
 import { runConformance } from '../../harness/runner.ts';
-import { Redactor } from '../../harness/redact.ts';
+import { Redactor, redactionMarker } from '../../harness/redact.ts';
+import { REFERENCE_IAM_CREDENTIALS } from '../../reference/iam-config.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssoc-self-redaction-'));
@@ -41,6 +42,18 @@ describe('redaction in the reports of a default run', () => {
     // appears nowhere in clear.
     expect(redactor.learnt.size).toBeGreaterThan(50);
     for (const secret of redactor.learnt) expect(text.includes(secret), secret).toBe(false);
+
+    // The credentials the harness makes (code verifiers, assertions) were learnt too: each
+    // marker of such a member in a request is the marker of a learnt secret.
+    const learntMarkers = new Set([...redactor.learnt].map(redactionMarker));
+    const made = [
+      ...text.matchAll(/\\?"(codeVerifier|assertion)\\?":\\?"(«redacted:[0-9a-f]{8}»)/g),
+    ];
+    expect(made.filter((m) => m[1] === 'codeVerifier').length).toBeGreaterThan(0);
+    expect(made.filter((m) => m[1] === 'assertion').length).toBeGreaterThan(0);
+    for (const m of made) expect(learntMarkers.has(m[2]!), m[0]).toBe(true);
+    // (The SigV4 secret never travels; a --target run's credentials are taught by iam.ts.)
+    expect(text).not.toContain(REFERENCE_IAM_CREDENTIALS.secretAccessKey);
 
     // The fuzzing sends JavaScript words in sensitive members: they are not secrets.
     for (const word of ['constructor', 'toString', 'arguments', 'hasOwnProperty', '__proto__'])
