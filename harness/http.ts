@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import type { Exchange, ExchangeRecorder } from './exchange.ts';
-import type { Redactor } from './redact.ts';
+import { IN_PLACE, type Redactor } from './redact.ts';
 import { TransportError, oneLine, type TransportCause } from './transport-error.ts';
 
 export interface HttpRequest {
@@ -111,8 +111,9 @@ export async function send(req: HttpRequest, ctx: HttpContext): Promise<HttpResp
   const startedAt = new Date();
   const t0 = performance.now();
 
-  // Request first: the redactor learns its secrets (client secret, refresh token ...) before the
-  // response, which may echo them, is redacted.
+  // The request's sensitive members are redacted in place but not learnt: a fuzzed request
+  // carries made-up values there. The secrets it sends were learnt where they came from (the
+  // response that issued them, the user's configuration; see RedactOptions).
   const headers = lowerCaseHeaders(req.headers ?? {});
   const recordedRequest: Exchange['request'] = {
     method: req.method,
@@ -120,9 +121,9 @@ export async function send(req: HttpRequest, ctx: HttpContext): Promise<HttpResp
     headers: {},
   };
   if (req.body !== undefined)
-    recordedRequest.body = redactor.body(req.body, headers['content-type']);
-  recordedRequest.url = redactor.url(req.url);
-  recordedRequest.headers = redactor.headers(headers);
+    recordedRequest.body = redactor.body(req.body, headers['content-type'], IN_PLACE);
+  recordedRequest.url = redactor.url(req.url, IN_PLACE);
+  recordedRequest.headers = redactor.headers(headers, IN_PLACE);
 
   const record = (response?: Exchange['response'], error?: string): Exchange => {
     const exchange: Omit<Exchange, 'seq'> = {
@@ -144,7 +145,7 @@ export async function send(req: HttpRequest, ctx: HttpContext): Promise<HttpResp
     throw new TransportError('other', message, { exchange: record(undefined, message) });
   }
   const origin = parsedUrl.origin;
-  const target = redactor.url(parsedUrl.pathname + parsedUrl.search);
+  const target = redactor.url(parsedUrl.pathname + parsedUrl.search, IN_PLACE);
 
   // Whole-exchange deadline and run-level abort, combined into one signal. A timer of our own
   // (rather than AbortSignal.timeout) is cleared as soon as the exchange ends, so no timer

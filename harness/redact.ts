@@ -23,7 +23,19 @@ export const SENSITIVE_KEYS: readonly string[] = [
   'secretAccessKey',
   'sessionToken',
   'awsSecretAccessKey',
+  // Device and authorization codes are credentials too: whoever holds one can redeem it.
+  'deviceCode',
+  'device_code',
+  'code',
 ];
+
+/**
+ * Sensitive member names that are redacted in place but whose values are never learnt: `code`
+ * is also a common name for an error code, and learning "InvalidSignatureException" as a secret
+ * would hide it everywhere in the report. An authorization code is learnt from the redirect
+ * (`code=` in a URL) that issued it.
+ */
+const IN_PLACE_ONLY = new Set(['code']);
 
 /** Header names (lower case) whose values are always redacted. */
 export const SENSITIVE_HEADERS: readonly string[] = [
@@ -36,6 +48,22 @@ export const SENSITIVE_HEADERS: readonly string[] = [
 
 const sensitiveKeys = new Set(SENSITIVE_KEYS.map((k) => k.toLowerCase()));
 const sensitiveHeaders = new Set(SENSITIVE_HEADERS);
+
+/**
+ * Whether a redaction learns what it redacts. Only what the target issued (responses) is learnt
+ * as a secret to hide everywhere; what the harness sends is redacted in place only, since a
+ * property-based test sends made-up values (`constructor`, `toString` ...) in sensitive members,
+ * and learning those would redact ordinary words all over the report. Secrets the harness sends
+ * come from a response (client secret, tokens, device code), from the user (addSecret: SigV4
+ * credentials), or are taught with addSecret where the harness makes them (code verifier,
+ * assertion).
+ */
+export interface RedactOptions {
+  learn: boolean;
+}
+const LEARN: RedactOptions = { learn: true };
+/** For what the harness sends: redact in place, learn nothing. */
+export const IN_PLACE: RedactOptions = { learn: false };
 
 /** `name=value` parameters with a sensitive name, in form bodies and query strings. */
 const SENSITIVE_PARAM = new RegExp(
@@ -110,8 +138,8 @@ export class Redactor {
    * and every other string, keys included, goes through `text()`. Iterative: no recursion however
    * deep the value.
    */
-  json(value: unknown): unknown {
-    this.learn(value);
+  json(value: unknown, opts: RedactOptions = LEARN): unknown {
+    if (opts.learn) this.learn(value);
     return this.copy(value);
   }
 
@@ -119,31 +147,36 @@ export class Redactor {
    * A body for a report: JSON is re-serialised from `json()`; anything else goes through
    * `text()` after sensitive `name=value` parameters (form bodies) are redacted.
    */
-  body(text: string, contentType?: string): string {
+  body(text: string, contentType?: string, opts: RedactOptions = LEARN): string {
     if (text.length === 0) return text;
     const looksJson = contentType === undefined || !/x-www-form-urlencoded/i.test(contentType);
     if (looksJson) {
       const parsed = parseJsonBounded(text);
-      if (parsed.ok) return JSON.stringify(this.json(parsed.value));
+      if (parsed.ok) return JSON.stringify(this.json(parsed.value, opts));
     }
-    return this.text(this.params(text));
+    return this.text(this.params(text, opts));
   }
 
   /** A URL for a report: sensitive query parameters and known secrets redacted. */
-  url(u: string): string {
-    return this.text(this.params(u));
+  url(u: string, opts: RedactOptions = LEARN): string {
+    return this.text(this.params(u, opts));
   }
 
-  /** Headers for a report: credential headers redacted, `text()` applied to the others. */
-  headers(h: Record<string, string>): Record<string, string> {
+  /**
+   * Headers for a report: credential headers redacted, sensitive parameters of a redirect's
+   * Location (an authorization code) too, `text()` applied to the others.
+   */
+  headers(h: Record<string, string>, opts: RedactOptions = LEARN): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(h)) {
       const lower = name.toLowerCase();
       if (lower === 'authorization' || lower === 'proxy-authorization') {
-        out[name] = this.credentials(value);
+        out[name] = this.credentials(value, opts);
       } else if (sensitiveHeaders.has(lower)) {
-        if (value.length >= MIN_SECRET_LENGTH) this.addSecret(value);
+        if (opts.learn) this.addSecret(value);
         out[name] = redactionMarker(value);
+      } else if (lower === 'location') {
+        out[name] = this.url(value, opts);
       } else {
         out[name] = this.text(value);
       }
@@ -152,29 +185,32 @@ export class Redactor {
   }
 
   /** `Scheme credentials` keeps the scheme; Basic credentials also teach the password. */
-  private credentials(value: string): string {
+  private credentials(value: string, opts: RedactOptions): string {
+    const learn = (secret: string) => opts.learn && this.addSecret(secret);
     const m = /^([A-Za-z][A-Za-z0-9._~+-]*)\s+(\S.*)$/s.exec(value);
     if (!m) {
-      this.addSecret(value);
+      learn(value);
       return redactionMarker(value);
     }
     const [, scheme, credential] = m as unknown as [string, string, string];
-    this.addSecret(credential);
+    learn(credential);
     if (scheme.toLowerCase() === 'basic') {
       const decoded = Buffer.from(credential, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon >= 0) this.addSecret(decoded.slice(colon + 1));
+      if (colon >= 0) learn(decoded.slice(colon + 1));
     }
     return `${scheme} ${redactionMarker(credential)}`;
   }
 
-  /** Redact sensitive `name=value` parameters and remember their values. */
-  private params(s: string): string {
+  /** Redact sensitive `name=value` parameters (and remember their values when learning). */
+  private params(s: string, opts: RedactOptions): string {
     return s.replace(SENSITIVE_PARAM, (_all, lead: string, name: string, raw: string) => {
       if (raw === '') return `${lead}${name}=`;
       const decoded = safeDecode(raw);
-      this.addSecret(raw);
-      if (decoded !== undefined) this.addSecret(decoded);
+      if (opts.learn) {
+        this.addSecret(raw);
+        if (decoded !== undefined) this.addSecret(decoded);
+      }
       return `${lead}${name}=${redactionMarker(decoded ?? raw)}`;
     });
   }
@@ -193,7 +229,8 @@ export class Redactor {
           for (const item of v) stack.push({ v: item, sensitive });
         } else {
           for (const [k, item] of Object.entries(v)) {
-            stack.push({ v: item, sensitive: sensitive || isSensitiveKey(k) });
+            const learnt = isSensitiveKey(k) && !IN_PLACE_ONLY.has(k.toLowerCase());
+            stack.push({ v: item, sensitive: sensitive || learnt });
           }
         }
       }

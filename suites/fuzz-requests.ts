@@ -11,10 +11,17 @@ import {
   type TestContext,
 } from '../harness/conformance.ts';
 import { awsRequestSchema, type AwsOperation } from '../harness/schemas.ts';
-import type { AwsSendOptions } from '../harness/profiles/aws.ts';
+import type { AwsProfile, AwsSendOptions } from '../harness/profiles/aws.ts';
 import { arbitraryFromSchema, type SchemaLike } from '../harness/fuzz/schema-arbitrary.ts';
 import { mutationArbitrary, type MutatedRequest } from '../harness/fuzz/mutations.ts';
-import { runProperty } from '../harness/fuzz/property.ts';
+import {
+  endStopped,
+  RateLimited,
+  runProperty,
+  sendThrottled,
+  type PropertyRun,
+} from '../harness/fuzz/property.ts';
+import { TransportError } from '../harness/transport-error.ts';
 
 /**
  * Property-based request fuzzing (fast-check): arbitraries built from the request schemas,
@@ -98,6 +105,86 @@ function judge(
   return undefined;
 }
 
+/** The answer, or undefined when there was none (a transport failure, a rate limit). */
+async function answerOrNone<O>(pending: Promise<O>): Promise<O | undefined> {
+  try {
+    return await pending;
+  } catch (e) {
+    if (e instanceof TransportError || e instanceof RateLimited) return undefined;
+    throw e;
+  }
+}
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** "N generated <what>" counts the values sent, and says how many the budget left unrun. */
+const generated = (run: PropertyRun<unknown>, what: string) =>
+  `${run.ran} generated ${what} (seed ${run.seed}${run.unrun > 0 ? `; ${run.unrun} more left unrun: ${run.interrupted}` : ''})`;
+
+/** What a failed property reports: the problem and the exchange that shows it. */
+interface Failure<T> {
+  value: T;
+  problem: Problem;
+  exchange: Outcome<unknown>['exchange'];
+}
+
+/**
+ * Run a property over requests: each answer is judged, sent through the quiet profile (an HTTP
+ * 429 resent as Retry-After asks, CL-18). The shrunk counterexample is replayed once through the
+ * recorded profile for its exchange and curl; when the replay gets no answer, or cannot be sent
+ * because the property stopped on transport trouble (no more traffic to a failing target), or
+ * does not fail again, the report shows the wrong answer seen while fuzzing: fast-check's
+ * counterexample is the last value that failed. Transport trouble with no failure before it
+ * ends the test without a verdict (endStopped).
+ */
+async function fuzz<T>(
+  t: TestContext,
+  arbitrary: fc.Arbitrary<T>,
+  seed: number,
+  sendOne: (p: AwsProfile, value: T) => Promise<Outcome<unknown>>,
+  judgeOne: (value: T, o: Outcome<unknown>) => Problem | undefined,
+): Promise<{ run: PropertyRun<T>; failure?: Failure<T>; sent: number }> {
+  const spend = budget(t);
+  const quiet = t.quietAws(spend.count);
+  const send = (p: AwsProfile, value: T) =>
+    sendThrottled(
+      () => sendOne(p, value),
+      (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
+    );
+  let seen: { o: Outcome<unknown>; problem: Problem } | undefined;
+  const run = await runProperty(
+    arbitrary,
+    async (value) => {
+      const o = await send(quiet, value);
+      const problem = judgeOne(value, o);
+      if (problem) seen = { o, problem };
+      return problem === undefined;
+    },
+    { seed, numRuns: t.config.numRuns, budgetLeft: spend.left },
+  );
+  let failure: Failure<T> | undefined;
+  if (run.counterexample !== undefined && seen) {
+    const value = run.counterexample;
+    const o = run.stopped === undefined ? await answerOrNone(send(t.aws, value)) : undefined;
+    const replayed = o && judgeOne(value, o);
+    failure = replayed
+      ? { value, problem: replayed, exchange: o!.exchange }
+      : { value, problem: seen.problem, exchange: seen.o.exchange };
+    if (!replayed)
+      t.note(
+        o
+          ? `the shrunk case did not fail again on replay (${describeOutcome(o)}): the answer shown is the one seen while fuzzing`
+          : `not replayed: ${run.stopped === undefined ? 'the replay got no answer' : `the fuzzing stopped (${reasonOf(run.stopped)})`}`,
+      );
+  }
+  if (run.stopped !== undefined) {
+    t.note(`${spend.sent()} requests, then stopped (budget ${t.config.requestBudget})`);
+    // Nothing was judged wrong before the trouble: no verdict.
+    if (!failure) endStopped(run.stopped, (r) => t.skip(r));
+  }
+  return { run, failure, sent: spend.sent() };
+}
+
 function budget(t: TestContext) {
   let sent = 0;
   const limit = t.config.requestBudget - 1; // one request is kept for the liveness check
@@ -119,46 +206,47 @@ OPERATIONS.forEach(({ op, required }, index) => {
       const schema = awsRequestSchema(op) as SchemaLike;
       const base = await validBase(t, op);
       const options = await sendOptions(t, op);
-      const spend = budget(t);
-      const quiet = t.quietAws(spend.count);
-      const seed = t.config.seed + index;
-      const send = (p: typeof quiet, m: MutatedRequest) =>
-        p.send(op, { raw: m.body }, { ...options, headers: m.headers });
-      const run = await runProperty(
+      const { run, failure, sent } = await fuzz(
+        t,
         mutationArbitrary(schema, base),
-        async (m) => judge(op, m, await send(quiet, m), required) === undefined,
-        { seed, numRuns: t.config.numRuns, budgetLeft: spend.left },
+        t.config.seed + index,
+        (p, m) => p.send(op, { raw: m.body }, { ...options, headers: m.headers }),
+        (m, o) => judge(op, m, o, required),
       );
-      if (run.counterexample) {
-        // Replay the shrunk case through the recorded profile: its exchange and curl go to the report.
-        const m = run.counterexample;
-        const o = await send(t.aws, m);
-        const p = judge(op, m, o, required) ?? {
-          requirement: 'AWS-NO-5XX',
-          actual: `${describeOutcome(o)} (did not fail again on replay)`,
-        };
+      if (failure) {
+        const m = failure.value;
         t.check({
-          requirement: p.requirement,
+          requirement: failure.problem.requirement,
           description: `${op} ${m.what} [${m.kind}; shrunk counterexample, seed ${run.seed}, path ${run.path}]`,
           ok: false,
           expected: m.invalid
             ? 'a 4xx error of the operation, with a JSON error body'
             : 'any well-formed answer below 500',
-          actual: p.actual,
-          exchange: o.exchange,
+          actual: failure.problem.actual,
+          exchange: failure.exchange,
         });
         t.note(`replay: --seed ${t.config.seed} --grep "${op} requests"`);
-      }
-      if (!run.counterexample)
+        if (run.stopped !== undefined) return;
+      } else
         t.check({
           requirement: 'AWS-NO-5XX',
-          description: `${run.numRuns} generated broken ${op} requests (seed ${run.seed}${run.interrupted ? `, ${run.interrupted}` : ''})`,
+          description: generated(run, `broken ${op} requests`),
           ok: run.error === undefined,
           expected: 'every answer well-formed',
           actual: run.error ?? 'all well-formed',
         });
-      // The server still answers a valid request afterwards.
-      const after = await t.aws.send(op, { json: base }, options);
+      // The server still answers a valid request afterwards (a transport failure here is an
+      // error of the test: the fuzzing may have brought the server down).
+      let after: Outcome<unknown>;
+      try {
+        after = await sendThrottled(
+          () => t.aws.send(op, { json: base }, options),
+          (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
+        );
+      } catch (e) {
+        if (!(e instanceof RateLimited)) throw e;
+        return t.note(`the valid ${op} after the fuzzing was not judged: ${e.message}`);
+      }
       t.check({
         requirement: 'AWS-NO-5XX',
         description: `a valid ${op} after the fuzzing`,
@@ -167,7 +255,7 @@ OPERATIONS.forEach(({ op, required }, index) => {
         actual: describeOutcome(after),
         exchange: after.exchange,
       });
-      t.note(`${spend.sent() + 1} requests (budget ${t.config.requestBudget})`);
+      t.note(`${sent + 1} requests (budget ${t.config.requestBudget})`);
     },
   );
 });
@@ -184,37 +272,28 @@ OPERATIONS.forEach(({ op }, index) => {
     async (t) => {
       const schema = awsRequestSchema(op) as SchemaLike;
       const options = await sendOptions(t, op);
-      const spend = budget(t);
-      const quiet = t.quietAws(spend.count);
       const arbitrary = arbitraryFromSchema(schema) as fc.Arbitrary<Record<string, unknown>>;
-      const ok = (o: Outcome<unknown>) =>
-        o.status < 500 &&
-        (o.kind === 'ok' || judge(op, { invalid: false } as MutatedRequest, o, '') === undefined);
-      const run = await runProperty(
+      const wellTyped = { invalid: false } as MutatedRequest;
+      const { run, failure } = await fuzz(
+        t,
         arbitrary,
-        async (body) => ok(await quiet.send(op, { json: body }, options)),
-        {
-          seed: t.config.seed + 100 + index,
-          numRuns: t.config.numRuns,
-          budgetLeft: spend.left,
-        },
+        t.config.seed + 100 + index,
+        (p, body) => p.send(op, { json: body }, options),
+        (_body, o) => judge(op, wellTyped, o, ''),
       );
-      if (run.counterexample) {
-        const o = await t.aws.send(op, { json: run.counterexample }, options);
-        const problem = judge(op, { invalid: false } as MutatedRequest, o, '');
+      if (failure)
         t.check({
-          requirement: problem?.requirement ?? 'AWS-NO-5XX',
+          requirement: failure.problem.requirement,
           description: `a well-typed ${op} [shrunk counterexample, seed ${run.seed}, path ${run.path}]`,
           ok: false,
           expected: 'an answer below 500: a success or an error of the operation',
-          actual: describeOutcome(o),
-          exchange: o.exchange,
+          actual: failure.problem.actual,
+          exchange: failure.exchange,
         });
-      }
-      if (!run.counterexample)
+      else
         t.check({
           requirement: 'AWS-NO-5XX',
-          description: `${run.numRuns} generated well-typed ${op} requests (seed ${run.seed}${run.interrupted ? `, ${run.interrupted}` : ''})`,
+          description: generated(run, `well-typed ${op} requests`),
           ok: run.error === undefined,
           expected: 'no 5xx',
           actual: run.error ?? 'none',

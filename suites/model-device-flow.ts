@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { defineSuite, describeOutcome, type TestContext } from '../harness/conformance.ts';
 import {
   flowCommands,
@@ -8,6 +8,10 @@ import {
   type FlowReal,
 } from '../harness/fuzz/device-flow-model.ts';
 import type { Profile } from '../harness/profiles/profile.ts';
+import { endStopped, RateLimited, runProperty } from '../harness/fuzz/property.ts';
+import { TransportError } from '../harness/transport-error.ts';
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Model-based testing of the device flow (fast-check commands): random sequences of polls,
@@ -67,6 +71,8 @@ suite.test(
       cmds: Iterable<fc.AsyncCommand<any, FlowReal, false>>,
     ) => {
       const start = await profile.startDeviceAuthorization({ client, startUrl: t.config.startUrl });
+      if (start.status === 429)
+        throw new RateLimited('rate-limited: HTTP 429 to StartDeviceAuthorization, no verdict');
       if (!start.value)
         throw new ModelViolation(
           'DA-3.2-REQ-FIELDS',
@@ -91,47 +97,74 @@ suite.test(
       for (const cmd of cmds) if (await cmd.check(model)) await cmd.run(model, real);
     };
 
-    const result = await fc.check(
-      fc.asyncProperty(commands, async (cmds) => {
-        if (sent + PER_RUN > t.config.requestBudget) return true; // the budget is spent
+    const run = await runProperty(
+      commands,
+      async (cmds) => {
         await play(quiet, cmds);
         return true;
-      }),
-      { seed: t.config.seed + 200, numRuns },
+      },
+      {
+        seed: t.config.seed + 200,
+        numRuns,
+        // A sequence starts only if its worst case fits in what is left.
+        budgetLeft: () => t.config.requestBudget - sent - PER_RUN + 1,
+        // A model violation is a counterexample; anything else thrown (the transport failed,
+        // a rate limit) stops the property without a verdict.
+        isVerdict: (e) => e instanceof ModelViolation,
+      },
     );
-    if (result.failed) {
-      const cmds = result.counterexample![0];
+    if (run.counterexample) {
+      const cmds = run.counterexample;
       const steps = [...cmds].map(String).join(' → ');
-      // Replay the shrunk sequence through the recorded profile, for its exchanges and curl.
+      // Replay the shrunk sequence through the recorded profile, for its exchanges and curl;
+      // not once the transport failed: a failing target gets no more traffic.
       let violation: ModelViolation | undefined;
-      try {
-        await play(t.profile, cmds);
-      } catch (e) {
-        if (!(e instanceof ModelViolation)) throw e;
-        violation = e;
+      let replayTrouble: unknown;
+      if (run.stopped === undefined) {
+        try {
+          await play(t.profile, cmds);
+        } catch (e) {
+          if (e instanceof ModelViolation) violation = e;
+          else if (e instanceof TransportError || e instanceof RateLimited) replayTrouble = e;
+          else throw e;
+        }
       }
-      const first =
-        result.errorInstance instanceof ModelViolation ? result.errorInstance : undefined;
+      const first = run.errorInstance instanceof ModelViolation ? run.errorInstance : undefined;
       const v = violation ?? first;
       t.check({
         requirement: 'DA-3.5-STATE-MACHINE',
-        description: `${v ? `${v.requirement} broken by ` : ''}the sequence start → ${steps} [shrunk counterexample, seed ${result.seed}, path ${result.counterexamplePath}]`,
+        description: `${v ? `${v.requirement} broken by ` : ''}the sequence start → ${steps} [shrunk counterexample, seed ${run.seed}, path ${run.path}]`,
         ok: false,
         expected: v?.expected ?? 'answers the model allows',
-        actual: v?.actual ?? String(result.errorInstance),
+        actual: v?.actual ?? String(run.error),
         exchange: v?.outcome?.exchange,
       });
-      if (!violation)
+      if (run.stopped !== undefined)
+        t.note(`not replayed: the exploration stopped (${reasonOf(run.stopped)})`);
+      else if (replayTrouble !== undefined)
+        t.note(`the replay got no answer (${reasonOf(replayTrouble)})`);
+      else if (!violation)
         t.note('the shrunk sequence did not fail again when replayed (timing-dependent)');
     }
-    if (!result.failed)
+    if (run.stopped !== undefined) {
+      t.note(`${sent} requests, then stopped (budget ${t.config.requestBudget})`);
+      // A violation seen before the trouble stands; otherwise nothing was judged: inconclusive.
+      if (run.counterexample) return;
+      endStopped(run.stopped, (r) => t.skip(r));
+    }
+    if (!run.counterexample) {
+      if (run.ran === 0)
+        t.skip(
+          `the request budget (${t.config.requestBudget}) was spent before any sequence ran: no verdict`,
+        );
       t.check({
         requirement: 'DA-3.5-STATE-MACHINE',
-        description: `${result.numRuns} generated sequences of up to ${maxCommands} actions (seed ${result.seed})`,
+        description: `${run.ran} generated sequences of up to ${maxCommands} actions (seed ${run.seed}${run.unrun > 0 ? `; ${run.unrun} more left unrun: ${run.interrupted}` : ''})`,
         ok: true,
         expected: 'every answer allowed by the model',
         actual: 'all allowed',
       });
+    }
     t.note(`${sent} requests (budget ${t.config.requestBudget})`);
   },
 );

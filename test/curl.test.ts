@@ -2,7 +2,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { curlFor, shellQuote } from '../harness/curl.ts';
-import type { Exchange } from '../harness/exchange.ts';
+import { ExchangeLog, type Exchange } from '../harness/exchange.ts';
+import { send } from '../harness/http.ts';
+import { Redactor, redactionMarker } from '../harness/redact.ts';
 import { httpServer } from './helpers/hostile-server.ts';
 import { startReferenceServer } from '../reference/server.ts';
 import {
@@ -172,4 +174,37 @@ describe('curlFor a SigV4-signed request', () => {
       }
     },
   );
+});
+
+describe('curlFor a request carrying a device code', () => {
+  it('shows a placeholder, never the code, whether or not the code was learnt', async () => {
+    const redactor = new Redactor();
+    // The device code was issued by StartDeviceAuthorization: learnt from that response.
+    redactor.body('{"deviceCode":"dc-0123456789-issued","userCode":"BCDF-GHJK"}');
+    const log = new ExchangeLog();
+    const server = await httpServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"authorization_pending"}');
+    });
+    try {
+      for (const deviceCode of ['dc-0123456789-issued', 'constructor']) {
+        await send(
+          {
+            method: 'POST',
+            url: `${server.url}/token`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ clientId: 'c', grantType: 'device_code', deviceCode }),
+          },
+          { recorder: log, redactor, limits: { timeoutMs: 5000 } },
+        );
+        const cmd = curlFor(log.exchanges.at(-1)!);
+        expect(cmd).not.toContain(deviceCode);
+        expect(cmd).toContain(`"deviceCode":"${redactionMarker(deviceCode)}"`);
+      }
+      // The fuzz value was redacted in place only: the word stays readable elsewhere.
+      expect(redactor.text('x.constructor')).toBe('x.constructor');
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -279,6 +279,9 @@ describe('send: normal exchange', () => {
       }),
       async (h) => {
         const { log, ctx } = context();
+        // The client secret was issued by an earlier response (RegisterClient): a request
+        // teaches the redactor nothing, the response that issued a secret does.
+        ctx.redactor.addSecret(SECRET);
         const res = await send(
           {
             method: 'POST',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Redactor, redactionMarker, SENSITIVE_KEYS } from '../harness/redact.ts';
+import { IN_PLACE, Redactor, redactionMarker, SENSITIVE_KEYS } from '../harness/redact.ts';
 
 const marker = (s: string) =>
   `«redacted:${createHash('sha256').update(s).digest('hex').slice(0, 8)}»`;
@@ -231,10 +231,70 @@ describe('Redactor.headers and url', () => {
     for (const v of Object.values(out)) expect(v).not.toMatch(/tok-0123456789/);
   });
 
-  it('redacts sensitive query parameters in URLs', () => {
+  it('redacts sensitive query parameters in URLs (an authorization code too)', () => {
     const r = new Redactor();
     expect(r.url('https://x/cb?code=abc&client_secret=cs-0123456789#f')).toMatch(
-      new RegExp(`^https://x/cb\\?code=abc&client_secret=${MARKER.source}#f$`),
+      new RegExp(`^https://x/cb\\?code=${MARKER.source}&client_secret=${MARKER.source}#f$`),
     );
+    expect(r.url('https://x/a?code_challenge=abc&response_type=code')).toBe(
+      'https://x/a?code_challenge=abc&response_type=code',
+    );
+  });
+});
+
+describe('what the redactor learns: only what the target issued or the user supplied', () => {
+  it('a fuzz value in a request is redacted in place, not in other text', () => {
+    const r = new Redactor();
+    // A property-based test sends JavaScript words in sensitive members.
+    const body = '{"clientId":"c","clientSecret":"constructor","refreshToken":"toString()"}';
+    expect(r.body(body, 'application/json', IN_PLACE)).toBe(
+      `{"clientId":"c","clientSecret":"${marker('constructor')}","refreshToken":"${marker('toString()')}"}`,
+    );
+    expect(r.url('https://x/t?client_secret=arguments', IN_PLACE)).toBe(
+      `https://x/t?client_secret=${marker('arguments')}`,
+    );
+    expect(r.headers({ authorization: 'Bearer hasOwnProperty' }, IN_PLACE)).toEqual({
+      authorization: `Bearer ${marker('hasOwnProperty')}`,
+    });
+    // The words stay readable everywhere else: an error message, a note, a stack.
+    const evidence =
+      'TypeError: x.constructor is not a function; toString() arguments hasOwnProperty';
+    expect(r.text(evidence)).toBe(evidence);
+    expect(r.body(JSON.stringify({ error_description: evidence }))).toContain(evidence);
+  });
+
+  it('a secret issued in a response is hidden everywhere, also when sent back later', () => {
+    const r = new Redactor();
+    r.body(
+      '{"clientId":"c","clientSecret":"cs-issued-0123456789","deviceCode":"dc-issued-0123456789"}',
+    );
+    const request = '{"clientSecret":"cs-issued-0123456789","deviceCode":"dc-issued-0123456789"}';
+    expect(r.body(request, 'application/json', IN_PLACE)).toBe(
+      `{"clientSecret":"${marker('cs-issued-0123456789')}","deviceCode":"${marker('dc-issued-0123456789')}"}`,
+    );
+    expect(r.text('echo cs-issued-0123456789 dc-issued-0123456789')).toBe(
+      `echo ${marker('cs-issued-0123456789')} ${marker('dc-issued-0123456789')}`,
+    );
+  });
+
+  it('device codes and authorization codes are credentials', () => {
+    const r = new Redactor();
+    expect(
+      r.json({ deviceCode: 'dc-0123456789', device_code: 'dc-abcdefghij', code: 'ac-0123456789' }),
+    ).toEqual({
+      deviceCode: marker('dc-0123456789'),
+      device_code: marker('dc-abcdefghij'),
+      code: marker('ac-0123456789'),
+    });
+    expect(r.text('dc-0123456789 dc-abcdefghij')).toBe(
+      `${marker('dc-0123456789')} ${marker('dc-abcdefghij')}`,
+    );
+    // `code` is also an error code's name: redacted in place, not learnt.
+    r.json({ code: 'InvalidSignatureException' });
+    expect(r.text('InvalidSignatureException')).toBe('InvalidSignatureException');
+    // An authorization code is learnt from the redirect that issued it.
+    const headers = r.headers({ location: 'https://app/cb?code=ac-issued-0123&state=s' });
+    expect(headers.location).toBe(`https://app/cb?code=${marker('ac-issued-0123')}&state=s`);
+    expect(r.text('redeem ac-issued-0123')).toBe(`redeem ${marker('ac-issued-0123')}`);
   });
 });

@@ -10,6 +10,7 @@ import type {
   TokenSet,
 } from '../profiles/profile.ts';
 import { describeOutcome } from '../describe.ts';
+import { RateLimited } from './property.ts';
 
 /**
  * A model of one device authorization and the refresh tokens it yields (RFC 8628 §3.5,
@@ -66,6 +67,16 @@ const isContinue = (o: Outcome<unknown>) =>
   o.kind === 'error' && CONTINUE.includes(o.error?.code ?? '');
 const isTerminalError = (o: Outcome<unknown>) => o.kind === 'error' && !isContinue(o);
 
+/**
+ * Keep `o` for the report, and stop at HTTP 429: a rate limit (a front door's, CL-18, AMB-19)
+ * says nothing about the flow's state, so it is no model violation; the property stops there.
+ */
+export function observe(r: FlowReal, o: Outcome<unknown>): void {
+  r.last = o;
+  if (o.status === 429)
+    throw new RateLimited(`rate-limited: HTTP 429 during the model's sequence, no verdict`);
+}
+
 function expect(ok: boolean, requirement: string, expected: string, o: Outcome<unknown>): void {
   if (!ok) throw new ModelViolation(requirement, expected, describeOutcome(o), o);
 }
@@ -86,7 +97,7 @@ class Poll implements Cmd {
   async run(m: FlowModel, r: FlowReal) {
     const before = r.clock.monotonic();
     const o = await r.poller.poll(r.client, r.auth);
-    r.last = o;
+    observe(r, o);
     age(m, r.clock.monotonic() - before);
     switch (m.status) {
       case 'pending':
@@ -176,7 +187,7 @@ class OtherClientPolls implements Cmd {
   async run(m: FlowModel, r: FlowReal) {
     const before = r.clock.monotonic();
     const o = await r.poller.poll(r.other, r.auth);
-    r.last = o;
+    observe(r, o);
     age(m, r.clock.monotonic() - before);
     m.crossPolled = true;
     expect(
@@ -201,7 +212,7 @@ class Refresh implements Cmd {
       grantType: 'refresh_token',
       refreshToken: m.refreshToken,
     });
-    r.last = o;
+    observe(r, o);
     if (m.revoked) {
       expect(
         o.kind === 'error',
@@ -234,7 +245,7 @@ class ReplayRetired implements Cmd {
       grantType: 'refresh_token',
       refreshToken: m.retired[0],
     });
-    r.last = o;
+    observe(r, o);
     expect(
       o.kind === 'error',
       'BCP-4.14.2-ROTATE',

@@ -88,6 +88,15 @@ export class AwsProfile implements Profile {
     private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
   ) {}
 
+  /**
+   * Credentials the harness made (a code verifier) or got outside a recorded response (an
+   * authorization code from the browser step, an assertion): the report hides them everywhere.
+   * A request itself teaches the redactor nothing (fuzzed values; harness/redact.ts).
+   */
+  private learnSecrets(...values: (string | undefined)[]): void {
+    for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
+  }
+
   /** Send one operation with any body: the door for wire-level negative tests. */
   async send(
     op: AwsOperation,
@@ -221,6 +230,7 @@ export class AwsProfile implements Profile {
   }
 
   async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
+    this.learnSecrets(p.code, p.codeVerifier);
     const outcome = await this.send('CreateToken', {
       json: defined({
         clientId: p.client.clientId,
@@ -243,6 +253,7 @@ export class AwsProfile implements Profile {
     p: CreateTokenWithIAMParams,
     signing: SigningParams,
   ): Promise<Outcome<IamTokenSet>> {
+    this.learnSecrets(p.code, p.codeVerifier, p.assertion, p.subjectToken);
     const outcome = await this.send(
       'CreateTokenWithIAM',
       {
