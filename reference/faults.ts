@@ -451,6 +451,18 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'slow-down-first-poll': {
+    description:
+      'Variation (AMB-2, AWS-SLOWDOWN-LOAD): the first poll of every device code is shed with SlowDownException (the interval grows by 5 s), whatever the state of the authorization.',
+    breaks: [],
+    variation: true,
+  },
+  'throttle-429': {
+    description:
+      'Variation (AMB-19, CL-18): a front door answers HTTP 429 with Retry-After: 1 to about one request body in four, of every operation, the first time that body is sent (a retry passes).',
+    breaks: [],
+    variation: true,
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

@@ -106,6 +106,8 @@ interface DeviceAuthorizationRecord {
   polls?: number;
   /** Ended by a fault (slow-down-terminal, fast-poll-expires): answers expired from then on. */
   killed?: boolean;
+  /** A poll of this code was shed under `slow-down-first-poll`. */
+  shed?: boolean;
   status: AuthorizationStatus;
   redeemed: boolean;
 }
@@ -378,6 +380,7 @@ export class ReferenceState {
     record.lastPollMs = undefined;
     record.polls = 0;
     record.killed = false;
+    record.shed = false;
     record.status = this.has('auto-approve') ? 'approved' : 'pending';
     record.redeemed = false;
     this.byDeviceCode.set(record.deviceCode, record);
@@ -573,6 +576,14 @@ export class ReferenceState {
     }
     if (record.redeemed && !this.has('device-code-reusable')) {
       return fail('InvalidGrantException', 'Device code has already been used');
+    }
+    if (this.has('slow-down-first-poll') && !record.shed) {
+      // Load shedding comes before the state is looked at: an approved, denied or expired code
+      // gets it too. The code's interval grows by 5 s as RFC 8628 §3.5 says.
+      record.shed = true;
+      record.lastPollMs = this.clock.nowMs();
+      record.intervalSec += SLOW_DOWN_INCREMENT;
+      return fail('SlowDownException', 'Too many requests, slow down');
     }
     if (this.isExpired(record)) {
       if (this.has('pending-after-expiry'))

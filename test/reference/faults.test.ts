@@ -499,6 +499,31 @@ const CHECKS: Record<FaultName, Check> = {
     expect(errorType(first)).toBe('SlowDownException');
     expect((await startAuthorization(s, client)).reply.status).toBe(200);
   },
+  'slow-down-first-poll': async (s) => {
+    const { client, auth: body } = await started(s);
+    s.approve(body.userCode);
+    const first = await poll(s, client, body.deviceCode);
+    expect(errorType(first)).toBe('SlowDownException');
+    expect(first.status).toBe(400);
+    s.advance(body.interval + 5);
+    expect((await poll(s, client, body.deviceCode)).status).toBe(200);
+  },
+  'throttle-429': async (s) => {
+    const client = await register(s);
+    // About one body in four is throttled the first time; the same body again always passes.
+    const answers = [];
+    for (let i = 0; i < 24; i++) {
+      const body = { ...client, grantType: 'refresh_token', refreshToken: `rt-${i}` };
+      const first = await post(s, '/token', body);
+      if (first.status === 429) {
+        expect(first.headers.get('retry-after')).toBe('1');
+        expect((await post(s, '/token', body)).status).toBe(400);
+      }
+      answers.push(first.status);
+    }
+    expect(answers).toContain(429);
+    expect(answers).toContain(400);
+  },
   'refresh-no-rotation': async (s) => {
     const { client, tokens: t } = await tokens(s);
     for (let i = 0; i < 3; i++) {
@@ -837,14 +862,17 @@ describe('reference server: seeded faults', () => {
   }
 
   it('all faults combined: the server still answers every operation without crashing', async () => {
-    const server = await start({ faults: [...FAULT_NAMES] });
+    const server = await start({ faults: FAULT_NAMES.filter((f) => f !== 'throttle-429') });
     // no-client-secret hides the secret; secret-not-checked accepts any, so send one.
     const all = { ...(await register(server)), clientSecret: 'any-secret' };
     const allToken = await post(server, '/token', { ...all, deviceCode: 'x' });
     expect(allToken.text).toBe('error: unsupported_grant_type');
     await server.close();
     // Without the one fault that disables the device grant, the whole flow runs.
-    const faults = FAULT_NAMES.filter((f) => f !== 'device-grant-unsupported');
+    // Nor the front door's 429s and the shed first poll, which only delay an answer.
+    const faults = FAULT_NAMES.filter(
+      (f) => !['device-grant-unsupported', 'throttle-429', 'slow-down-first-poll'].includes(f),
+    );
     const server2 = await start({ faults });
     const client = { ...(await register(server2)), clientSecret: 'any-secret' };
     // start-slow-down-once sheds the first StartDeviceAuthorization (sent with 200 here, under
