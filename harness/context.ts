@@ -35,7 +35,7 @@ import {
   type RequestToSign,
   type SigningFault,
 } from './sigv4.ts';
-import { MAX_SLOW_DOWNS_PER_POLL, Poller } from './poller.ts';
+import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, Poller } from './poller.ts';
 import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
 import {
   authorizationUrl,
@@ -514,6 +514,21 @@ export class TestContext {
     const wait = this.poller.state(auth).interval * 2 + 2;
     this.requireWait(wait, 'polling until the approval takes effect');
     return this.poller.untilDone(client, auth, maxPolls);
+  }
+
+  /**
+   * Poll after the user decided, until the decision shows: a server may make it visible a
+   * little later (eventual consistency), so authorization_pending is polled through, at most
+   * DECISION_POLLS times at the interval. Judge the answer this returns, not one poll.
+   */
+  async pollForDecision(
+    client: ClientRegistration | { clientId: string; clientSecret?: string },
+    auth: DeviceAuthorization,
+  ): Promise<Outcome<TokenSet>> {
+    let o = await this.poll(client, auth);
+    for (let i = 1; i < DECISION_POLLS && o.error?.code === 'authorization_pending'; i++)
+      o = await this.poll(client, auth);
+    return o;
   }
 
   /** The interval the poller currently uses for this authorization. */

@@ -42,6 +42,12 @@ export function initialInterval(auth: DeviceAuthorization): number {
  */
 export const MAX_SLOW_DOWNS_PER_POLL = 3;
 
+/**
+ * Polls after a decision (approval, denial) before it counts as not taken into account: a
+ * server may show it a little later (eventual consistency); at interval 5 this is 20 s.
+ */
+export const DECISION_POLLS = 4;
+
 export interface PollOptions {
   /** Another device code in the request (null: none), for negative tests. */
   deviceCode?: string | null;

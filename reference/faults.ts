@@ -463,6 +463,12 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'decision-visible-late': {
+    description:
+      'Variation (eventual consistency): an approval or a denial shows only from the third poll after it; the two polls before still get AuthorizationPendingException.',
+    breaks: [],
+    variation: true,
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

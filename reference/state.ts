@@ -74,6 +74,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const DENIED_SCOPE_PREFIX = 'invalid';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const SLOW_DOWN_INCREMENT = 5;
+/** Polls that do not yet see a decision under `decision-visible-late`. */
+const DECISION_HIDDEN_POLLS = 2;
 
 interface ClientRecord {
   clientId: string;
@@ -108,6 +110,8 @@ interface DeviceAuthorizationRecord {
   killed?: boolean;
   /** A poll of this code was shed under `slow-down-first-poll`. */
   shed?: boolean;
+  /** Polls that still answer pending after a decision, under `decision-visible-late`. */
+  decisionHiddenFor?: number;
   status: AuthorizationStatus;
   redeemed: boolean;
 }
@@ -473,6 +477,7 @@ export class ReferenceState {
     const record = this.decidable(userCode);
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';
+    this.hideDecision(record);
     if (this.has('approve-approves-all')) {
       // The bug: approval keyed by client, not by user code.
       for (const other of this.byDeviceCode.values())
@@ -490,7 +495,13 @@ export class ReferenceState {
     const record = autoApproved ? known : this.decidable(userCode);
     if (!record) return false;
     record.status = this.has('deny-approves') ? 'approved' : 'denied';
+    this.hideDecision(record);
     return true;
+  }
+
+  /** decision-visible-late: the decision reaches the token endpoint two polls later. */
+  private hideDecision(record: DeviceAuthorizationRecord): void {
+    if (this.has('decision-visible-late')) record.decisionHiddenFor = DECISION_HIDDEN_POLLS;
   }
 
   private decidable(userCode: string): DeviceAuthorizationRecord | undefined {
@@ -597,6 +608,10 @@ export class ReferenceState {
     const previousPoll = record.lastPollMs;
     record.lastPollMs = now;
     record.polls = (record.polls ?? 0) + 1;
+    if (record.status !== 'pending' && (record.decisionHiddenFor ?? 0) > 0) {
+      record.decisionHiddenFor! -= 1;
+      return fail('AuthorizationPendingException', 'Authorization is still pending');
+    }
     switch (record.status) {
       case 'pending': {
         const tooFast =

@@ -508,6 +508,22 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(body.interval + 5);
     expect((await poll(s, client, body.deviceCode)).status).toBe(200);
   },
+  'decision-visible-late': async (s) => {
+    const { client, auth } = await started(s);
+    s.approve(auth.userCode);
+    for (let i = 0; i < 2; i++)
+      expect(errorType(await poll(s, client, auth.deviceCode))).toBe(
+        'AuthorizationPendingException',
+      );
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+    const denied = await started(s);
+    s.deny(denied.auth.userCode);
+    await poll(s, denied.client, denied.auth.deviceCode);
+    await poll(s, denied.client, denied.auth.deviceCode);
+    expect(errorType(await poll(s, denied.client, denied.auth.deviceCode))).toBe(
+      'AccessDeniedException',
+    );
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
@@ -871,7 +887,13 @@ describe('reference server: seeded faults', () => {
     // Without the one fault that disables the device grant, the whole flow runs.
     // Nor the front door's 429s and the shed first poll, which only delay an answer.
     const faults = FAULT_NAMES.filter(
-      (f) => !['device-grant-unsupported', 'throttle-429', 'slow-down-first-poll'].includes(f),
+      (f) =>
+        ![
+          'device-grant-unsupported',
+          'throttle-429',
+          'slow-down-first-poll',
+          'decision-visible-late',
+        ].includes(f),
     );
     const server2 = await start({ faults });
     const client = { ...(await register(server2)), clientSecret: 'any-secret' };
