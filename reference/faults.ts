@@ -469,6 +469,12 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'token-no-expires-in': {
+    description:
+      'CreateToken responses (every grant) omit expiresIn, which RFC 6749 §5.1 only RECOMMENDS (a warning there).',
+    // The AWS wire schema requires it (x-protocol-required): judged under the AWS ID.
+    breaks: ['OA-5.1-FIELDS', 'AWS-WIRE-RESPONSE'],
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

@@ -161,6 +161,7 @@ export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireRespon
     [snake ? 'token_type' : 'tokenType']: tokenType,
     [snake ? 'expires_in' : 'expiresIn']: expiresIn,
   };
+  if (faults.has('token-no-expires-in')) delete body[snake ? 'expires_in' : 'expiresIn'];
   if (value.refreshToken !== undefined) {
     body[snake ? 'refresh_token' : 'refreshToken'] = value.refreshToken;
   }

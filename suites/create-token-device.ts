@@ -124,7 +124,18 @@ suite.test(
       });
     }
     const e = member(o.body, 'expiresIn');
-    // RFC 6749 §5.1: lifetime in seconds. An epoch timestamp (WIRE.md quirk 1) is ~1.7e9.
+    // RFC 6749 §5.1: expires_in is RECOMMENDED (so is the AWS model's expiresIn: optional).
+    if (e === undefined)
+      return void t.check({
+        requirement: 'OA-5.1-FIELDS',
+        level: 'SHOULD',
+        description: 'expiresIn is present (RECOMMENDED: the client cannot tell the lifetime)',
+        ok: false,
+        expected: 'integer in (0, 1e8)',
+        actual: 'absent',
+        exchange: o.exchange,
+      });
+    // Lifetime in seconds. An epoch timestamp (WIRE.md quirk 1) is ~1.7e9.
     t.check({
       requirement: 'OA-5.1-FIELDS',
       description: 'expiresIn is a positive integer number of seconds from now (not an epoch)',

@@ -524,6 +524,11 @@ const CHECKS: Record<FaultName, Check> = {
       'AccessDeniedException',
     );
   },
+  'token-no-expires-in': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.accessToken).toBeTruthy();
+    expect('expiresIn' in t).toBe(false);
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
@@ -893,6 +898,8 @@ describe('reference server: seeded faults', () => {
           'throttle-429',
           'slow-down-first-poll',
           'decision-visible-late',
+          // It would hide what expires-in-string does to expires_in.
+          'token-no-expires-in',
         ].includes(f),
     );
     const server2 = await start({ faults });
