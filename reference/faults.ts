@@ -475,6 +475,12 @@ const CATALOGUE = {
     // The AWS wire schema requires it (x-protocol-required): judged under the AWS ID.
     breaks: ['OA-5.1-FIELDS', 'AWS-WIRE-RESPONSE'],
   },
+  'vuric-opaque-handle': {
+    description:
+      'Variation (RFC 8628 §3.2): verificationUriComplete carries an opaque handle (?handle=...) that the verification page resolves, instead of the literal user code.',
+    breaks: [],
+    variation: true,
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

@@ -529,6 +529,13 @@ const CHECKS: Record<FaultName, Check> = {
     expect(t.accessToken).toBeTruthy();
     expect('expiresIn' in t).toBe(false);
   },
+  'vuric-opaque-handle': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.verificationUriComplete).not.toContain(auth.userCode);
+    const handle = new URL(auth.verificationUriComplete).searchParams.get('handle')!;
+    const page = await request(s, `/device?handle=${handle}`, { method: 'GET' });
+    expect(page.text).toContain(auth.userCode);
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
@@ -900,6 +907,7 @@ describe('reference server: seeded faults', () => {
           'decision-visible-late',
           // It would hide what expires-in-string does to expires_in.
           'token-no-expires-in',
+          'vuric-opaque-handle',
         ].includes(f),
     );
     const server2 = await start({ faults });
