@@ -481,6 +481,11 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'token-structured-extension': {
+    description:
+      'CreateToken responses carry an extension member holding an object (sessionContext): allowed by RFC 6749 §5.1 and ignored by clients (CL-10), but outside the AWS model (a warning).',
+    breaks: ['AWS-WIRE-RESPONSE'],
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

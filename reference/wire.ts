@@ -181,6 +181,8 @@ export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireRespon
     body[snake ? 'refresh_token' : 'refreshToken'] = value.refreshToken;
   }
   if (value.scope !== undefined) body.scope = value.scope;
+  if (faults.has('token-structured-extension'))
+    body.sessionContext = { region: 'us-east-1', features: ['device-flow'] };
   return jsonResponse(200, body, cacheHeaders('CreateToken', faults));
 }
 

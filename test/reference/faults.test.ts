@@ -536,6 +536,11 @@ const CHECKS: Record<FaultName, Check> = {
     const page = await request(s, `/device?handle=${handle}`, { method: 'GET' });
     expect(page.text).toContain(auth.userCode);
   },
+  'token-structured-extension': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.accessToken).toBeTruthy();
+    expect(t.sessionContext).toEqual({ region: 'us-east-1', features: ['device-flow'] });
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
