@@ -321,6 +321,11 @@ const CATALOGUE = {
       'Strict interval enforcement where a slow_down ends the authorization: later polls get ExpiredTokenException.',
     breaks: ['DA-3.5-SLOWDOWN-NONTERMINAL', 'DA-3.5-SLOWDOWN-INC'],
   },
+  'second-slow-down-terminal': {
+    description:
+      'Strict interval enforcement where the second slow_down of a code ends the authorization: later polls, compliant ones included, get ExpiredTokenException.',
+    breaks: ['DA-3.5-SLOWDOWN-NONTERMINAL', 'DA-3.5-SLOWDOWN-INC'],
+  },
   'fast-poll-expires': {
     description:
       'A poll that comes before the interval ends the authorization with ExpiredTokenException instead of slow_down.',

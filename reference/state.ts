@@ -108,6 +108,8 @@ interface DeviceAuthorizationRecord {
   polls?: number;
   /** Ended by a fault (slow-down-terminal, fast-poll-expires): answers expired from then on. */
   killed?: boolean;
+  /** slow_downs sent for this code (interval enforcement). */
+  slowDowns?: number;
   /** A poll of this code was shed under `slow-down-first-poll`. */
   shed?: boolean;
   /** Polls that still answer pending after a decision, under `decision-visible-late`. */
@@ -385,6 +387,7 @@ export class ReferenceState {
     record.polls = 0;
     record.killed = false;
     record.shed = false;
+    record.slowDowns = 0;
     record.status = this.has('auto-approve') ? 'approved' : 'pending';
     record.redeemed = false;
     this.byDeviceCode.set(record.deviceCode, record);
@@ -415,7 +418,8 @@ export class ReferenceState {
     return (
       this.config.slowDown === 'strict' ||
       this.has('slow-down-double-penalty') ||
-      this.has('slow-down-terminal')
+      this.has('slow-down-terminal') ||
+      this.has('second-slow-down-terminal')
     );
   }
 
@@ -626,7 +630,9 @@ export class ReferenceState {
           record.intervalSec += this.has('slow-down-double-penalty')
             ? 2 * SLOW_DOWN_INCREMENT
             : SLOW_DOWN_INCREMENT;
+          record.slowDowns = (record.slowDowns ?? 0) + 1;
           if (this.has('slow-down-terminal')) record.killed = true;
+          if (this.has('second-slow-down-terminal') && record.slowDowns >= 2) record.killed = true;
           return fail('SlowDownException', 'Client is polling too fast');
         }
         if (this.has('pending-limit') && record.polls > 3)

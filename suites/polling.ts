@@ -217,7 +217,7 @@ suite.test(
     id: 'DA-3.5-SLOWDOWN-INC',
     title: 'after two slow_downs a client that adds 10 s is not slowed down again (cumulative)',
     level: 'SHOULD',
-    also: ['CL-2-SLOWDOWN'],
+    also: ['CL-2-SLOWDOWN', 'DA-3.5-SLOWDOWN-NONTERMINAL'],
     needs: { wait: 'interval' },
   },
   async (t) => {
@@ -233,6 +233,17 @@ suite.test(
     // Raw: another slow_down is the very answer this test judges.
     const o = await t.poll(client, auth, { raw: true });
     skipIfExpiredAtTheEnd(t, auth, o);
+    // Slowing a client down never ends its authorization (RFC 8628 §3.5: slow_down is "a
+    // variant of authorization_pending"): a terminal answer to a compliant poll is a MUST failure.
+    t.check({
+      requirement: 'DA-3.5-SLOWDOWN-NONTERMINAL',
+      level: 'MUST',
+      description: `compliant poll (interval + 10) after two slow_downs: the authorization goes on`,
+      ok: o.kind === 'error' && CONTINUE.includes(o.error?.code ?? ''),
+      expected: CONTINUE.map((c) => `error ${c}`),
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
     expectErrorCode(t, o, {
       requirement: 'DA-3.5-SLOWDOWN-INC',
       description: `poll ${t.pollInterval(auth)} s + margin after the second slow_down (interval + 10)`,

@@ -431,6 +431,19 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(10);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
   },
+  'second-slow-down-terminal': async (s) => {
+    const { client, auth } = await started(s);
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push(errorType(await poll(s, client, auth.deviceCode)));
+    s.advance(60);
+    codes.push(errorType(await poll(s, client, auth.deviceCode)));
+    expect(codes).toEqual([
+      'AuthorizationPendingException',
+      'SlowDownException',
+      'SlowDownException',
+      'ExpiredTokenException',
+    ]);
+  },
   'fast-poll-expires': async (s) => {
     const { client, auth } = await started(s);
     await poll(s, client, auth.deviceCode);
