@@ -35,7 +35,7 @@ import {
   type RequestToSign,
   type SigningFault,
 } from './sigv4.ts';
-import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, Poller } from './poller.ts';
+import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, pollMargin, Poller } from './poller.ts';
 import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
 import {
   authorizationUrl,
@@ -529,6 +529,24 @@ export class TestContext {
     for (let i = 1; i < DECISION_POLLS && o.error?.code === 'authorization_pending'; i++)
       o = await this.poll(client, auth);
     return o;
+  }
+
+  /**
+   * Skip, with the figures, when `wait` more seconds would end after the device code expires:
+   * a lifetime too short for what the test needs makes it inconclusive, not failed.
+   */
+  requireLifetime(auth: DeviceAuthorization, wait: number, what: string): void {
+    const left = auth.expiresIn - this.age(auth);
+    if (wait > left - 0.1)
+      this.skip(
+        `${what} needs ${wait.toFixed(1)} s more but the device code has ${left.toFixed(1)} s left (expiresIn ${auth.expiresIn} s, interval ${this.pollInterval(auth)} s): inconclusive`,
+      );
+  }
+
+  /** requireLifetime for `polls` more compliant polls (CL-1: interval + margin each). */
+  requirePolls(auth: DeviceAuthorization, polls: number, what: string): void {
+    const step = this.pollInterval(auth) + pollMargin(this.s.clock);
+    this.requireLifetime(auth, polls * step, `${what} (${polls} polls ${step.toFixed(1)} s apart)`);
   }
 
   /** The interval the poller currently uses for this authorization. */

@@ -491,6 +491,11 @@ const CATALOGUE = {
       'CreateToken responses carry an extension member holding an object (sessionContext): allowed by RFC 6749 §5.1 and ignored by clients (CL-10), but outside the AWS model (a warning).',
     breaks: ['AWS-WIRE-RESPONSE'],
   },
+  'short-lifetime': {
+    description:
+      'Device authorizations live 8 s with an interval of 5 s: too short for a user to enter the code (DA-5.4), and for the tests that need two polls or more, which are inconclusive, not failed.',
+    breaks: ['DA-5.4-UC-LIFETIME'],
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

@@ -74,6 +74,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const DENIED_SCOPE_PREFIX = 'invalid';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const SLOW_DOWN_INCREMENT = 5;
+/** `short-lifetime`: two polls at the interval do not fit in the lifetime. */
+const SHORT_LIFETIME = { expiresIn: 8, interval: 5 };
 /** Polls that do not yet see a decision under `decision-visible-late`. */
 const DECISION_HIDDEN_POLLS = 2;
 
@@ -383,6 +385,10 @@ export class ReferenceState {
     record.createdAtMs = this.clock.nowMs();
     record.expiresIn = this.has('user-code-lifetime-day') ? 86_400 : this.config.expiresIn;
     record.intervalSec = this.config.interval;
+    if (this.has('short-lifetime')) {
+      record.expiresIn = SHORT_LIFETIME.expiresIn;
+      record.intervalSec = SHORT_LIFETIME.interval;
+    }
     record.lastPollMs = undefined;
     record.polls = 0;
     record.killed = false;

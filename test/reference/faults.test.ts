@@ -554,6 +554,13 @@ const CHECKS: Record<FaultName, Check> = {
     expect(t.accessToken).toBeTruthy();
     expect(t.sessionContext).toEqual({ region: 'us-east-1', features: ['device-flow'] });
   },
+  'short-lifetime': async (s) => {
+    const { client, auth } = await started(s);
+    expect([auth.expiresIn, auth.interval]).toEqual([8, 5]);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
+    s.advance(8);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
@@ -926,6 +933,7 @@ describe('reference server: seeded faults', () => {
           // It would hide what expires-in-string does to expires_in.
           'token-no-expires-in',
           'vuric-opaque-handle',
+          'short-lifetime',
         ].includes(f),
     );
     const server2 = await start({ faults });
