@@ -496,6 +496,12 @@ const CATALOGUE = {
       'Device authorizations live 8 s with an interval of 5 s: too short for a user to enter the code (DA-5.4), and for the tests that need two polls or more, which are inconclusive, not failed.',
     breaks: ['DA-5.4-UC-LIFETIME'],
   },
+  'clock-skew': {
+    description:
+      'Variation: the server clock runs 7 s behind the client (the epoch times it sends, and the expiry, signature and assertion times it judges).',
+    breaks: [],
+    variation: true,
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthorizeDecision, AuthorizeResult } from './authorization.ts';
 import { authorizeDirect } from './authorize-page.ts';
-import { RealClock, VirtualClock } from './clock.ts';
+import { RealClock, SkewedClock, VirtualClock } from './clock.ts';
 import type { ServerContext } from './context.ts';
 import { isFaultName, type FaultName } from './faults.ts';
 import { createRequestListener } from './http.ts';
@@ -230,13 +230,19 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
+/** How far the server clock runs off the client's (behind) under the `clock-skew` variation. */
+const CLOCK_SKEW_SECONDS = -7;
+
 export async function startReferenceServer(
   options: ReferenceServerOptions = {},
 ): Promise<RunningReferenceServer> {
   const resolved = resolveOptions(options);
   const virtualClock = resolved.virtualClock ? new VirtualClock() : undefined;
-  const clock = virtualClock ?? new RealClock();
   const faults: ReadonlySet<FaultName> = new Set(resolved.faults);
+  const unskewed = virtualClock ?? new RealClock();
+  const clock = faults.has('clock-skew')
+    ? new SkewedClock(unskewed, CLOCK_SKEW_SECONDS * 1000)
+    : unskewed;
   const keys = await createIamKeys();
   const state = new ReferenceState(
     {

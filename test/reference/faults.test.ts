@@ -561,6 +561,11 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(8);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
   },
+  'clock-skew': async (s) => {
+    const client = await register(s);
+    // The server's epoch times run 7 s behind ours.
+    expect(Math.abs(client.clientIdIssuedAt - (Date.now() / 1000 - 7))).toBeLessThan(2);
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
