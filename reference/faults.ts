@@ -502,6 +502,12 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'sigv4-window-15min': {
+    description:
+      'Variation: CreateTokenWithIAM accepts a SigV4 x-amz-date up to 15 minutes off the server time (the window other SigV4 services allow) instead of 5.',
+    breaks: [],
+    variation: true,
+  },
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',

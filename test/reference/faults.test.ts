@@ -566,6 +566,10 @@ const CHECKS: Record<FaultName, Check> = {
     // The server's epoch times run 7 s behind ours.
     expect(Math.abs(client.clientIdIssuedAt - (Date.now() / 1000 - 7))).toBeLessThan(2);
   },
+  'sigv4-window-15min': async (s) => {
+    expect((await jwtBearer(s, {}, { skew: -600 })).status).toBe(200);
+    expect((await jwtBearer(s, {}, { skew: -901 })).status).toBe(400);
+  },
   'throttle-429': async (s) => {
     const client = await register(s);
     // About one body in four is throttled the first time; the same body again always passes.
