@@ -62,3 +62,9 @@ export class VirtualClock implements Clock {
     await this.advance(seconds);
   }
 }
+
+/**
+ * Seconds a target's clock may be off ours (servers run NTP, not perfection): a test that
+ * waits for an epoch time on the target's side waits this much longer before it judges.
+ */
+export const CLOCK_SKEW_TOLERANCE = 30;

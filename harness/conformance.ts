@@ -27,5 +27,6 @@ export { otherRegion, type SigningFault } from './sigv4.ts';
 export { sanitizeErrorType, AWS_OPERATION_FOR } from './profiles/aws.ts';
 export { AWS_ERROR_SHAPES, AWS_OPERATIONS, awsShapeForErrorCode } from './schemas.ts';
 export { DEFAULT_INTERVAL, pollMargin } from './poller.ts';
+export { CLOCK_SKEW_TOLERANCE } from './clock.ts';
 export { newCodeVerifier, s256Challenge } from './pkce.ts';
 export { isCommonSignedError, AWS_COMMON_SIGNED_ERRORS } from './aws-common-errors.ts';

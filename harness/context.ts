@@ -4,7 +4,12 @@ import type { Config } from './config.ts';
 import type { Exchange, ExchangeLog } from './exchange.ts';
 import type { Level } from './levels.ts';
 import { ApproverError, type Approver } from './approvers/approver.ts';
-import { AwsProfile } from './profiles/aws.ts';
+import {
+  AwsProfile,
+  MAX_RETRY_AFTER,
+  MAX_THROTTLE_RETRIES,
+  type ThrottlePolicy,
+} from './profiles/aws.ts';
 import type {
   ClientRegistration,
   CreateTokenWithIAMParams,
@@ -30,7 +35,7 @@ import {
   type RequestToSign,
   type SigningFault,
 } from './sigv4.ts';
-import { Poller } from './poller.ts';
+import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, pollMargin, Poller } from './poller.ts';
 import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
 import {
   authorizationUrl,
@@ -140,7 +145,27 @@ export class TestContext {
   private readonly startedAt = new WeakMap<DeviceAuthorization, number>();
 
   constructor(private readonly s: ContextServices) {
-    this.poller = new Poller(s.profile, s.clock, s.signal);
+    this.poller = new Poller(s.profile, s.clock, s.signal, (o) =>
+      this.skip(
+        `a poll was still slowed down after ${MAX_SLOW_DOWNS_PER_POLL} slow_downs (${describeOutcome(o)}): rate-limited, no verdict`,
+      ),
+    );
+    if (s.profile instanceof AwsProfile) s.profile.throttle = this.throttlePolicy();
+  }
+
+  /** CL-18: HTTP 429 is retried after Retry-After, noted; a target that keeps it up skips. */
+  private throttlePolicy(): ThrottlePolicy {
+    return {
+      sleep: (seconds) => this.sleep(seconds, 'a throttled request (HTTP 429)'),
+      retrying: (op, o, wait) =>
+        this.note(
+          `${op} throttled (${describeOutcome(o)}, Retry-After ${o.headers['retry-after'] ?? 'absent'}); sent again after ${wait} s (CL-18${wait === MAX_RETRY_AFTER ? ', Retry-After capped' : ''})`,
+        ),
+      giveUp: (op, o) =>
+        this.skip(
+          `the target kept throttling ${op} (${describeOutcome(o)}, ${MAX_THROTTLE_RETRIES} retries): rate-limited, no verdict`,
+        ),
+    };
   }
 
   get profile(): Profile {
@@ -180,10 +205,12 @@ export class TestContext {
    */
   quietAws(count: () => void): AwsProfile {
     this.aws; // skips under another profile
-    return this.s.quietProfile(() => {
+    const quiet = this.s.quietProfile(() => {
       this.unrecorded += 1;
       count();
     });
+    quiet.throttle = this.throttlePolicy();
+    return quiet;
   }
 
   /** Requests sent through quiet profiles (not in the exchange log). */
@@ -337,9 +364,10 @@ export class TestContext {
   }
 
   /**
-   * StartDeviceAuthorization, where slow_down or HTTP 429 means "shed under load"
-   * (AWS-SLOWDOWN-LOAD, CL-18): wait (Retry-After, else 5 s more each time) and try again, at
-   * most 3 times. Throttling is never a verdict; a target that keeps throttling skips the test.
+   * StartDeviceAuthorization, where slow_down means "shed under load" (AWS-SLOWDOWN-LOAD):
+   * wait (Retry-After, else 5 s more each time) and try again, at most 3 times. Throttling is
+   * never a verdict; a target that keeps throttling skips the test. (HTTP 429 is retried for
+   * every operation by the profile: throttlePolicy.)
    */
   private async startThrottled(client: ClientRegistration): Promise<Outcome<DeviceAuthorization>> {
     for (let attempt = 1; ; attempt++) {
@@ -347,8 +375,7 @@ export class TestContext {
         client,
         startUrl: this.s.config.startUrl,
       });
-      const throttled = outcome.error?.code === 'slow_down' || outcome.status === 429;
-      if (!throttled) return outcome;
+      if (outcome.error?.code !== 'slow_down') return outcome;
       if (attempt > 3)
         this.skip(
           `the target kept throttling StartDeviceAuthorization (${describeOutcome(outcome)}): rate-limited, no verdict`,
@@ -458,21 +485,26 @@ export class TestContext {
       );
   }
 
-  /** One poll that respects the interval and slow_down (CL-1, CL-2, CL-4). */
+  /**
+   * A poll that respects the interval and slow_down (CL-1, CL-2, CL-4) and returns a real
+   * answer: a slow_down, on any poll, is followed by another poll 5 s later (bounded; a target
+   * that keeps slowing down skips the test). `raw` returns the first answer, slow_down included,
+   * for the tests that judge slow_down itself.
+   */
   poll(
     client: ClientRegistration | { clientId: string; clientSecret?: string },
     auth: DeviceAuthorization,
-    overrides?: { deviceCode?: string | null },
+    overrides?: { deviceCode?: string | null; raw?: boolean },
   ): Promise<Outcome<TokenSet>> {
     return this.poller.poll(client, auth, overrides);
   }
 
   /**
-   * One poll sent at once, without waiting for the interval: deliberately breaks CL-1.
-   * Only the DA-3.5-SLOWDOWN-* tests use it, to see what over-eager polling gets.
+   * One poll sent at once, without waiting for the interval, answer as is: deliberately breaks
+   * CL-1. Only the DA-3.5-SLOWDOWN-* tests use it, to see what over-eager polling gets.
    */
   pollEarly(client: ClientRegistration, auth: DeviceAuthorization): Promise<Outcome<TokenSet>> {
-    return this.poller.poll(client, auth, { startImmediately: true });
+    return this.poller.poll(client, auth, { startImmediately: true, raw: true });
   }
 
   /** Seconds since this authorization's response arrived, on the test's clock. */
@@ -489,6 +521,39 @@ export class TestContext {
     const wait = this.poller.state(auth).interval * 2 + 2;
     this.requireWait(wait, 'polling until the approval takes effect');
     return this.poller.untilDone(client, auth, maxPolls);
+  }
+
+  /**
+   * Poll after the user decided, until the decision shows: a server may make it visible a
+   * little later (eventual consistency), so authorization_pending is polled through, at most
+   * DECISION_POLLS times at the interval. Judge the answer this returns, not one poll.
+   */
+  async pollForDecision(
+    client: ClientRegistration | { clientId: string; clientSecret?: string },
+    auth: DeviceAuthorization,
+  ): Promise<Outcome<TokenSet>> {
+    let o = await this.poll(client, auth);
+    for (let i = 1; i < DECISION_POLLS && o.error?.code === 'authorization_pending'; i++)
+      o = await this.poll(client, auth);
+    return o;
+  }
+
+  /**
+   * Skip, with the figures, when `wait` more seconds would end after the device code expires:
+   * a lifetime too short for what the test needs makes it inconclusive, not failed.
+   */
+  requireLifetime(auth: DeviceAuthorization, wait: number, what: string): void {
+    const left = auth.expiresIn - this.age(auth);
+    if (wait > left - 0.1)
+      this.skip(
+        `${what} needs ${wait.toFixed(1)} s more but the device code has ${left.toFixed(1)} s left (expiresIn ${auth.expiresIn} s, interval ${this.pollInterval(auth)} s): inconclusive`,
+      );
+  }
+
+  /** requireLifetime for `polls` more compliant polls (CL-1: interval + margin each). */
+  requirePolls(auth: DeviceAuthorization, polls: number, what: string): void {
+    const step = this.pollInterval(auth) + pollMargin(this.s.clock);
+    this.requireLifetime(auth, polls * step, `${what} (${polls} polls ${step.toFixed(1)} s apart)`);
   }
 
   /** The interval the poller currently uses for this authorization. */

@@ -35,6 +35,31 @@ export function initialInterval(auth: DeviceAuthorization): number {
   return typeof i === 'number' && Number.isInteger(i) && i >= 1 ? i : DEFAULT_INTERVAL;
 }
 
+/**
+ * slow_downs one poll absorbs before it gives up (AMB-2: a server may shed any poll under
+ * load, the first included). Each one adds 5 s to the interval (CL-2), so the bound also bounds
+ * the time: at most 5 + 10 + 15 s more than the interval.
+ */
+export const MAX_SLOW_DOWNS_PER_POLL = 3;
+
+/**
+ * Polls after a decision (approval, denial) before it counts as not taken into account: a
+ * server may show it a little later (eventual consistency); at interval 5 this is 20 s.
+ */
+export const DECISION_POLLS = 4;
+
+export interface PollOptions {
+  /** Another device code in the request (null: none), for negative tests. */
+  deviceCode?: string | null;
+  /** Send at once, without waiting for the interval: breaks CL-1 on purpose. */
+  startImmediately?: boolean;
+  /**
+   * Return the first answer as it is, slow_down included: for the tests that judge slow_down
+   * itself (DA-3.5-SLOWDOWN-*). Otherwise slow_down means "poll again later" (CL-2).
+   */
+  raw?: boolean;
+}
+
 export class Poller {
   private readonly states = new WeakMap<DeviceAuthorization, PollState>();
 
@@ -42,6 +67,11 @@ export class Poller {
     private readonly profile: Profile,
     private readonly clock: Clock,
     private readonly signal: AbortSignal,
+    /**
+     * Called when a poll was still slowed down after MAX_SLOW_DOWNS_PER_POLL tries; may throw
+     * (the test context skips: rate-limited, no verdict). Without it the slow_down is returned.
+     */
+    private readonly throttled?: (outcome: Outcome<TokenSet>) => void,
   ) {}
 
   state(auth: DeviceAuthorization): PollState {
@@ -54,14 +84,36 @@ export class Poller {
   }
 
   /**
-   * One poll that respects the interval (CL-1): waits until `interval + margin` seconds have
-   * passed since the previous response for this device code, then redeems it once.
-   * `client` may differ from the owner (cross-client tests); `overrides` changes the request.
+   * A poll that respects the interval (CL-1) and comes back with a real answer: slow_down, on
+   * any poll, means "poll again later" with the interval 5 s longer (CL-2), at most
+   * MAX_SLOW_DOWNS_PER_POLL times. `client` may differ from the owner (cross-client tests);
+   * `options` changes the request, or asks for the first answer as it is (`raw`).
    */
   async poll(
     client: ClientCredentials,
     auth: DeviceAuthorization,
-    overrides: { deviceCode?: string | null; startImmediately?: boolean } = {},
+    options: PollOptions = {},
+  ): Promise<Outcome<TokenSet>> {
+    let outcome = await this.pollOnce(client, auth, options);
+    if (options.raw) return outcome;
+    for (let i = 1; outcome.error?.code === 'slow_down'; i++) {
+      if (i > MAX_SLOW_DOWNS_PER_POLL) {
+        this.throttled?.(outcome);
+        return outcome;
+      }
+      outcome = await this.pollOnce(client, auth, { ...options, startImmediately: false });
+    }
+    return outcome;
+  }
+
+  /**
+   * One request: waits until `interval + margin` seconds have passed since the previous
+   * response for this device code (unless `startImmediately`), then redeems it once.
+   */
+  private async pollOnce(
+    client: ClientCredentials,
+    auth: DeviceAuthorization,
+    overrides: PollOptions,
   ): Promise<Outcome<TokenSet>> {
     const s = this.state(auth);
     if (s.lastResponseAt !== undefined && !overrides.startImmediately) {

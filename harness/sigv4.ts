@@ -39,8 +39,11 @@ export const SIGNING_FAULTS: readonly SigningFault[] = [
 /** Another real service name (the SSO portal), not the legacy `awsssooidc` a server may accept. */
 export const WRONG_SERVICE = 'sso';
 
-/** Age of a stale signature: twice the 5 minutes AWS tolerates. */
-export const STALE_SECONDS = 600;
+/**
+ * Age of a stale signature: twice the widest window SigV4 services document (15 minutes; this
+ * endpoint is said to allow 5), so a server with either window must refuse it.
+ */
+export const STALE_SECONDS = 1800;
 
 /** A region other than `region`, to sign for. */
 export function otherRegion(region: string): string {

@@ -39,6 +39,21 @@ export class VirtualClock implements ServerClock {
   }
 }
 
+/**
+ * A clock `skewMs` off another (the `clock-skew` variation): a server whose clock is a few
+ * seconds off the client's, as real servers' are.
+ */
+export class SkewedClock implements ServerClock {
+  constructor(
+    private readonly base: ServerClock,
+    private readonly skewMs: number,
+  ) {}
+
+  nowMs(): number {
+    return this.base.nowMs() + this.skewMs;
+  }
+}
+
 export function epochSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }

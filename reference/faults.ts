@@ -328,6 +328,11 @@ const CATALOGUE = {
       'Strict interval enforcement where a slow_down ends the authorization: later polls get ExpiredTokenException.',
     breaks: ['DA-3.5-SLOWDOWN-NONTERMINAL', 'DA-3.5-SLOWDOWN-INC'],
   },
+  'second-slow-down-terminal': {
+    description:
+      'Strict interval enforcement where the second slow_down of a code ends the authorization: later polls, compliant ones included, get ExpiredTokenException.',
+    breaks: ['DA-3.5-SLOWDOWN-NONTERMINAL', 'DA-3.5-SLOWDOWN-INC'],
+  },
   'fast-poll-expires': {
     description:
       'A poll that comes before the interval ends the authorization with ExpiredTokenException instead of slow_down.',
@@ -455,6 +460,58 @@ const CATALOGUE = {
   'start-slow-down-once': {
     description:
       'Variation (AWS-SLOWDOWN-LOAD, CL-18): the first StartDeviceAuthorization of each client is shed with SlowDownException.',
+    breaks: [],
+    variation: true,
+  },
+  'slow-down-first-poll': {
+    description:
+      'Variation (AMB-2, AWS-SLOWDOWN-LOAD): the first poll of every device code is shed with SlowDownException (the interval grows by 5 s), whatever the state of the authorization.',
+    breaks: [],
+    variation: true,
+  },
+  'throttle-429': {
+    description:
+      'Variation (AMB-19, CL-18): a front door answers HTTP 429 with Retry-After: 1 to about one request body in four, of every operation, the first time that body is sent (a retry passes).',
+    breaks: [],
+    variation: true,
+  },
+  'decision-visible-late': {
+    description:
+      'Variation (eventual consistency): an approval or a denial shows only from the third poll after it; the two polls before still get AuthorizationPendingException.',
+    breaks: [],
+    variation: true,
+  },
+  'token-no-expires-in': {
+    description:
+      'CreateToken responses (every grant) omit expiresIn, which RFC 6749 §5.1 only RECOMMENDS (a warning there).',
+    // The AWS wire schema requires it (x-protocol-required): judged under the AWS ID.
+    breaks: ['OA-5.1-FIELDS', 'AWS-WIRE-RESPONSE'],
+  },
+  'vuric-opaque-handle': {
+    description:
+      'Variation (RFC 8628 §3.2): verificationUriComplete carries an opaque handle (?handle=...) that the verification page resolves, instead of the literal user code.',
+    breaks: [],
+    variation: true,
+  },
+  'token-structured-extension': {
+    description:
+      'CreateToken responses carry an extension member holding an object (sessionContext): allowed by RFC 6749 §5.1 and ignored by clients (CL-10), but outside the AWS model (a warning).',
+    breaks: ['AWS-WIRE-RESPONSE'],
+  },
+  'short-lifetime': {
+    description:
+      'Device authorizations live 8 s with an interval of 5 s: too short for a user to enter the code (DA-5.4), and for the tests that need two polls or more, which are inconclusive, not failed.',
+    breaks: ['DA-5.4-UC-LIFETIME'],
+  },
+  'clock-skew': {
+    description:
+      'Variation: the server clock runs 7 s behind the client (the epoch times it sends, and the expiry, signature and assertion times it judges).',
+    breaks: [],
+    variation: true,
+  },
+  'sigv4-window-15min': {
+    description:
+      'Variation: CreateTokenWithIAM accepts a SigV4 x-amz-date up to 15 minutes off the server time (the window other SigV4 services allow) instead of 5.',
     breaks: [],
     variation: true,
   },

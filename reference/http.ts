@@ -5,6 +5,7 @@ import { readBody } from './body.ts';
 import { newRequestId } from './codes.ts';
 import type { ServerContext } from './context.ts';
 import { oidcError, type OidcError } from './errors.ts';
+import { frontDoorThrottles } from './front-door.ts';
 import { createTokenWithIam } from './iam.ts';
 import {
   decodeCreateToken,
@@ -144,6 +145,8 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
     return { response, closeConnection: false };
   }
   const body = await readBody(req);
+  const throttled = frontDoorThrottles(ctx, operation, body.text);
+  if (throttled) return { response: throttled, closeConnection: body.closeConnection };
   const extra = cacheHeaders(operation, ctx.faults);
   const reply = (r: WireResponse): Routed => ({
     response: { ...r, headers: { ...extra, ...r.headers } },

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthorizeDecision, AuthorizeResult } from './authorization.ts';
 import { authorizeDirect } from './authorize-page.ts';
-import { RealClock, VirtualClock } from './clock.ts';
+import { RealClock, SkewedClock, VirtualClock } from './clock.ts';
 import type { ServerContext } from './context.ts';
 import { isFaultName, type FaultName } from './faults.ts';
 import { createRequestListener } from './http.ts';
@@ -91,7 +91,10 @@ export interface RunningReferenceServer {
   options: ResolvedReferenceServerOptions;
   /** Advances the virtual clock; throws when the server runs on the real clock. */
   advance(seconds: number): void;
-  /** The server's time in epoch milliseconds (its virtual clock's, when it has one). */
+  /**
+   * The time a client's correct clock reads, in epoch milliseconds: the virtual clock's, when the
+   * server has one, without the `clock-skew` variation's error (the server's own clock is off).
+   */
   nowMs(): number;
   /** The end-user approves; false when the code is unknown, expired or already decided. */
   approve(userCode: string): boolean;
@@ -232,13 +235,19 @@ function listen(server: Server, host: string, port: number): Promise<void> {
   });
 }
 
+/** How far the server clock runs off the client's (behind) under the `clock-skew` variation. */
+const CLOCK_SKEW_SECONDS = -7;
+
 export async function startReferenceServer(
   options: ReferenceServerOptions = {},
 ): Promise<RunningReferenceServer> {
   const resolved = resolveOptions(options);
   const virtualClock = resolved.virtualClock ? new VirtualClock() : undefined;
-  const clock = virtualClock ?? new RealClock();
   const faults: ReadonlySet<FaultName> = new Set(resolved.faults);
+  const unskewed = virtualClock ?? new RealClock();
+  const clock = faults.has('clock-skew')
+    ? new SkewedClock(unskewed, CLOCK_SKEW_SECONDS * 1000)
+    : unskewed;
   const keys = await createIamKeys();
   const state = new ReferenceState(
     {
@@ -292,7 +301,7 @@ export async function startReferenceServer(
       if (!virtualClock) throw new Error('the reference server runs on the real clock');
       virtualClock.advance(seconds);
     },
-    nowMs: () => clock.nowMs(),
+    nowMs: () => unskewed.nowMs(),
     approve: (userCode) => state.approve(userCode),
     deny: (userCode) => state.deny(userCode),
     authorize: (url, decision = 'approve') => authorizeDirect(ctx, url, decision),

@@ -74,6 +74,10 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const DENIED_SCOPE_PREFIX = 'invalid';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const SLOW_DOWN_INCREMENT = 5;
+/** `short-lifetime`: two polls at the interval do not fit in the lifetime. */
+const SHORT_LIFETIME = { expiresIn: 8, interval: 5 };
+/** Polls that do not yet see a decision under `decision-visible-late`. */
+const DECISION_HIDDEN_POLLS = 2;
 
 interface ClientRecord {
   clientId: string;
@@ -106,6 +110,12 @@ interface DeviceAuthorizationRecord {
   polls?: number;
   /** Ended by a fault (slow-down-terminal, fast-poll-expires): answers expired from then on. */
   killed?: boolean;
+  /** slow_downs sent for this code (interval enforcement). */
+  slowDowns?: number;
+  /** A poll of this code was shed under `slow-down-first-poll`. */
+  shed?: boolean;
+  /** Polls that still answer pending after a decision, under `decision-visible-late`. */
+  decisionHiddenFor?: number;
   status: AuthorizationStatus;
   redeemed: boolean;
 }
@@ -375,9 +385,15 @@ export class ReferenceState {
     record.createdAtMs = this.clock.nowMs();
     record.expiresIn = this.has('user-code-lifetime-day') ? 86_400 : this.config.expiresIn;
     record.intervalSec = this.config.interval;
+    if (this.has('short-lifetime')) {
+      record.expiresIn = SHORT_LIFETIME.expiresIn;
+      record.intervalSec = SHORT_LIFETIME.interval;
+    }
     record.lastPollMs = undefined;
     record.polls = 0;
     record.killed = false;
+    record.shed = false;
+    record.slowDowns = 0;
     record.status = this.has('auto-approve') ? 'approved' : 'pending';
     record.redeemed = false;
     this.byDeviceCode.set(record.deviceCode, record);
@@ -408,7 +424,8 @@ export class ReferenceState {
     return (
       this.config.slowDown === 'strict' ||
       this.has('slow-down-double-penalty') ||
-      this.has('slow-down-terminal')
+      this.has('slow-down-terminal') ||
+      this.has('second-slow-down-terminal')
     );
   }
 
@@ -470,6 +487,7 @@ export class ReferenceState {
     const record = this.decidable(userCode);
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';
+    this.hideDecision(record);
     if (this.has('approve-approves-all')) {
       // The bug: approval keyed by client, not by user code.
       for (const other of this.byDeviceCode.values())
@@ -487,7 +505,13 @@ export class ReferenceState {
     const record = autoApproved ? known : this.decidable(userCode);
     if (!record) return false;
     record.status = this.has('deny-approves') ? 'approved' : 'denied';
+    this.hideDecision(record);
     return true;
+  }
+
+  /** decision-visible-late: the decision reaches the token endpoint two polls later. */
+  private hideDecision(record: DeviceAuthorizationRecord): void {
+    if (this.has('decision-visible-late')) record.decisionHiddenFor = DECISION_HIDDEN_POLLS;
   }
 
   private decidable(userCode: string): DeviceAuthorizationRecord | undefined {
@@ -574,6 +598,14 @@ export class ReferenceState {
     if (record.redeemed && !this.has('device-code-reusable')) {
       return fail('InvalidGrantException', 'Device code has already been used');
     }
+    if (this.has('slow-down-first-poll') && !record.shed) {
+      // Load shedding comes before the state is looked at: an approved, denied or expired code
+      // gets it too. The code's interval grows by 5 s as RFC 8628 §3.5 says.
+      record.shed = true;
+      record.lastPollMs = this.clock.nowMs();
+      record.intervalSec += SLOW_DOWN_INCREMENT;
+      return fail('SlowDownException', 'Too many requests, slow down');
+    }
     if (this.isExpired(record)) {
       if (this.has('pending-after-expiry'))
         return fail('AuthorizationPendingException', 'Authorization is still pending');
@@ -586,6 +618,10 @@ export class ReferenceState {
     const previousPoll = record.lastPollMs;
     record.lastPollMs = now;
     record.polls = (record.polls ?? 0) + 1;
+    if (record.status !== 'pending' && (record.decisionHiddenFor ?? 0) > 0) {
+      record.decisionHiddenFor! -= 1;
+      return fail('AuthorizationPendingException', 'Authorization is still pending');
+    }
     switch (record.status) {
       case 'pending': {
         const tooFast =
@@ -600,7 +636,9 @@ export class ReferenceState {
           record.intervalSec += this.has('slow-down-double-penalty')
             ? 2 * SLOW_DOWN_INCREMENT
             : SLOW_DOWN_INCREMENT;
+          record.slowDowns = (record.slowDowns ?? 0) + 1;
           if (this.has('slow-down-terminal')) record.killed = true;
+          if (this.has('second-slow-down-terminal') && record.slowDowns >= 2) record.killed = true;
           return fail('SlowDownException', 'Client is polling too fast');
         }
         if (this.has('pending-limit') && record.polls > 3)

@@ -1,6 +1,6 @@
 import type { ServerContext } from './context.ts';
 import { escapeHtml, HTML_HEADERS } from './html.ts';
-import type { WireResponse } from './wire.ts';
+import { userCodeOfHandle, type WireResponse } from './wire.ts';
 
 /**
  * GET /device: a minimal verification page for humans using `serve` (set the verification
@@ -34,7 +34,9 @@ document.getElementById('verify').addEventListener('submit', async (event) => {
 `;
 
 export function verificationPage(ctx: ServerContext, query: URLSearchParams): WireResponse {
-  const requested = query.get('user_code') ?? '';
+  const handle = query.get('handle');
+  const requested =
+    query.get('user_code') ?? (handle === null ? '' : (userCodeOfHandle(handle) ?? ''));
   const info = requested ? ctx.state.describeUserCode(requested) : undefined;
   const code = info?.userCode ?? requested;
   const about = info

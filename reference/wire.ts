@@ -113,13 +113,28 @@ export function registerClientResponse(
   });
 }
 
+/** The opaque handle of a user code under `vuric-opaque-handle` (the page reads it back). */
+export function userCodeHandle(userCode: string): string {
+  return Buffer.from(`uc:${userCode}`).toString('base64url');
+}
+
+/** The user code behind a handle, if it is one. */
+export function userCodeOfHandle(handle: string): string | undefined {
+  const decoded = Buffer.from(handle, 'base64url').toString('utf8');
+  return decoded.startsWith('uc:') ? decoded.slice(3) : undefined;
+}
+
 export function verificationUris(
   base: string,
   userCode: string,
   faults: FaultSet,
 ): { verificationUri: string; verificationUriComplete: string } {
   const uri = faults.has('verification-uri-http') ? base.replace(/^https:/i, 'http:') : base;
-  const complete = `${uri}${uri.includes('?') ? '&' : '?'}user_code=${encodeURIComponent(userCode)}`;
+  // vuric-opaque-handle: "or other information with the same function" (RFC 8628 §3.2).
+  const param = faults.has('vuric-opaque-handle')
+    ? `handle=${userCodeHandle(userCode)}`
+    : `user_code=${encodeURIComponent(userCode)}`;
+  const complete = `${uri}${uri.includes('?') ? '&' : '?'}${param}`;
   return {
     verificationUri: faults.has('user-code-in-verification-uri') ? complete : uri,
     verificationUriComplete: complete,
@@ -161,10 +176,13 @@ export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireRespon
     [snake ? 'token_type' : 'tokenType']: tokenType,
     [snake ? 'expires_in' : 'expiresIn']: expiresIn,
   };
+  if (faults.has('token-no-expires-in')) delete body[snake ? 'expires_in' : 'expiresIn'];
   if (value.refreshToken !== undefined) {
     body[snake ? 'refresh_token' : 'refreshToken'] = value.refreshToken;
   }
   if (value.scope !== undefined) body.scope = value.scope;
+  if (faults.has('token-structured-extension'))
+    body.sessionContext = { region: 'us-east-1', features: ['device-flow'] };
   return jsonResponse(200, body, cacheHeaders('CreateToken', faults));
 }
 

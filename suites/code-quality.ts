@@ -116,7 +116,8 @@ function typedForm(
       if (notApplicable !== undefined) t.skip(notApplicable);
       const typed = retype(auth.userCode);
       const refused = await t.tryApproveTyped(auth, typed);
-      const first = refused === undefined ? await t.poll(client, auth) : undefined;
+      // The approval may show a poll or two later (eventual consistency): polled through.
+      const first = refused === undefined ? await t.pollForDecision(client, auth) : undefined;
       let control: Outcome<unknown> | undefined;
       if (first?.kind !== 'ok') {
         const asDisplayed = await t.tryApprove(auth);
@@ -126,7 +127,7 @@ function typedForm(
             `the approver could not approve the displayed form either (${asDisplayed.message})`,
           );
         }
-        control = await t.poll(client, auth);
+        control = await t.pollForDecision(client, auth);
         if (control.kind !== 'ok')
           t.skip(
             `no token even after approving the code as displayed (${describeOutcome(control)}); DA-3.5-SUCCESS judges the flow`,

@@ -74,7 +74,9 @@ suite.test(
       return t.skip(
         `the approval took until ${t.age(auth).toFixed(1)} s of ${auth.expiresIn} s; inconclusive`,
       );
-    const o = await t.poll(client, auth);
+    // An approval may show a poll or two later (eventual consistency): polled through.
+    const o =
+      refused === undefined ? await t.pollForDecision(client, auth) : await t.poll(client, auth);
     if (refused !== undefined) {
       // The approver could not approve. If the server calls the code expired, it died early;
       // anything else leaves the approver's failure as the result.
@@ -111,10 +113,11 @@ suite.test(
     t.needsApprover();
     const { client, auth } = await t.authorization();
     await t.deny(auth);
-    const o = await t.poll(client, auth);
+    // A denial may show a poll or two later (eventual consistency): polled through, bounded.
+    const o = await t.pollForDecision(client, auth);
     t.check({
       requirement: 'DA-3.5-DENIED',
-      description: 'poll after the user denied',
+      description: 'polls after the user denied, until the denial shows',
       ok: o.kind === 'error' && !CONTINUE.includes(o.error?.code ?? ''),
       expected: ['error access_denied', 'another terminal error (AMB-5)'],
       actual: describeOutcome(o),
@@ -160,7 +163,8 @@ suite.test(
     t.requireWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the user code has expired');
     await t.attemptApproval(auth, 'expired');
-    const o = await t.poll(client, auth);
+    // Polled through pending: a late-visible approval must not yield a token either.
+    const o = await t.pollForDecision(client, auth);
     expectNoSuccess(t, o, {
       requirement: 'DA-3.5-EXPIRED-UC',
       description: `poll after an approval attempted ${t.age(auth).toFixed(0)} s into a ${auth.expiresIn} s lifetime`,
@@ -181,7 +185,8 @@ suite.test(
     await t.deny(auth);
     // The user enters the same code again and approves, before the device has polled.
     await t.attemptApproval(auth, 'denied');
-    const o = await t.poll(client, auth);
+    // Polled through pending: a late-visible approval must not yield a token either.
+    const o = await t.pollForDecision(client, auth);
     expectNoSuccess(t, o, {
       requirement: 'DA-5.2-UC-SINGLE-USE',
       description: 'poll after the user denied, then approved the same user code',

@@ -41,6 +41,9 @@ async function provokeSlowDown(
   const answers: Outcome<TokenSet>[] = [];
   let slowDowns = 0;
   for (let i = 0; i < MAX_EARLY_POLLS && slowDowns < wanted; i++) {
+    // Early polls stay inside the lifetime, with room for the compliant poll that follows.
+    const room = auth.expiresIn - t.age(auth) - (t.pollInterval(auth) + pollMargin(t.clock));
+    if (i > 0 && earlyGap(t, auth) > room) break;
     if (i > 0) await t.sleep(earlyGap(t, auth), 'gap between early polls');
     const o = await t.pollEarly(client, auth);
     answers.push(o);
@@ -76,20 +79,6 @@ function checkEarlyAnswers(
   }
 }
 
-/** Skip when a compliant poll after `wait` more seconds would come after the code expires. */
-function requireLifetime(
-  t: TestContext,
-  auth: DeviceAuthorization,
-  wait: number,
-  what: string,
-): void {
-  const left = auth.expiresIn - t.age(auth);
-  if (wait > left - 0.1)
-    t.skip(
-      `${what} needs ${wait.toFixed(1)} s more but the device code has ${left.toFixed(1)} s left (expiresIn ${auth.expiresIn} s)`,
-    );
-}
-
 /** A compliant poll that arrived at the very end of the lifetime proves nothing if expired. */
 function skipIfExpiredAtTheEnd(
   t: TestContext,
@@ -115,6 +104,8 @@ suite.test(
     const step = t.pollInterval(auth) + pollMargin(t.clock);
     // Keep 40 % of the lifetime for the approval that follows (DA-3.2-LIFETIME is tested apart).
     const polls = Math.max(2, Math.min(4, Math.floor((auth.expiresIn * 0.6) / step)));
+    // The polls and the one after the approval must fit in the lifetime, or prove nothing.
+    t.requirePolls(auth, polls + 1, 'polling, then redeeming the approval');
     for (let i = 1; i <= polls; i++) {
       const o = await t.poll(client, auth);
       t.check({
@@ -154,9 +145,8 @@ suite.test(
     const { auth: a } = await t.authorization(client);
     const { auth: b } = await t.authorization(client);
     await t.approve(a);
+    // A slow_down (load shedding, AMB-2) is followed by a later poll inside t.poll.
     const o = await t.poll(client, b);
-    if (o.error?.code === 'slow_down')
-      return t.skip('the server slowed the poll down (load); inconclusive');
     expectErrorCode(t, o, {
       requirement: 'DA-3.5-PENDING',
       description: 'poll of authorization B after only A was approved',
@@ -201,8 +191,9 @@ suite.test(
     checkEarlyAnswers(t, answers, 'DA-3.5-SLOWDOWN-INC');
     if (slowDowns === 0) return t.skip('the server sent no slow_down to early polls (AMB-2)');
     const wait = t.pollInterval(auth) + pollMargin(t.clock);
-    requireLifetime(t, auth, wait, 'a compliant poll after slow_down');
-    const o = await t.poll(client, auth);
+    t.requireLifetime(auth, wait, 'a compliant poll after slow_down');
+    // Raw: another slow_down is the very answer this test judges.
+    const o = await t.poll(client, auth, { raw: true });
     skipIfExpiredAtTheEnd(t, auth, o);
     expectErrorCode(t, o, {
       requirement: 'DA-3.5-SLOWDOWN-INC',
@@ -217,7 +208,7 @@ suite.test(
     id: 'DA-3.5-SLOWDOWN-INC',
     title: 'after two slow_downs a client that adds 10 s is not slowed down again (cumulative)',
     level: 'SHOULD',
-    also: ['CL-2-SLOWDOWN'],
+    also: ['CL-2-SLOWDOWN', 'DA-3.5-SLOWDOWN-NONTERMINAL'],
     needs: { wait: 'interval' },
   },
   async (t) => {
@@ -229,9 +220,21 @@ suite.test(
         `the server sent ${slowDowns} slow_down to ${answers.length} early polls, not 2`,
       );
     const wait = t.pollInterval(auth) + pollMargin(t.clock);
-    requireLifetime(t, auth, wait, 'a compliant poll after two slow_downs');
-    const o = await t.poll(client, auth);
+    t.requireLifetime(auth, wait, 'a compliant poll after two slow_downs');
+    // Raw: another slow_down is the very answer this test judges.
+    const o = await t.poll(client, auth, { raw: true });
     skipIfExpiredAtTheEnd(t, auth, o);
+    // Slowing a client down never ends its authorization (RFC 8628 §3.5: slow_down is "a
+    // variant of authorization_pending"): a terminal answer to a compliant poll is a MUST failure.
+    t.check({
+      requirement: 'DA-3.5-SLOWDOWN-NONTERMINAL',
+      level: 'MUST',
+      description: `compliant poll (interval + 10) after two slow_downs: the authorization goes on`,
+      ok: o.kind === 'error' && CONTINUE.includes(o.error?.code ?? ''),
+      expected: CONTINUE.map((c) => `error ${c}`),
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
     expectErrorCode(t, o, {
       requirement: 'DA-3.5-SLOWDOWN-INC',
       description: `poll ${t.pollInterval(auth)} s + margin after the second slow_down (interval + 10)`,
@@ -253,8 +256,7 @@ suite.test(
     const { answers, slowDowns } = await provokeSlowDown(t, client, auth, 1);
     checkEarlyAnswers(t, answers, 'DA-3.5-SLOWDOWN-NONTERMINAL');
     if (slowDowns === 0) return t.skip('the server sent no slow_down to early polls (AMB-2)');
-    requireLifetime(
-      t,
+    t.requireLifetime(
       auth,
       t.pollInterval(auth) + pollMargin(t.clock),
       'redeeming after slow_down',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Poller, DEFAULT_INTERVAL, pollMargin } from '../harness/poller.ts';
+import {
+  Poller,
+  DEFAULT_INTERVAL,
+  MAX_SLOW_DOWNS_PER_POLL,
+  pollMargin,
+} from '../harness/poller.ts';
 import { VirtualClock } from '../harness/clock.ts';
 import { TransportError } from '../harness/transport-error.ts';
 import type {
@@ -12,7 +17,7 @@ import type {
 /** The harness's own client rules (CL-1..CL-4, REQUIREMENTS.md §7), proven on a scripted profile. */
 type Answer = string | 'ok' | 'timeout' | { code: string; interval?: number };
 
-function scripted(answers: Answer[]) {
+function scripted(answers: Answer[], throttled?: (o: Outcome<TokenSet>) => void) {
   const clock = new VirtualClock(() => {});
   const sentAt: number[] = [];
   const profile = {
@@ -32,7 +37,7 @@ function scripted(answers: Answer[]) {
       return { kind: 'error', status: 400, body, error: { code } } as unknown as Outcome<TokenSet>;
     },
   } as unknown as Profile;
-  const poller = new Poller(profile, clock, new AbortController().signal);
+  const poller = new Poller(profile, clock, new AbortController().signal, throttled);
   return { poller, clock, sentAt };
 }
 
@@ -80,9 +85,36 @@ describe('CL-2-SLOWDOWN: +5 s per slow_down, cumulative', () => {
     ]);
     const a = auth(1);
     poller.state(a).lastResponseAt = 0;
-    for (let i = 0; i < 4; i++) await poller.poll(client, a);
+    for (let i = 0; i < 4; i++) await poller.poll(client, a, { raw: true });
     const m = pollMargin(clock);
     expect(gaps([0, ...sentAt])).toEqual([1 + m, 6 + m, 11 + m, 11 + m]);
+  });
+
+  it('a poll answered slow_down (the first one included, AMB-2) polls again 5 s later', async () => {
+    const { poller, clock, sentAt } = scripted(['slow_down', 'slow_down', 'ok']);
+    const a = auth(1);
+    poller.state(a).lastResponseAt = 0;
+    const o = await poller.poll(client, a);
+    expect(o.kind).toBe('ok');
+    const m = pollMargin(clock);
+    expect(gaps([0, ...sentAt])).toEqual([1 + m, 6 + m, 11 + m]);
+  });
+
+  it(`gives up after ${MAX_SLOW_DOWNS_PER_POLL} slow_downs more, telling the caller`, async () => {
+    const seen: string[] = [];
+    const { poller, sentAt } = scripted(Array(10).fill('slow_down'), (o) =>
+      seen.push(o.error?.code ?? ''),
+    );
+    const o = await poller.poll(client, auth(1));
+    expect(o.error?.code).toBe('slow_down');
+    expect(sentAt).toHaveLength(MAX_SLOW_DOWNS_PER_POLL + 1);
+    expect(seen).toEqual(['slow_down']);
+  });
+
+  it('raw: the first answer as it is, slow_down included', async () => {
+    const { poller, sentAt } = scripted(['slow_down', 'ok']);
+    expect((await poller.poll(client, auth(1), { raw: true })).error?.code).toBe('slow_down');
+    expect(sentAt).toHaveLength(1);
   });
 
   it('takes a larger interval the server sends with slow_down', async () => {
@@ -92,7 +124,6 @@ describe('CL-2-SLOWDOWN: +5 s per slow_down, cumulative', () => {
     ]);
     const a = auth(1);
     poller.state(a).lastResponseAt = 0;
-    await poller.poll(client, a);
     await poller.poll(client, a);
     expect(gaps(sentAt)).toEqual([30 + pollMargin(clock)]);
   });
@@ -108,7 +139,8 @@ describe('CL-3-STOP: stop on any error but pending and slow_down', () => {
         'authorization_pending',
       ]);
       const { polls } = await poller.untilDone(client, auth(1));
-      expect(polls).toHaveLength(3);
+      // The slow_down is absorbed by the poll that follows it.
+      expect(polls).toHaveLength(2);
       expect(sentAt).toHaveLength(3);
     });
   }

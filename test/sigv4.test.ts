@@ -77,7 +77,7 @@ describe('signRequest (SigV4 for CreateTokenWithIAM)', () => {
     expect(otherRegion('us-east-1')).not.toBe('us-east-1');
     expect(otherRegion(otherRegion('us-east-1'))).not.toBe(otherRegion('us-east-1'));
     const stale = await signRequest(REQUEST, { ...PARAMS, fault: 'stale' });
-    expect(STALE_SECONDS).toBe(600);
-    expect(stale['x-amz-date']).toBe('20260301T115000Z');
+    expect(STALE_SECONDS).toBe(1800);
+    expect(stale['x-amz-date']).toBe('20260301T113000Z');
   });
 });

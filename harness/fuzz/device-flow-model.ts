@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Clock } from '../clock.ts';
-import { Poller } from '../poller.ts';
+import { DECISION_POLLS, Poller } from '../poller.ts';
 import type { ApproverError } from '../approvers/approver.ts';
 import type {
   ClientRegistration,
@@ -42,6 +42,8 @@ export interface FlowModel {
   revoked: boolean;
   /** Another client polled this code: the server may have ended it (AMB-13). */
   crossPolled: boolean;
+  /** Polls answered pending since the decision (it may show a little later: DECISION_POLLS). */
+  latePolls?: number;
 }
 
 /** Seconds around expiry where either answer is legitimate: no poll is judged there. */
@@ -87,6 +89,14 @@ function age(m: FlowModel, seconds: number): void {
   if (m.age >= m.expiresIn && m.status !== 'redeemed') m.status = 'expired';
 }
 
+/** A decision may show a few polls late (eventual consistency): pending is allowed until then. */
+function decisionNotYetVisible(m: FlowModel, o: Outcome<unknown>): boolean {
+  if (o.error?.code !== 'authorization_pending' || (m.latePolls ?? 0) >= DECISION_POLLS - 1)
+    return false;
+  m.latePolls = (m.latePolls ?? 0) + 1;
+  return true;
+}
+
 type Cmd = fc.AsyncCommand<FlowModel, FlowReal, false>;
 
 class Poll implements Cmd {
@@ -105,13 +115,14 @@ class Poll implements Cmd {
         expect(isContinue(o), 'DA-3.5-PENDING', 'authorization_pending or slow_down', o);
         return;
       case 'approved':
-        if (o.error?.code === 'slow_down') return;
+        if (o.error?.code === 'slow_down' || decisionNotYetVisible(m, o)) return;
         if (m.crossPolled && isTerminalError(o)) return void (m.terminalPolls = 2);
         expect(o.kind === 'ok', 'DA-3.5-SUCCESS', 'a token', o);
         m.status = 'redeemed';
         m.refreshToken = (o.value as TokenSet | undefined)?.refreshToken;
         return;
       case 'denied':
+        if (decisionNotYetVisible(m, o)) return;
         expect(
           isTerminalError(o),
           'DA-3.5-DENIED',

@@ -76,6 +76,37 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
+ * CL-18: how the profile answers HTTP 429 (a rate limit, often from a front door before the
+ * service): wait and send the request again, a bounded number of times. A rate limit is never
+ * a protocol verdict, so throttled answers that are retried are not observed by the wire rules.
+ */
+export interface ThrottlePolicy {
+  sleep(seconds: number): Promise<void>;
+  /** A throttled request is sent again after `wait` seconds. */
+  retrying(op: AwsOperation, outcome: Outcome<unknown>, wait: number): void;
+  /** The target kept throttling: must throw (the test ends without a verdict). */
+  giveUp(op: AwsOperation, outcome: Outcome<unknown>): never;
+}
+
+/** Retries of one throttled request (CL-18). */
+export const MAX_THROTTLE_RETRIES = 3;
+/** The longest Retry-After honoured as given; a longer one is capped (and the cap noted). */
+export const MAX_RETRY_AFTER = 30;
+
+/**
+ * Seconds to wait before retry `attempt` (1, 2 ...) of a throttled request: Retry-After when it
+ * is a number of seconds (capped at MAX_RETRY_AFTER), else 5 s more each time (the HTTP-date
+ * form is not read: the target's clock may be off, so the fallback is safer).
+ */
+export function throttleWait(outcome: Outcome<unknown>, attempt: number): number {
+  const raw = outcome.headers['retry-after'];
+  const retryAfter = raw !== undefined && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  return Number.isFinite(retryAfter)
+    ? Math.min(Math.max(retryAfter, 1), MAX_RETRY_AFTER)
+    : 5 * attempt;
+}
+
+/**
  * The AWS profile: restJson1, camelCase JSON bodies, errors as `{error, error_description}`
  * plus the x-amzn-ErrorType header (shared/spec/WIRE.md).
  */
@@ -97,11 +128,35 @@ export class AwsProfile implements Profile {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
   }
 
-  /** Send one operation with any body: the door for wire-level negative tests. */
+  /** Set by the test context: HTTP 429 is then retried (CL-18); without it, answered as is. */
+  throttle?: ThrottlePolicy;
+
+  /**
+   * Send one operation with any body: the door for wire-level negative tests. An HTTP 429 is
+   * retried as `throttle` says, signed anew each time.
+   */
   async send(
     op: AwsOperation,
     body: AwsBody,
     options: AwsSendOptions = {},
+  ): Promise<Outcome<unknown>> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.sendOnce(op, body, options);
+      if (outcome.status !== 429 || !this.throttle) {
+        this.observe(outcome);
+        return outcome;
+      }
+      if (attempt > MAX_THROTTLE_RETRIES) this.throttle.giveUp(op, outcome);
+      const wait = throttleWait(outcome, attempt);
+      this.throttle.retrying(op, outcome, wait);
+      await this.throttle.sleep(wait);
+    }
+  }
+
+  private async sendOnce(
+    op: AwsOperation,
+    body: AwsBody,
+    options: AwsSendOptions,
   ): Promise<Outcome<unknown>> {
     const spec = AWS_OPERATIONS[op];
     const text = 'raw' in body ? body.raw : JSON.stringify(body.json);
@@ -150,7 +205,6 @@ export class AwsProfile implements Profile {
           ? [`body is not JSON (${parseError ?? 'empty'})`]
           : validateAwsResponse(op, json);
     }
-    this.observe(outcome);
     return outcome;
   }
 

@@ -431,6 +431,19 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(10);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
   },
+  'second-slow-down-terminal': async (s) => {
+    const { client, auth } = await started(s);
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push(errorType(await poll(s, client, auth.deviceCode)));
+    s.advance(60);
+    codes.push(errorType(await poll(s, client, auth.deviceCode)));
+    expect(codes).toEqual([
+      'AuthorizationPendingException',
+      'SlowDownException',
+      'SlowDownException',
+      'ExpiredTokenException',
+    ]);
+  },
   'fast-poll-expires': async (s) => {
     const { client, auth } = await started(s);
     await poll(s, client, auth.deviceCode);
@@ -498,6 +511,80 @@ const CHECKS: Record<FaultName, Check> = {
     const first = await post(s, '/device_authorization', { ...client, startUrl: START_URL });
     expect(errorType(first)).toBe('SlowDownException');
     expect((await startAuthorization(s, client)).reply.status).toBe(200);
+  },
+  'slow-down-first-poll': async (s) => {
+    const { client, auth: body } = await started(s);
+    s.approve(body.userCode);
+    const first = await poll(s, client, body.deviceCode);
+    expect(errorType(first)).toBe('SlowDownException');
+    expect(first.status).toBe(400);
+    s.advance(body.interval + 5);
+    expect((await poll(s, client, body.deviceCode)).status).toBe(200);
+  },
+  'decision-visible-late': async (s) => {
+    const { client, auth } = await started(s);
+    s.approve(auth.userCode);
+    for (let i = 0; i < 2; i++)
+      expect(errorType(await poll(s, client, auth.deviceCode))).toBe(
+        'AuthorizationPendingException',
+      );
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+    const denied = await started(s);
+    s.deny(denied.auth.userCode);
+    await poll(s, denied.client, denied.auth.deviceCode);
+    await poll(s, denied.client, denied.auth.deviceCode);
+    expect(errorType(await poll(s, denied.client, denied.auth.deviceCode))).toBe(
+      'AccessDeniedException',
+    );
+  },
+  'token-no-expires-in': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.accessToken).toBeTruthy();
+    expect('expiresIn' in t).toBe(false);
+  },
+  'vuric-opaque-handle': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.verificationUriComplete).not.toContain(auth.userCode);
+    const handle = new URL(auth.verificationUriComplete).searchParams.get('handle')!;
+    const page = await request(s, `/device?handle=${handle}`, { method: 'GET' });
+    expect(page.text).toContain(auth.userCode);
+  },
+  'token-structured-extension': async (s) => {
+    const { tokens: t } = await tokens(s);
+    expect(t.accessToken).toBeTruthy();
+    expect(t.sessionContext).toEqual({ region: 'us-east-1', features: ['device-flow'] });
+  },
+  'short-lifetime': async (s) => {
+    const { client, auth } = await started(s);
+    expect([auth.expiresIn, auth.interval]).toEqual([8, 5]);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
+    s.advance(8);
+    expect(errorType(await poll(s, client, auth.deviceCode))).toBe('ExpiredTokenException');
+  },
+  'clock-skew': async (s) => {
+    const client = await register(s);
+    // The server's epoch times run 7 s behind ours.
+    expect(Math.abs(client.clientIdIssuedAt - (Date.now() / 1000 - 7))).toBeLessThan(2);
+  },
+  'sigv4-window-15min': async (s) => {
+    expect((await jwtBearer(s, {}, { skew: -600 })).status).toBe(200);
+    expect((await jwtBearer(s, {}, { skew: -901 })).status).toBe(400);
+  },
+  'throttle-429': async (s) => {
+    const client = await register(s);
+    // About one body in four is throttled the first time; the same body again always passes.
+    const answers = [];
+    for (let i = 0; i < 24; i++) {
+      const body = { ...client, grantType: 'refresh_token', refreshToken: `rt-${i}` };
+      const first = await post(s, '/token', body);
+      if (first.status === 429) {
+        expect(first.headers.get('retry-after')).toBe('1');
+        expect((await post(s, '/token', body)).status).toBe(400);
+      }
+      answers.push(first.status);
+    }
+    expect(answers).toContain(429);
+    expect(answers).toContain(400);
   },
   'refresh-no-rotation': async (s) => {
     const { client, tokens: t } = await tokens(s);
@@ -837,14 +924,27 @@ describe('reference server: seeded faults', () => {
   }
 
   it('all faults combined: the server still answers every operation without crashing', async () => {
-    const server = await start({ faults: [...FAULT_NAMES] });
+    const server = await start({ faults: FAULT_NAMES.filter((f) => f !== 'throttle-429') });
     // no-client-secret hides the secret; secret-not-checked accepts any, so send one.
     const all = { ...(await register(server)), clientSecret: 'any-secret' };
     const allToken = await post(server, '/token', { ...all, deviceCode: 'x' });
     expect(allToken.text).toBe('error: unsupported_grant_type');
     await server.close();
     // Without the one fault that disables the device grant, the whole flow runs.
-    const faults = FAULT_NAMES.filter((f) => f !== 'device-grant-unsupported');
+    // Nor the front door's 429s and the shed first poll, which only delay an answer.
+    const faults = FAULT_NAMES.filter(
+      (f) =>
+        ![
+          'device-grant-unsupported',
+          'throttle-429',
+          'slow-down-first-poll',
+          'decision-visible-late',
+          // It would hide what expires-in-string does to expires_in.
+          'token-no-expires-in',
+          'vuric-opaque-handle',
+          'short-lifetime',
+        ].includes(f),
+    );
     const server2 = await start({ faults });
     const client = { ...(await register(server2)), clientSecret: 'any-secret' };
     // start-slow-down-once sheds the first StartDeviceAuthorization (sent with 200 here, under

@@ -1,0 +1,102 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ExchangeLog } from '../harness/exchange.ts';
+import { closeHttp, DEFAULT_LIMITS } from '../harness/http.ts';
+import {
+  AwsProfile,
+  MAX_RETRY_AFTER,
+  MAX_THROTTLE_RETRIES,
+  throttleWait,
+  type ThrottlePolicy,
+} from '../harness/profiles/aws.ts';
+import type { Outcome } from '../harness/profiles/profile.ts';
+import { Redactor } from '../harness/redact.ts';
+import { startReferenceServer } from '../reference/server.ts';
+
+/** CL-18: HTTP 429 is retried after Retry-After, bounded, and never reaches the wire rules. */
+afterAll(() => closeHttp());
+
+const throttled = (retryAfter?: string) =>
+  ({
+    status: 429,
+    headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+  }) as unknown as Outcome<unknown>;
+
+class GaveUp extends Error {}
+
+function policy(): ThrottlePolicy & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: async () => {},
+    retrying: (_op, _o, wait) => void waits.push(wait),
+    giveUp: () => {
+      throw new GaveUp();
+    },
+  };
+}
+
+describe('CL-18: HTTP 429 and Retry-After', () => {
+  it('waits Retry-After seconds, capped; else 5 s more each time (an HTTP date is not read)', () => {
+    expect(throttleWait(throttled('2'), 1)).toBe(2);
+    expect(throttleWait(throttled('0'), 1)).toBe(1);
+    expect(throttleWait(throttled('3600'), 1)).toBe(MAX_RETRY_AFTER);
+    expect(throttleWait(throttled(), 2)).toBe(10);
+    expect(throttleWait(throttled('Wed, 21 Oct 2026 07:28:00 GMT'), 1)).toBe(5);
+  });
+
+  it('a front door throttling some requests of every operation: each one gets through', async () => {
+    const server = await startReferenceServer({ faults: ['throttle-429'], virtualClock: true });
+    try {
+      const observed: Outcome<unknown>[] = [];
+      const http = {
+        recorder: new ExchangeLog(),
+        redactor: new Redactor(),
+        limits: DEFAULT_LIMITS,
+      };
+      const profile = new AwsProfile(server.url, http, (o) => observed.push(o));
+      const p = policy();
+      profile.throttle = p;
+      for (let i = 0; i < 12; i++) {
+        const reg = await profile.registerClient({ clientName: `c${i}`, clientType: 'public' });
+        expect(reg.status).toBe(200);
+        const start = await profile.startDeviceAuthorization({
+          client: reg.value!,
+          startUrl: 'https://example.awsapps.com/start',
+        });
+        expect(start.status).toBe(200);
+      }
+      expect(p.waits.length).toBeGreaterThan(0);
+      expect(p.waits.every((w) => w === 1)).toBe(true);
+      expect(observed.filter((o) => o.status === 429)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it(`gives up after ${MAX_THROTTLE_RETRIES} retries`, async () => {
+    const { createServer } = await import('node:http');
+    let requests = 0;
+    const always = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+      res.end('{"message":"Rate exceeded"}');
+    });
+    await new Promise<void>((r) => always.listen(0, '127.0.0.1', r));
+    try {
+      const port = (always.address() as { port: number }).port;
+      const http = {
+        recorder: new ExchangeLog(),
+        redactor: new Redactor(),
+        limits: DEFAULT_LIMITS,
+      };
+      const profile = new AwsProfile(`http://127.0.0.1:${port}`, http);
+      profile.throttle = policy();
+      await expect(
+        profile.registerClient({ clientName: 'c', clientType: 'public' }),
+      ).rejects.toBeInstanceOf(GaveUp);
+      expect(requests).toBe(MAX_THROTTLE_RETRIES + 1);
+    } finally {
+      await new Promise((r) => always.close(r));
+    }
+  });
+});
