@@ -46,15 +46,8 @@ import {
 import type { CheckResult } from './results.ts';
 import { describeOutcome } from './describe.ts';
 
-/** A precondition failed and was recorded as a failed check: the test stops here. */
-export class TestAbort extends Error {
-  override readonly name = 'TestAbort';
-}
-
-/** The test does not apply or cannot run here; the reason goes to the report. */
-export class TestSkip extends Error {
-  override readonly name = 'TestSkip';
-}
+import { RateLimited, TestAbort, TestSkip } from './test-endings.ts';
+export { RateLimited, TestAbort, TestSkip } from './test-endings.ts';
 
 export interface CheckSpec {
   requirement: string;
@@ -145,11 +138,11 @@ export class TestContext {
   private readonly startedAt = new WeakMap<DeviceAuthorization, number>();
 
   constructor(private readonly s: ContextServices) {
-    this.poller = new Poller(s.profile, s.clock, s.signal, (o) =>
-      this.skip(
+    this.poller = new Poller(s.profile, s.clock, s.signal, (o) => {
+      throw new RateLimited(
         `a poll was still slowed down after ${MAX_SLOW_DOWNS_PER_POLL} slow_downs (${describeOutcome(o)}): rate-limited, no verdict`,
-      ),
-    );
+      );
+    });
     if (s.profile instanceof AwsProfile) s.profile.throttle = this.throttlePolicy();
   }
 
@@ -161,10 +154,11 @@ export class TestContext {
         this.note(
           `${op} throttled (${describeOutcome(o)}, Retry-After ${o.headers['retry-after'] ?? 'absent'}); sent again after ${wait} s (CL-18${wait === MAX_RETRY_AFTER ? ', Retry-After capped' : ''})`,
         ),
-      giveUp: (op, o) =>
-        this.skip(
+      giveUp: (op, o) => {
+        throw new RateLimited(
           `the target kept throttling ${op} (${describeOutcome(o)}, ${MAX_THROTTLE_RETRIES} retries): rate-limited, no verdict`,
-        ),
+        );
+      },
     };
   }
 

@@ -18,7 +18,6 @@ import {
   endStopped,
   RateLimited,
   runProperty,
-  sendThrottled,
   type PropertyRun,
 } from '../harness/fuzz/property.ts';
 import { TransportError } from '../harness/transport-error.ts';
@@ -146,11 +145,9 @@ async function fuzz<T>(
 ): Promise<{ run: PropertyRun<T>; failure?: Failure<T>; sent: number }> {
   const spend = budget(t);
   const quiet = t.quietAws(spend.count);
-  const send = (p: AwsProfile, value: T) =>
-    sendThrottled(
-      () => sendOne(p, value),
-      (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
-    );
+  // HTTP 429 is retried by the profile (CL-18); one that stays throws RateLimited, which stops
+  // the property (no verdict).
+  const send = sendOne;
   let seen: { o: Outcome<unknown>; problem: Problem } | undefined;
   const run = await runProperty(
     arbitrary,
@@ -239,10 +236,7 @@ OPERATIONS.forEach(({ op, required }, index) => {
       // error of the test: the fuzzing may have brought the server down).
       let after: Outcome<unknown>;
       try {
-        after = await sendThrottled(
-          () => t.aws.send(op, { json: base }, options),
-          (s) => t.sleep(s, 'an HTTP 429 Retry-After'),
-        );
+        after = await t.aws.send(op, { json: base }, options);
       } catch (e) {
         if (!(e instanceof RateLimited)) throw e;
         return t.note(`the valid ${op} after the fuzzing was not judged: ${e.message}`);

@@ -7,7 +7,8 @@ import { resolveConfig } from '../harness/config.ts';
 import { runConformance } from '../harness/runner.ts';
 import type { TestResult } from '../harness/results.ts';
 import { TransportError } from '../harness/transport-error.ts';
-import { RateLimited, runProperty, sendThrottled } from '../harness/fuzz/property.ts';
+import { runProperty } from '../harness/fuzz/property.ts';
+import { MAX_THROTTLE_RETRIES } from '../harness/profiles/aws.ts';
 
 /**
  * Transport trouble is not a counterexample: a property that meets a dropped connection or a
@@ -86,38 +87,6 @@ describe('runProperty', () => {
     expect(run.ran).toBe(5);
     expect(run.unrun).toBe(15);
     expect(run.interrupted).toBe('request budget spent');
-  });
-});
-
-describe('sendThrottled', () => {
-  const answer = (status: number, retryAfter?: string) => ({
-    status,
-    headers: (retryAfter === undefined ? {} : { 'retry-after': retryAfter }) as Record<
-      string,
-      string
-    >,
-  });
-
-  it('waits as asked and resends after a 429', async () => {
-    const answers = [answer(429, '3'), answer(200)];
-    const slept: number[] = [];
-    const o = await sendThrottled(
-      async () => answers.shift()!,
-      async (s) => void slept.push(s),
-    );
-    expect(o.status).toBe(200);
-    expect(slept).toEqual([3]);
-  });
-
-  it('gives up after two retries, and at once on a Retry-After too long to wait', async () => {
-    let sent = 0;
-    const send = async () => (sent++, answer(429, '1'));
-    await expect(sendThrottled(send, async () => {})).rejects.toBeInstanceOf(RateLimited);
-    expect(sent).toBe(3);
-    sent = 0;
-    const long = async () => (sent++, answer(429, '3600'));
-    await expect(sendThrottled(long, async () => {})).rejects.toThrow(/Retry-After: 3600/);
-    expect(sent).toBe(1);
   });
 });
 
@@ -263,14 +232,15 @@ describe('a property against a target whose transport fails', () => {
     expect(log[12]?.path).toBe(log[11]?.path); // resent
   }, 60_000);
 
-  it('a 429 that stays: skipped as rate-limited after two retries, never failed', async () => {
+  it('a 429 that stays: skipped as rate-limited after the profile retries, never failed', async () => {
     const { test, log } = await runThrough('broken RegisterClient requests', (n) =>
       n >= 12 ? '429' : undefined,
     );
     expect(test.verdict, test.reason).toBe('skipped');
     expect(test.reason).toMatch(/rate-limited/);
     noFailedCheck(test);
-    expect(afterTrouble(log)).toBe(2);
+    // The profile's retries (CL-18), then no more traffic.
+    expect(afterTrouble(log)).toBe(MAX_THROTTLE_RETRIES);
   }, 60_000);
 
   it('the device-flow model meets a reset: error, no failed check, no more traffic', async () => {
@@ -290,6 +260,6 @@ describe('a property against a target whose transport fails', () => {
     expect(test.verdict, test.reason).toBe('skipped');
     expect(test.reason).toMatch(/rate-limited/);
     noFailedCheck(test);
-    expect(afterTrouble(log)).toBe(0);
+    expect(afterTrouble(log)).toBe(MAX_THROTTLE_RETRIES);
   }, 120_000);
 });

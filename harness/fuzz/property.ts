@@ -34,13 +34,8 @@ export interface PropertyRun<T> {
   errorInstance?: unknown;
 }
 
-/**
- * HTTP 429 that stayed after the bounded retries (CL-18, AMB-19): rate-limited, no verdict.
- * The suites end such a test as skipped, like every throttled test.
- */
-export class RateLimited extends Error {
-  override readonly name = 'RateLimited';
-}
+export { RateLimited } from '../test-endings.ts';
+import { RateLimited } from '../test-endings.ts';
 
 export async function runProperty<T>(
   arbitrary: fc.Arbitrary<T>,
@@ -94,33 +89,6 @@ export async function runProperty<T>(
         : undefined,
     errorInstance: result.failed ? (result.errorInstance ?? undefined) : undefined,
   };
-}
-
-/** Resends on HTTP 429 at most this many times per request. */
-export const THROTTLE_RETRIES = 2;
-/** The longest Retry-After honoured by waiting; a longer one stops the property at once. */
-export const MAX_RETRY_AFTER_S = 30;
-
-/**
- * Send through `send`, and on HTTP 429 wait as the server asks (Retry-After in seconds, else
- * 2 s more each time) and send again, at most THROTTLE_RETRIES times (CL-18). A 429 that stays,
- * or asks for a wait over MAX_RETRY_AFTER_S, throws RateLimited: the property stops, no verdict.
- */
-export async function sendThrottled<O extends { status: number; headers: Record<string, string> }>(
-  send: () => Promise<O>,
-  sleep: (seconds: number) => Promise<void>,
-): Promise<O> {
-  for (let attempt = 1; ; attempt++) {
-    const o = await send();
-    if (o.status !== 429) return o;
-    const asked = Number(o.headers['retry-after']);
-    const wait = Number.isFinite(asked) && asked >= 0 ? asked : 2 * attempt;
-    if (attempt > THROTTLE_RETRIES || wait > MAX_RETRY_AFTER_S)
-      throw new RateLimited(
-        `rate-limited: HTTP 429 after ${attempt} attempt(s)${o.headers['retry-after'] !== undefined ? ` (Retry-After: ${o.headers['retry-after']})` : ''}, no verdict`,
-      );
-    await sleep(wait);
-  }
 }
 
 /**
