@@ -230,7 +230,6 @@ const CATALOGUE = {
       'OA-6-REFRESH',
       'AWS-CT-REFRESH',
       'OA-6-SCOPE-UP',
-      'BCP-2.2.2-RT-PUBLIC',
       'AWS-IAM-REFRESH',
       'DA-3.5-STATE-MACHINE',
     ],
@@ -366,15 +365,33 @@ const CATALOGUE = {
       'Once a device code has been polled, later polls of it are not checked for the client secret.',
     breaks: ['DA-3.4-CLIENT-AUTH'],
   },
-  'refresh-no-rotation': {
+  'refresh-token-not-returned': {
     description:
-      'A refresh returns no new refreshToken and the presented one keeps working: neither rotated nor sender-constrained.',
-    breaks: ['BCP-2.2.2-RT-PUBLIC'],
+      'Variation (AMB-8): a refresh returns no new refreshToken and the presented one keeps working (no rotation; the client presents its secret on every refresh).',
+    breaks: [],
+    variation: true,
   },
-  'rotation-old-still-works': {
+  'no-refresh-rotation': {
     description:
-      'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked).',
+      'Variation (AMB-8): a refresh returns the presented refreshToken again, which keeps working (no rotation; the client presents its secret on every refresh).',
+    breaks: [],
+    variation: true,
+  },
+  'refresh-bearer-only': {
+    description:
+      'The refresh_token grant checks no clientSecret and never rotates: the refresh token alone is a bearer credential, neither rotated nor sender-constrained.',
+    breaks: ['OA-6-CLIENT-AUTH', 'BCP-2.2.2-RT-PUBLIC'],
+  },
+  'rotation-old-stays-valid': {
+    description:
+      'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked): a SHOULD for a client with a secret (AMB-8).',
+    // The state-machine model expects a retired token to be refused whatever the client.
     breaks: ['BCP-4.14.2-ROTATE', 'DA-3.5-STATE-MACHINE'],
+  },
+  'rotation-retires-first-only': {
+    description:
+      "Refresh tokens rotate, but only the grant's first refresh token is retired: a later one keeps working after its successor is issued.",
+    breaks: ['BCP-4.14.2-ROTATE-CHAIN'],
   },
   'replay-no-family-revoke': {
     description:

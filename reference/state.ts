@@ -149,6 +149,8 @@ interface RefreshTokenRecord {
   clientId: string;
   /** Rotated away: presenting it again is a replay and revokes the family. */
   retired: boolean;
+  /** Issued by a refresh, not by the grant itself (rotation-retires-first-only spares it). */
+  successor?: boolean;
 }
 
 interface AccessTokenRecord {
@@ -519,7 +521,8 @@ export class ReferenceState {
     const polled = (this.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;
     const skipSecret =
       (this.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
-      (this.has('refresh-secret-not-checked') && input.grantType === REFRESH_TOKEN_GRANT);
+      ((this.has('refresh-secret-not-checked') || this.has('refresh-bearer-only')) &&
+        input.grantType === REFRESH_TOKEN_GRANT);
     const secret = skipSecret
       ? (this.clients.get(input.clientId ?? '')?.clientSecret ?? input.clientSecret)
       : input.clientSecret;
@@ -667,15 +670,26 @@ export class ReferenceState {
     const narrowed = downscope?.(family.scopes);
     if (narrowed && !narrowed.ok) return narrowed;
     // Rotation (RFC 9700 §4.14.2): the presented token is retired, a new one issued.
-    const rotate = !this.has('refresh-no-rotation');
-    if (rotate && !this.has('rotation-old-still-works')) record.retired = true;
+    const rotate =
+      !this.has('refresh-token-not-returned') &&
+      !this.has('no-refresh-rotation') &&
+      !this.has('refresh-bearer-only');
+    const retire =
+      rotate &&
+      !this.has('rotation-old-stays-valid') &&
+      !(this.has('rotation-retires-first-only') && record.successor);
+    if (retire) record.retired = true;
     // `scope` has no effect (AWS), unless the fault lets it widen the grant.
     let reported: string[] | undefined;
     if (this.has('refresh-widens-scope') && scope !== undefined) {
       reported = [...new Set([...family.scopes, ...scope])];
       family.scopes = reported;
     }
-    const tokens = this.issueTokens(client, record.familyId, { refreshToken: rotate });
+    const issued = this.issueTokens(client, record.familyId, { refreshToken: rotate });
+    const successor = issued.refreshToken && this.refreshTokens.get(issued.refreshToken);
+    if (successor) successor.successor = true;
+    // no-refresh-rotation: the presented token comes back as the "new" one.
+    const tokens = this.has('no-refresh-rotation') ? { ...issued, refreshToken } : issued;
     return ok(reported ? { ...tokens, scope: reported } : tokens);
   }
 

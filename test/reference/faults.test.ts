@@ -499,7 +499,7 @@ const CHECKS: Record<FaultName, Check> = {
     expect(errorType(first)).toBe('SlowDownException');
     expect((await startAuthorization(s, client)).reply.status).toBe(200);
   },
-  'refresh-no-rotation': async (s) => {
+  'refresh-token-not-returned': async (s) => {
     const { client, tokens: t } = await tokens(s);
     for (let i = 0; i < 3; i++) {
       const reply = await refresh(s, client, t.refreshToken);
@@ -508,13 +508,38 @@ const CHECKS: Record<FaultName, Check> = {
       expect(reply.json.refreshToken).toBeUndefined();
     }
   },
-  'rotation-old-still-works': async (s) => {
+  'no-refresh-rotation': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    for (let i = 0; i < 3; i++) {
+      const reply = await refresh(s, client, t.refreshToken);
+      expect(reply.status).toBe(200);
+      expect(reply.json.refreshToken).toBe(t.refreshToken);
+    }
+  },
+  'refresh-bearer-only': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    for (let i = 0; i < 2; i++) {
+      const reply = await refresh(s, { ...client, clientSecret: 'wrong' }, t.refreshToken);
+      expect(reply.status).toBe(200);
+      expect(reply.json.refreshToken).toBeUndefined();
+    }
+  },
+  'rotation-old-stays-valid': async (s) => {
     const { client, tokens: t } = await tokens(s);
     const r2 = await refresh(s, client, t.refreshToken);
     expect(r2.json.refreshToken).toBeTruthy();
     expect(r2.json.refreshToken).not.toBe(t.refreshToken);
     expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
     expect((await refresh(s, client, r2.json.refreshToken)).status).toBe(200);
+  },
+  'rotation-retires-first-only': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const r2 = await refresh(s, client, t.refreshToken);
+    const r3 = await refresh(s, client, r2.json.refreshToken);
+    expect(r3.json.refreshToken).not.toBe(r2.json.refreshToken);
+    // RT2 was rotated away, yet it still works; RT1 is refused.
+    expect((await refresh(s, client, r2.json.refreshToken)).status).toBe(200);
+    expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidGrantException');
   },
   'replay-no-family-revoke': async (s) => {
     const { client, tokens: t } = await tokens(s);
