@@ -50,7 +50,7 @@ const CATALOGUE = {
   '500-on-malformed-body': {
     description:
       'A request body that is not JSON, or not a JSON object, gets InternalServerException (500).',
-    breaks: ['AWS-NO-5XX', 'DCR-3.1-JSON', 'OA-5.2-FORMAT'],
+    breaks: ['AWS-NO-5XX', 'DCR-3.1-JSON'],
   },
   'expires-in-absolute': {
     description:
@@ -420,6 +420,11 @@ const CATALOGUE = {
   'registration-never-expires': {
     description:
       'Registrations keep working after clientSecretExpiresAt (every grant, and /authorize).',
+    breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
+  },
+  'registration-expiry-sda-only': {
+    description:
+      'An expired registration is refused by StartDeviceAuthorization only: its refresh tokens, approved device codes and authorization codes still yield tokens.',
     breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
   },
   'grant-not-restricted': {

@@ -333,7 +333,10 @@ export class ReferenceState {
         return fail('InvalidRequestException', 'Unknown clientId');
       return fail('InvalidClientException', 'Invalid client credentials');
     }
-    if (this.registrationExpired(client)) {
+    // registration-expiry-sda-only: the expiry is enforced where a flow starts, nowhere after.
+    const enforced =
+      operation === 'StartDeviceAuthorization' || !this.has('registration-expiry-sda-only');
+    if (enforced && this.registrationExpired(client)) {
       return fail('InvalidClientException', 'Client registration has expired');
     }
     if (!this.has('secret-not-checked') && !secretsEqual(clientSecret, client.clientSecret)) {

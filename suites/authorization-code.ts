@@ -84,7 +84,6 @@ suite.test(
     id: 'PKCE-9700-DOWNGRADE',
     title: 'a verifier is accepted only for a code whose request carried a challenge',
     level: 'MUST',
-    also: ['PKCE-4.4.1-REQUIRED'],
     needs: BROWSER,
   },
   async (t) => {

@@ -249,7 +249,6 @@ suite.test(
     id: 'BCP-4.14.2-ROTATE',
     title: 'once rotated, the previous refresh token no longer works',
     level: 'MUST',
-    also: ['OA-6-ROTATE'],
     needs: REFRESH,
   },
   async (t) => {

@@ -4,6 +4,8 @@ import {
   expectErrorCode,
   expectNoSuccess,
   DEVICE_CODE_GRANT,
+  type ClientRegistration,
+  type TestContext,
 } from '../harness/conformance.ts';
 
 /** RFC 7591 §3.2.1 (secret expiry) and the AWS rule that registered grant types restrict flows. */
@@ -12,26 +14,106 @@ const suite = defineSuite(
   'Client registration lifecycle (RFC 7591 §3.2.1, AWS RegisterClient)',
 );
 
+/**
+ * Seconds until `client`'s registration expires, or a skip when it never does. Every grant of
+ * an expired registration must fail, not only StartDeviceAuthorization (RFC 7591 §3.2.1: the
+ * secret no longer authenticates; RFC 6749 §5.2: invalid_client).
+ */
+function secondsToExpiry(t: TestContext, client: ClientRegistration): number {
+  const at = client.clientSecretExpiresAt;
+  if (at === undefined || at === 0)
+    return t.skip(`clientSecretExpiresAt is ${at ?? 'absent'}: the secret does not expire`);
+  return at - t.clock.epochSeconds();
+}
+
+/** Credentials obtained this long before the registration expires are still fresh then. */
+const LEAD = 120;
+
+/** Sleep until `lead` seconds before the registration expires (the whole wait is declared now). */
+async function sleepUntilBefore(t: TestContext, client: ClientRegistration, lead: number) {
+  const left = secondsToExpiry(t, client);
+  t.requireWait(left + 1, 'until clientSecretExpiresAt');
+  if (left > lead) await t.sleep(left - lead, 'until shortly before the registration expires');
+}
+
+/** Sleep until just after the registration expired. */
+async function sleepUntilExpired(t: TestContext, client: ClientRegistration): Promise<number> {
+  const wait = Math.max(0, secondsToExpiry(t, client)) + 1;
+  await t.sleep(wait, 'until the registration expires');
+  return wait;
+}
+
+const EXPIRED = 'after clientSecretExpiresAt';
+
 suite.test(
   {
     id: 'DCR-3.2.1-EXPIRY-ENFORCED',
     title: 'a registration past clientSecretExpiresAt no longer authenticates',
     level: 'MUST',
-    also: ['AWS-CT-INVALID-CLIENT-401'],
     needs: { wait: 'expiry' },
   },
   async (t) => {
     const client = await t.newClient();
-    const at = client.clientSecretExpiresAt;
-    if (at === undefined || at === 0)
-      return t.skip(`clientSecretExpiresAt is ${at ?? 'absent'}: the secret does not expire`);
-    const wait = at - t.clock.epochSeconds() + 1;
-    t.requireWait(wait, 'until clientSecretExpiresAt');
-    await t.sleep(wait, 'until the registration expires');
+    const wait = await sleepUntilExpired(t, client);
     const o = await t.profile.startDeviceAuthorization({ client, startUrl: t.config.startUrl });
     expectErrorCode(t, o, {
       requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
-      description: `StartDeviceAuthorization ${Math.ceil(wait)} s later, after clientSecretExpiresAt`,
+      description: `StartDeviceAuthorization ${Math.ceil(wait)} s later, ${EXPIRED}`,
+      codes: ['invalid_client'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    title:
+      "an expired registration's refresh token and approved device code no longer yield tokens",
+    level: 'MUST',
+    needs: { approver: true, wait: 'expiry' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const client = await t.newClient();
+    await sleepUntilBefore(t, client, LEAD);
+    // Shortly before expiry: a refresh token, and an approved authorization not yet redeemed.
+    const { tokens } = await t.tokens(client);
+    const { auth } = await t.authorization(client);
+    await t.approve(auth);
+    await sleepUntilExpired(t, client);
+    if (tokens.refreshToken !== undefined) {
+      const refreshed = await t.refresh(client, tokens.refreshToken);
+      expectErrorCode(t, refreshed, {
+        requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
+        description: `refresh with a refresh token issued before expiry, ${EXPIRED}`,
+        codes: ['invalid_client'],
+      });
+    } else t.note('the token response had no refreshToken: no refresh to try');
+    const polled = await t.poll(client, auth);
+    expectErrorCode(t, polled, {
+      requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
+      description: `poll of a device code approved before expiry, ${EXPIRED}`,
+      codes: ['invalid_client'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    title: "an expired registration's authorization code no longer yields tokens",
+    level: 'MUST',
+    needs: { approver: true, wait: 'expiry' },
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    await sleepUntilBefore(t, client, LEAD);
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    await sleepUntilExpired(t, client);
+    const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+    expectErrorCode(t, o, {
+      requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
+      description: `redemption of an authorization code issued before expiry, ${EXPIRED}`,
       codes: ['invalid_client'],
     });
   },

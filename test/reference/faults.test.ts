@@ -595,6 +595,13 @@ const CHECKS: Record<FaultName, Check> = {
     const { code, verifier } = await authorizationCode(s, coder);
     expect((await redeem(s, coder, code, verifier)).status).toBe(200);
   },
+  'registration-expiry-sda-only': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    s.advance(client.clientSecretExpiresAt - client.clientIdIssuedAt + 1);
+    const start = await post(s, '/device_authorization', { ...client, startUrl: START_URL });
+    expect(errorType(start)).toBe('InvalidClientException');
+    expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
+  },
   'grant-not-restricted': async (s) => {
     const deviceOnly = await register(s, {
       grantTypes: [DEVICE_GRANT],
