@@ -208,6 +208,12 @@ const CATALOGUE = {
       'A device code can be redeemed by any authenticated client, not only the one it was issued to.',
     breaks: ['DA-3.4-CROSS-CLIENT', 'DA-3.5-STATE-MACHINE'],
   },
+  'cross-client-poll-500': {
+    description:
+      "A poll with another client's device code crashes the handler: InternalServerException 500 (still no token).",
+    // DA-3.4-CROSS-CLIENT accepts any terminal error (AMB-13): only the wire-wide rule sees the crash.
+    breaks: ['AWS-NO-5XX'],
+  },
   'device-code-reusable': {
     description: 'A device code can be redeemed again after a successful redemption.',
     breaks: ['DA-5.2-DC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
@@ -222,6 +228,10 @@ const CATALOGUE = {
       'Error responses have a text/plain body "error: <code>" (status and x-amzn-ErrorType kept).',
     // The region error's endpoint and region members are lost with the JSON body.
     breaks: ['OA-5.2-FORMAT', 'AWS-IAM-REGION'],
+  },
+  'error-json-as-text': {
+    description: 'Error responses keep their JSON body but are labelled Content-Type: text/plain.',
+    breaks: ['OA-5.2-FORMAT'],
   },
   'refresh-broken': {
     description:
@@ -476,7 +486,8 @@ const CATALOGUE = {
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',
-    breaks: ['BCP-4.14.2-CONCURRENT', 'BCP-4.14.2-REUSE-REVOKE', 'BCP-4.14.2-ROTATE'],
+    // The wire-wide rule sees the 500 too.
+    breaks: ['BCP-4.14.2-CONCURRENT', 'BCP-4.14.2-REUSE-REVOKE', 'BCP-4.14.2-ROTATE', 'AWS-NO-5XX'],
   },
 
   // CreateTokenWithIAM (WIRE.md §1.4). These and refresh-broken act inside its grants (see

@@ -575,6 +575,8 @@ export class ReferenceState {
       return fail('InvalidGrantException', 'Invalid device code');
     }
     if (record.clientId !== client.clientId && !this.has('cross-client-redeem')) {
+      if (this.has('cross-client-poll-500'))
+        return fail('InternalServerException', 'Device code belongs to another client');
       return fail('InvalidGrantException', 'Invalid device code');
     }
     if (record.redeemed && !this.has('device-code-reusable')) {

@@ -291,6 +291,11 @@ const CHECKS: Record<FaultName, Check> = {
     s.approve(auth.userCode);
     expect((await poll(s, other, auth.deviceCode)).status).toBe(200);
   },
+  'cross-client-poll-500': async (s) => {
+    const { auth } = await started(s);
+    const other = await register(s);
+    expect(errorType(await poll(s, other, auth.deviceCode))).toBe('InternalServerException');
+  },
   'device-code-reusable': async (s) => {
     const { client, auth } = await tokens(s);
     const again = await poll(s, client, auth.deviceCode);
@@ -320,6 +325,11 @@ const CHECKS: Record<FaultName, Check> = {
     const region = await jwtBearer(s, {}, { region: 'eu-west-1' });
     expect(region.text).toBe('error: invalid_request');
     expect(errorType(region)).toBe('InvalidRequestRegionException');
+  },
+  'error-json-as-text': async (s) => {
+    const reply = await refresh(s, await register(s), 'not-a-refresh-token');
+    expect(reply.headers.get('content-type')).toBe('text/plain');
+    expect(reply.json.error).toBe('invalid_grant');
   },
   'refresh-broken': async (s) => {
     const { client, tokens: t } = await tokens(s);
