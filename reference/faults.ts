@@ -421,6 +421,16 @@ const CATALOGUE = {
     description: 'An unknown refresh token yields tokens, as if it were valid.',
     breaks: ['OA-6-RT-INVALID'],
   },
+  'refresh-token-prefix-match': {
+    description:
+      'Refresh tokens are looked up by their first 20 characters: a garbled one still refreshes.',
+    breaks: ['OA-6-RT-INVALID'],
+  },
+  'access-token-as-refresh-token': {
+    description:
+      'An access token presented as a refresh token refreshes its grant (the token stores share one lookup).',
+    breaks: ['OA-6-RT-INVALID'],
+  },
   'refresh-widens-scope': {
     description:
       'A refresh whose scope asks for more than the registration succeeds, and the response carries a scope listing the extra scopes.',

@@ -647,7 +647,7 @@ export class ReferenceState {
       return fail('UnauthorizedClientException', 'Client is not registered for the refresh grant');
     }
     if (this.has('refresh-broken')) return fail('InvalidGrantException', 'Invalid refresh token');
-    const record = this.refreshTokens.get(refreshToken);
+    const record = this.refreshTokens.get(refreshToken) ?? this.refreshTokenLookalike(refreshToken);
     if (!record) {
       if (this.has('refresh-unknown-accepted')) {
         return ok(this.issueTokens(client, this.newFamily(client.clientId, client.scopes)));
@@ -696,6 +696,23 @@ export class ReferenceState {
     // no-refresh-rotation: the presented token comes back as the "new" one.
     const tokens = this.has('no-refresh-rotation') ? { ...issued, refreshToken } : issued;
     return ok(reported ? { ...tokens, scope: reported } : tokens);
+  }
+
+  /**
+   * Faults that take a token for a refresh token it is not: one with the first 20 characters of
+   * an issued refresh token (refresh-token-prefix-match), or an access token
+   * (access-token-as-refresh-token).
+   */
+  private refreshTokenLookalike(token: string): RefreshTokenRecord | undefined {
+    if (this.has('access-token-as-refresh-token')) {
+      const access = this.accessTokens.get(token);
+      if (access?.familyId !== undefined)
+        return { familyId: access.familyId, clientId: access.clientId, retired: false };
+    }
+    if (this.has('refresh-token-prefix-match') && token.length >= 20)
+      for (const [issued, record] of this.refreshTokens)
+        if (issued.slice(0, 20) === token.slice(0, 20)) return record;
+    return undefined;
   }
 
   private revokeFamily(familyId: number): void {

@@ -174,6 +174,48 @@ suite.test(
   },
 );
 
+/** `token` with one character changed in its middle, where any encoding carries data. */
+function garble(token: string): string {
+  const i = Math.floor(token.length / 2);
+  return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+}
+
+suite.test(
+  {
+    id: 'OA-6-RT-INVALID',
+    title: 'an issued refresh token with one character changed is refused',
+    level: 'MUST',
+    needs: REFRESH,
+  },
+  async (t) => {
+    const { client, tokens } = await t.refreshable();
+    const o = await t.refresh(client, garble(tokens.refreshToken));
+    expectErrorCode(t, o, {
+      requirement: 'OA-6-RT-INVALID',
+      description: 'refresh_token grant with the issued refresh token garbled in one character',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-6-RT-INVALID',
+    title: 'an access token presented as a refresh token is refused',
+    level: 'MUST',
+    needs: REFRESH,
+  },
+  async (t) => {
+    const { client, tokens } = await t.refreshable();
+    const o = await t.refresh(client, tokens.accessToken);
+    expectErrorCode(t, o, {
+      requirement: 'OA-6-RT-INVALID',
+      description: 'refresh_token grant with the access token of the same grant',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
 suite.test(
   {
     id: 'OA-6-SCOPE-UP',

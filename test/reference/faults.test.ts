@@ -581,6 +581,15 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.json.accessToken).toBeTruthy();
     expect(reply.json.refreshToken).toBeTruthy();
   },
+  'refresh-token-prefix-match': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const garbled = `${t.refreshToken.slice(0, 20)}${'x'.repeat(t.refreshToken.length - 20)}`;
+    expect((await refresh(s, client, garbled)).status).toBe(200);
+  },
+  'access-token-as-refresh-token': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    expect((await refresh(s, client, t.accessToken)).status).toBe(200);
+  },
   'refresh-widens-scope': async (s) => {
     const client = await register(s, { scopes: [SCOPE] });
     const { body } = await startAuthorization(s, client);
