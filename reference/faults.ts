@@ -577,6 +577,11 @@ const CATALOGUE = {
       'The verification page finds a user code only as displayed: without its dash, in lower case or with spaces it is unknown.',
     breaks: ['DA-6.1-NORM-PUNCT', 'DA-6.1-NORM-CASE', 'DA-6.1-STRIP-OTHER'],
   },
+  'user-code-typo-tolerant': {
+    description:
+      'The verification page takes a user code with one wrong character for the pending code it resembles, and approves that.',
+    breaks: ['DA-3.3-UC-MATCH'],
+  },
   'approval-revives-expired': {
     description:
       'Approving an expired user code restarts its lifetime: the next poll gets a token.',

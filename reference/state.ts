@@ -496,11 +496,24 @@ export class ReferenceState {
   }
 
   private decidable(userCode: string): DeviceAuthorizationRecord | undefined {
-    const record = this.byUserCode.get(this.normalize(userCode));
+    const record = this.byUserCode.get(this.normalize(userCode)) ?? this.typoMatch(userCode);
     if (!record || record.status !== 'pending' || record.redeemed || this.isExpired(record)) {
       return undefined;
     }
     return record;
+  }
+
+  /** user-code-typo-tolerant: a code one character away from a pending one is taken for it. */
+  private typoMatch(userCode: string): DeviceAuthorizationRecord | undefined {
+    if (!this.has('user-code-typo-tolerant')) return undefined;
+    const typed = this.normalize(userCode);
+    for (const [code, record] of this.byUserCode) {
+      if (code.length !== typed.length || record.status !== 'pending') continue;
+      let differences = 0;
+      for (let i = 0; i < code.length; i++) if (code[i] !== typed[i]) differences++;
+      if (differences === 1) return record;
+    }
+    return undefined;
   }
 
   describeUserCode(userCode: string): UserCodeInfo | undefined {

@@ -842,6 +842,12 @@ const CHECKS: Record<FaultName, Check> = {
     expect(s.approve(auth.userCode)).toBe(true);
     expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
   },
+  'user-code-typo-tolerant': async (s) => {
+    const { client, auth } = await started(s);
+    const typo = (auth.userCode[0] === 'B' ? 'C' : 'B') + auth.userCode.slice(1);
+    expect(s.approve(typo)).toBe(true);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
   'approval-revives-expired': async (s) => {
     const { client, auth } = await started(s);
     s.advance(auth.expiresIn + 1);
