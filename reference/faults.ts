@@ -363,7 +363,13 @@ const CATALOGUE = {
   'unsigned-jwt-tokens': {
     description:
       'Access and refresh tokens are JWTs with alg none: random enough, but anyone can forge one.',
-    breaks: ['OA-10.3-AT-GUESS', 'OA-10.4-RT-GUESS', 'BCP-4.14.2-INTEGRITY'],
+    // The server still looks the exact token up: a tampered one is refused (INTEGRITY holds).
+    breaks: ['OA-10.3-AT-GUESS', 'OA-10.4-RT-GUESS'],
+  },
+  'rt-signature-not-verified': {
+    description:
+      'Refresh tokens are JWTs that look HS256-signed, and the server takes any JWT carrying an issued jti for that token: payload and signature are never verified.',
+    breaks: ['BCP-4.14.2-INTEGRITY'],
   },
   'device-code-prefix-match': {
     description:

@@ -23,6 +23,8 @@ import {
   newDeviceCode,
   newRefreshToken,
   newUnsignedJwt,
+  newUnverifiedJwt,
+  unverifiedJti,
   newUserCode,
   normalizeUserCode,
   randomCode,
@@ -713,8 +715,9 @@ export class ReferenceState {
 
   /**
    * Faults that take a token for a refresh token it is not: one with the first 20 characters of
-   * an issued refresh token (refresh-token-prefix-match), or an access token
-   * (access-token-as-refresh-token).
+   * an issued refresh token (refresh-token-prefix-match), an access token
+   * (access-token-as-refresh-token), or a JWT whose jti is that of an issued one, whatever else
+   * its payload and signature say (rt-signature-not-verified).
    */
   private refreshTokenLookalike(token: string): RefreshTokenRecord | undefined {
     if (this.has('access-token-as-refresh-token')) {
@@ -722,6 +725,10 @@ export class ReferenceState {
       if (access?.familyId !== undefined)
         return { familyId: access.familyId, clientId: access.clientId, retired: false };
     }
+    const jti = this.has('rt-signature-not-verified') ? unverifiedJti(token) : undefined;
+    if (jti !== undefined)
+      for (const [issued, record] of this.refreshTokens)
+        if (unverifiedJti(issued) === jti) return record;
     if (this.has('refresh-token-prefix-match') && token.length >= 20)
       for (const [issued, record] of this.refreshTokens)
         if (issued.slice(0, 20) === token.slice(0, 20)) return record;
@@ -754,6 +761,7 @@ export class ReferenceState {
     if (this.has(guessable))
       return `${kind}-${(this.tokensIssued++).toString(16).padStart(12, '0')}`;
     if (this.has('unsigned-jwt-tokens')) return newUnsignedJwt(kind);
+    if (kind === 'rt' && this.has('rt-signature-not-verified')) return newUnverifiedJwt(kind);
     return random();
   }
 

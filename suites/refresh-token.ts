@@ -221,7 +221,6 @@ suite.test(
     id: 'OA-6-SCOPE-UP',
     title: 'a refresh cannot widen the scope beyond the original grant',
     level: 'MUST',
-    also: ['BCP-4.14.2-SCOPE-BIND'],
     needs: REFRESH,
   },
   async (t) => {
@@ -234,6 +233,16 @@ suite.test(
       : typeof scope === 'string'
         ? scope.split(' ')
         : undefined;
+    // AWS CreateToken returns no scope (AMB-20) and nothing else on the wire shows what a
+    // token may do: a success without scope proves neither widening nor its absence.
+    if (o.kind === 'ok' && granted === undefined) {
+      t.note(
+        'the refresh succeeded without a scope member: AWS documents that scope has no effect on CreateToken (AMB-20), and nothing on the wire shows whether the grant widened',
+      );
+      return t.skip(
+        'not judged: the refresh asking for an extra scope succeeded, and its response carries no scope to compare (AMB-20)',
+      );
+    }
     t.check({
       requirement: 'OA-6-SCOPE-UP',
       description: `refresh asking for the original scope plus "${extra}"`,
@@ -242,10 +251,6 @@ suite.test(
       actual: `${describeOutcome(o)}${granted ? ` scope ${JSON.stringify(granted)}` : ''}`,
       exchange: o.exchange,
     });
-    if (o.kind === 'ok' && granted === undefined)
-      t.note(
-        'the refresh succeeded without a scope member: AWS documents that scope has no effect on CreateToken (AMB-20)',
-      );
   },
 );
 

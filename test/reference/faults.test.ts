@@ -491,6 +491,13 @@ const CHECKS: Record<FaultName, Check> = {
       expect(signature).toBe('');
     }
   },
+  'rt-signature-not-verified': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const [header, payload] = t.refreshToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const altered = Buffer.from(JSON.stringify({ ...claims, scope: 'more' })).toString('base64url');
+    expect((await refresh(s, client, `${header}.${altered}.forged`)).status).toBe(200);
+  },
   'device-code-prefix-match': async (s) => {
     const { client, auth } = await started(s);
     const garbled = auth.deviceCode.slice(0, -1) + (auth.deviceCode.endsWith('A') ? 'B' : 'A');
