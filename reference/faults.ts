@@ -539,6 +539,21 @@ const CATALOGUE = {
       'The token-exchange grant always adds a refreshToken, even when requestedTokenType asks for an access token only.',
     breaks: ['AWS-IAM-TOKEN-EXCHANGE'],
   },
+  'iam-pkce-not-checked': {
+    description:
+      "The application's authorization code is redeemed with any codeVerifier (CreateToken's code grant still checks it).",
+    breaks: ['PKCE-4.6-MISMATCH'],
+  },
+  'iam-exchange-any-subject': {
+    description:
+      'The token-exchange grant takes a subjectToken it never issued for an access token of the reference user.',
+    breaks: ['AWS-IAM-TOKEN-EXCHANGE'],
+  },
+  'iam-refresh-old-stays-valid': {
+    description:
+      "CreateTokenWithIAM's refresh returns a new refreshToken, but the old one keeps working (CreateToken's refresh still rotates): a SHOULD, the application authenticates by SigV4.",
+    breaks: ['BCP-4.14.2-ROTATE'],
+  },
   'iam-no-id-token': {
     description:
       'authorization_code and jwt-bearer responses of CreateTokenWithIAM carry no idToken.',

@@ -697,6 +697,7 @@ export class ReferenceState {
     const retire =
       rotate &&
       !this.has('rotation-old-stays-valid') &&
+      !(this.has('iam-refresh-old-stays-valid') && this.isApplication(client.clientId)) &&
       !(this.has('rotation-retires-first-only') && record.successor);
     if (retire) record.retired = true;
     // `scope` has no effect (AWS), unless the fault lets it widen the grant.
@@ -862,6 +863,9 @@ export class ReferenceState {
       return fail('InvalidGrantException', 'Missing codeVerifier for a code issued with PKCE');
     }
     if (this.has('pkce-not-checked')) return ok(undefined);
+    // iam-pkce-not-checked: the same bug, in the application's code grant only.
+    if (this.has('iam-pkce-not-checked') && this.isApplication(record.clientId))
+      return ok(undefined);
     if (!verifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod)) {
       return fail('InvalidGrantException', 'codeVerifier does not match the code_challenge');
     }
@@ -1034,6 +1038,11 @@ export class ReferenceState {
     });
   }
 
+  /** Whether `clientId` is the application's pseudo-client (CreateTokenWithIAM). */
+  private isApplication(clientId: string): boolean {
+    return this.application !== undefined && clientId === this.application.arn;
+  }
+
   private asApplication<T>(
     grant: (client: ClientRecord, app: IamApplication) => Outcome<T>,
   ): Outcome<T> {
@@ -1156,7 +1165,12 @@ export class ReferenceState {
           `requestedTokenType must be ${ACCESS_TOKEN_TYPE} or ${REFRESH_TOKEN_TYPE}`,
         );
       }
-      const subject = this.accessTokens.get(input.subjectToken);
+      // iam-exchange-any-subject: an unknown token passes for one of the reference user's.
+      const subject =
+        this.accessTokens.get(input.subjectToken) ??
+        (this.has('iam-exchange-any-subject')
+          ? { clientId: '', expiresAtMs: Number.POSITIVE_INFINITY }
+          : undefined);
       const subjectFamily =
         subject?.familyId === undefined ? undefined : this.families.get(subject.familyId);
       if (!subject || subject.expiresAtMs <= this.clock.nowMs() || subjectFamily?.revoked) {

@@ -9,6 +9,7 @@ import {
   expectSuccess,
   jwtClaims,
   member,
+  newCodeVerifier,
   show,
   type AssertionOptions,
   type IamTokenSet,
@@ -316,6 +317,27 @@ iamTest(
 
 iamTest(
   {
+    id: 'AWS-IAM-TOKEN-EXCHANGE',
+    title: 'a subject token nobody issued is refused with invalid_grant',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.createTokenWithIAM({
+      grantType: TOKEN_EXCHANGE_GRANT,
+      subjectToken: 'Zm9yZ2VkLWFjY2Vzcy10b2tlbi1zc28tb2lkYy1jb25mb3JtYW5jZQ',
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+      requestedTokenType: ACCESS_TOKEN_TYPE,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-TOKEN-EXCHANGE',
+      description: 'token-exchange of an access token the target never issued',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-REFRESH',
     title: 'a refresh token obtained through CreateTokenWithIAM yields a new access token',
     level: 'MUST',
@@ -399,6 +421,71 @@ async function redeemIamCode(t: TestContext) {
     codeVerifier: verifier,
   });
 }
+
+iamTest(
+  {
+    id: 'BCP-4.14.2-ROTATE',
+    title: 'once an IAM refresh token is rotated, the previous one no longer works',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const { tokens } = await t.iamTokens();
+    if (tokens.refreshToken === undefined)
+      return t.skip('the jwt-bearer response carried no refreshToken: no IAM refresh to test');
+    const refresh = (refreshToken: string) =>
+      t.createTokenWithIAM({ grantType: 'refresh_token', refreshToken });
+    const first = await refresh(tokens.refreshToken);
+    t.require({
+      requirement: 'AWS-IAM-REFRESH',
+      level: 'MUST',
+      description: 'the first IAM refresh of a fresh grant succeeds (precondition)',
+      ok: ok(first),
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(first),
+      exchange: first.exchange,
+    });
+    const next = first.value!.refreshToken;
+    if (next === undefined || next === tokens.refreshToken)
+      return t.skip('the IAM refresh issued no new refresh token: nothing was rotated away');
+    // The application authenticates every call by SigV4: RFC 9700 §4.14.2 makes revoking the
+    // rotated token a SHOULD for such a client (AMB-8).
+    const replay = await refresh(tokens.refreshToken);
+    t.check({
+      requirement: 'BCP-4.14.2-ROTATE',
+      description: 'IAM refresh with the refresh token that was just rotated away',
+      ok: replay.kind === 'error',
+      expected: 'an error response (no success)',
+      actual: describeOutcome(replay),
+      exchange: replay.exchange,
+    });
+  },
+);
+
+iamTest(
+  {
+    id: 'PKCE-4.6-MISMATCH',
+    title: "the application's authorization code with a wrong verifier is refused",
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    t.needsApprover();
+    await t.needsIam();
+    const { code, redirectUri } = await t.iamCode();
+    const o = await t.createTokenWithIAM({
+      grantType: 'authorization_code',
+      code,
+      redirectUri,
+      codeVerifier: newCodeVerifier(),
+    });
+    expectErrorCode(t, o, {
+      requirement: 'PKCE-4.6-MISMATCH',
+      description:
+        'CreateTokenWithIAM authorization_code with another codeVerifier than the one challenged',
+      codes: ['invalid_grant'],
+    });
+  },
+);
 
 iamTest(
   {

@@ -787,6 +787,27 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.json.refreshToken).toBeTruthy();
     expect(reply.json.issuedTokenType).toBe(ACCESS_TOKEN_TYPE);
   },
+  'iam-pkce-not-checked': async (s) => {
+    const { code } = appCode(s);
+    expect((await redeemApp(s, code, 'a'.repeat(43))).status).toBe(200);
+  },
+  'iam-exchange-any-subject': async (s) => {
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: TOKEN_EXCHANGE,
+      subjectToken: 'never-issued',
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+    });
+    expect(reply.status).toBe(200);
+  },
+  'iam-refresh-old-stays-valid': async (s) => {
+    const t = await iamTokens(s);
+    const refresh = (refreshToken: string) =>
+      iam(s, { clientId: APP, grantType: 'refresh_token', refreshToken });
+    const rotated = await refresh(t.refreshToken);
+    expect(rotated.json.refreshToken).not.toBe(t.refreshToken);
+    expect((await refresh(t.refreshToken)).status).toBe(200);
+  },
   'iam-no-id-token': async (s) => {
     const bearer = await iamTokens(s);
     expect(bearer.idToken).toBeUndefined();
