@@ -554,6 +554,11 @@ const CATALOGUE = {
       "CreateTokenWithIAM's refresh returns a new refreshToken, but the old one keeps working (CreateToken's refresh still rotates): a SHOULD, the application authenticates by SigV4.",
     breaks: ['BCP-4.14.2-ROTATE'],
   },
+  'iam-refresh-widens-to-app': {
+    description:
+      "A CreateTokenWithIAM refresh may ask for any of the application's scopes, beyond those of its grant.",
+    breaks: ['OA-6-SCOPE-UP'],
+  },
   'iam-no-id-token': {
     description:
       'authorization_code and jwt-bearer responses of CreateTokenWithIAM carry no idToken.',

@@ -1116,7 +1116,12 @@ export class ReferenceState {
     return this.asApplication((client, app) => {
       let granted: string[] = [];
       const result = this.refresh(client, refreshToken, undefined, (base) => {
-        const d = this.downscope(app, base, scope);
+        // iam-refresh-widens-to-app: the request is measured against the application's scopes.
+        const d = this.downscope(
+          app,
+          this.has('iam-refresh-widens-to-app') ? app.scopes : base,
+          scope,
+        );
         if (d.ok) granted = d.value;
         return d;
       });

@@ -275,6 +275,50 @@ iamTest(
 
 iamTest(
   {
+    id: 'OA-6-SCOPE-UP',
+    title: 'an IAM refresh cannot widen a narrowed grant to more of the application scopes',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { tokens } = await t.iamTokens();
+    const all = tokens.scope ?? [];
+    if (all.length < 2)
+      return t.skip(
+        `the application granted ${all.length} scope(s) without a scope request: no grant to narrow`,
+      );
+    const [kept, other] = all as [string, string];
+    const narrow = await t.createTokenWithIAM({
+      grantType: JWT_BEARER_GRANT,
+      assertion: await t.iam.assertion(),
+      scope: [kept],
+    });
+    t.require({
+      requirement: 'AWS-IAM-DOWNSCOPE',
+      level: 'MUST',
+      description: `jwt-bearer asking for scope ${show([kept])} grants exactly that (precondition)`,
+      ok: ok(narrow) && show(narrow.value!.scope) === show([kept]),
+      expected: `HTTP 200 with scope ${show([kept])}`,
+      actual: ok(narrow) ? `scope ${show(narrow.value!.scope)}` : describeOutcome(narrow),
+      exchange: narrow.exchange,
+    });
+    const refreshToken = narrow.value!.refreshToken;
+    if (refreshToken === undefined)
+      return t.skip('the jwt-bearer response carried no refreshToken: no IAM refresh to test');
+    const o = await t.createTokenWithIAM({
+      grantType: 'refresh_token',
+      refreshToken,
+      scope: [kept, other],
+    });
+    expectErrorCode(t, o, {
+      requirement: 'OA-6-SCOPE-UP',
+      description: `IAM refresh of a grant of ${show([kept])} asking for ${show([kept, other])}`,
+      codes: ['invalid_scope'],
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
     title:
       "another client's access token is exchanged for an access token, without a refresh token",

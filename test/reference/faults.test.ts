@@ -808,6 +808,18 @@ const CHECKS: Record<FaultName, Check> = {
     expect(rotated.json.refreshToken).not.toBe(t.refreshToken);
     expect((await refresh(t.refreshToken)).status).toBe(200);
   },
+  'iam-refresh-widens-to-app': async (s) => {
+    const all = [...REFERENCE_APPLICATION_SCOPES];
+    const t = await iamTokens(s, { scope: [all[0]] });
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: 'refresh_token',
+      refreshToken: t.refreshToken,
+      scope: all,
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.scope).toEqual(all);
+  },
   'iam-no-id-token': async (s) => {
     const bearer = await iamTokens(s);
     expect(bearer.idToken).toBeUndefined();
