@@ -31,6 +31,19 @@ suite.test(
   async (t) => {
     t.needsPageApprover();
     const { client, auth } = await t.authorization();
+    // Pending before the user types anything: a token after the typo is then the typo's doing.
+    const before = await t.poll(client, auth);
+    t.require({
+      requirement: 'DA-3.5-PENDING',
+      level: 'MUST',
+      description: 'a poll before the user acts is pending (precondition)',
+      ok:
+        before.kind === 'error' &&
+        ['authorization_pending', 'slow_down'].includes(before.error?.code ?? ''),
+      expected: ['error authorization_pending', 'error slow_down'],
+      actual: describeOutcome(before),
+      exchange: before.exchange,
+    });
     const typed = mistype(auth.userCode);
     const refused = await t.tryApproveTyped(auth, typed);
     t.note(
