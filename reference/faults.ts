@@ -529,6 +529,11 @@ const CATALOGUE = {
       'The jwt-bearer grant does not verify the signature or expiry of the assertion: expired and foreign-signed JWTs are accepted (iss, aud and sub still count).',
     breaks: ['AWS-IAM-JWT-INVALID'],
   },
+  'iam-assertion-alg-none-accepted': {
+    description:
+      'The jwt-bearer grant skips the signature check of an assertion whose header says alg none (its claims still count).',
+    breaks: ['AWS-IAM-JWT-INVALID'],
+  },
   'iam-downscope-ignored': {
     description:
       'CreateTokenWithIAM ignores scope: every application scope is granted whatever was asked, and a scope outside the application is not refused.',

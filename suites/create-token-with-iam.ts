@@ -210,6 +210,34 @@ for (const broken of BROKEN_ASSERTIONS) {
   });
 }
 
+/**
+ * `jwt` with its header's alg set to none and no signature (RFC 7519 §6): the claims of a valid
+ * assertion, which only an implementation that trusts the header would accept.
+ */
+function unsecured(jwt: string): string {
+  const [header, payload] = jwt.split('.');
+  const claims = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as object;
+  const none = Buffer.from(JSON.stringify({ ...claims, alg: 'none' })).toString('base64url');
+  return `${none}.${payload}.`;
+}
+
+iamTest(
+  {
+    id: 'AWS-IAM-JWT-INVALID',
+    title: 'an unsigned (alg none) assertion is refused with invalid_grant',
+    level: 'MUST',
+  },
+  async (t) => {
+    const assertion = unsecured(await t.iam.assertion());
+    const o = await t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-JWT-INVALID',
+      description: 'jwt-bearer with the claims of a valid assertion, alg none and no signature',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
 // ---- downscoping -------------------------------------------------------------------------
 
 iamTest(

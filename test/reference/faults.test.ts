@@ -761,6 +761,15 @@ const CHECKS: Record<FaultName, Check> = {
     const elsewhere = await s.mintAssertion({ audience: 'someone-else' });
     expect(errorType(await jwtBearer(s, { assertion: elsewhere }))).toBe('InvalidGrantException');
   },
+  'iam-assertion-alg-none-accepted': async (s) => {
+    const [header, payload] = (await s.mintAssertion({})).split('.');
+    const claims = JSON.parse(Buffer.from(header, 'base64url').toString());
+    const none = Buffer.from(JSON.stringify({ ...claims, alg: 'none' })).toString('base64url');
+    expect((await jwtBearer(s, { assertion: `${none}.${payload}.` })).status).toBe(200);
+    // A signed assertion is still verified.
+    const foreign = await s.mintAssertion({ foreignKey: true });
+    expect(errorType(await jwtBearer(s, { assertion: foreign }))).toBe('InvalidGrantException');
+  },
   'iam-rotated-rt-narrowed': async (s) => {
     const t = await iamTokens(s);
     const refresh = (refreshToken: string, extra = {}) =>
