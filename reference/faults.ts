@@ -514,6 +514,11 @@ const CATALOGUE = {
       'CreateTokenWithIAM accepts any Authorization header, a wrong signature or none at all (the region of a parseable one is still checked).',
     breaks: ['AWS-IAM-SIGV4'],
   },
+  'iam-payload-hash-trusted': {
+    description:
+      'CreateTokenWithIAM signs over the declared x-amz-content-sha256 without comparing it with the body: a body changed after signing is accepted.',
+    breaks: ['AWS-IAM-SIGV4'],
+  },
   'iam-region-not-checked': {
     description:
       'CreateTokenWithIAM accepts a request signed for another region when its signature is otherwise valid.',

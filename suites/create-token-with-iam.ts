@@ -641,6 +641,36 @@ for (const bad of BAD_SIGNATURES) {
 
 iamTest(
   {
+    id: 'AWS-IAM-SIGV4',
+    title: 'a request whose body was changed after signing is refused and yields no token',
+    level: 'MUST',
+  },
+  async (t) => {
+    const sign = await t.iamSigner();
+    const assertion = await t.iam.assertion();
+    const { applicationArn } = t.iam;
+    const sent = { clientId: applicationArn, grantType: JWT_BEARER_GRANT, assertion };
+    // The signature (and x-amz-content-sha256) cover a body asking for a scope; the body sent
+    // asks for none: what a man in the middle widening a request would do.
+    const signed = JSON.stringify({ ...sent, scope: ['openid'] });
+    const o = await t.aws.send(
+      'CreateTokenWithIAM',
+      { json: sent },
+      { sign: (request) => sign({ ...request, body: signed }) },
+    );
+    t.check({
+      requirement: 'AWS-IAM-SIGV4',
+      description: 'jwt-bearer with a valid assertion, the body changed after it was signed',
+      ok: o.kind === 'error' && o.status >= 400,
+      expected: 'an error status (4xx) with no token',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-REGION',
     title:
       'a request signed for another region is refused with 400 invalid_request naming the endpoint and region',

@@ -35,6 +35,7 @@ import {
   iam,
   iamTokens,
   jwtBearer,
+  JWT_BEARER,
   redeemApp,
 } from './iam-helpers.ts';
 import { REFERENCE_APPLICATION_SCOPES } from '../../reference/iam-config.ts';
@@ -732,6 +733,11 @@ const CHECKS: Record<FaultName, Check> = {
     expect(errorType(await jwtBearer(s, {}, { region: 'eu-west-1' }))).toBe(
       'InvalidRequestRegionException',
     );
+  },
+  'iam-payload-hash-trusted': async (s) => {
+    const body = { clientId: APP, grantType: JWT_BEARER, assertion: await s.mintAssertion() };
+    const sendBody = JSON.stringify({ ...body, scope: ['openid'] });
+    expect((await iam(s, body, { sendBody })).status).toBe(200);
   },
   'iam-region-not-checked': async (s) => {
     expect((await jwtBearer(s, {}, { region: 'eu-west-1' })).status).toBe(200);
