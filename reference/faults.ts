@@ -569,6 +569,11 @@ const CATALOGUE = {
       "A CreateTokenWithIAM refresh may ask for any of the application's scopes, beyond those of its grant.",
     breaks: ['OA-6-SCOPE-UP'],
   },
+  'iam-code-scope-ignored': {
+    description:
+      "Redeeming the application's authorization code ignores scope: a scope outside the code's grant is not refused, and the code's scopes are granted.",
+    breaks: ['AWS-IAM-DOWNSCOPE'],
+  },
   'iam-no-id-token': {
     description:
       'authorization_code and jwt-bearer responses of CreateTokenWithIAM carry no idToken.',

@@ -561,6 +561,32 @@ iamTest(
 
 iamTest(
   {
+    id: 'AWS-IAM-DOWNSCOPE',
+    title: "the application's authorization code asking for a scope outside its grant is refused",
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    t.needsApprover();
+    await t.needsIam();
+    const { code, verifier, redirectUri } = await t.iamCode();
+    const o = await t.createTokenWithIAM({
+      grantType: 'authorization_code',
+      code,
+      redirectUri,
+      codeVerifier: verifier,
+      scope: ['sso-oidc-conformance:not-an-application-scope'],
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-DOWNSCOPE',
+      description: 'authorization_code asking for a scope neither the code nor the application has',
+      codes: ['invalid_scope'],
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-AUTH-CODE',
     title: 'an authorization code issued to the application is redeemed with its verifier',
     level: 'MUST',

@@ -30,6 +30,7 @@ import {
 import {
   ACCESS_TOKEN_TYPE,
   APP,
+  APP_REDIRECT,
   TOKEN_EXCHANGE,
   appCode,
   iam,
@@ -834,6 +835,18 @@ const CHECKS: Record<FaultName, Check> = {
     });
     expect(reply.status).toBe(200);
     expect(reply.json.scope).toEqual(all);
+  },
+  'iam-code-scope-ignored': async (s) => {
+    const { code, verifier } = appCode(s);
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: 'authorization_code',
+      code,
+      redirectUri: APP_REDIRECT,
+      codeVerifier: verifier,
+      scope: ['not-a-scope-of-the-app'],
+    });
+    expect(reply.status).toBe(200);
   },
   'iam-no-id-token': async (s) => {
     const bearer = await iamTokens(s);
