@@ -23,7 +23,6 @@ suite.test(
     id: 'PKCE-4.2-S256',
     title: 'a code issued for an S256 challenge is redeemed with its verifier',
     level: 'MUST',
-    also: ['AWS-PKCE'],
     needs: BROWSER,
   },
   async (t) => {

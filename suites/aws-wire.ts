@@ -158,7 +158,6 @@ suite.test(
     id: 'OA-5.2-FORMAT',
     title: 'every error response is a JSON object with a string error member and an error status',
     level: 'MUST',
-    also: ['DA-3.2-ERR-FORMAT'],
     after: true,
   },
   (t) =>

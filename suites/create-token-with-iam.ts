@@ -245,7 +245,6 @@ iamTest(
     id: 'AWS-IAM-DOWNSCOPE',
     title: 'asking for a subset of the application scopes grants exactly that subset',
     level: 'MUST',
-    also: ['AWS-IAM-JWT-BEARER'],
   },
   async (t) => {
     // What the application grants when nothing is asked: all of its scopes (WIRE.md §1.4).
@@ -413,7 +412,6 @@ iamTest(
     id: 'AWS-IAM-REFRESH',
     title: 'a refresh token obtained through CreateTokenWithIAM yields a new access token',
     level: 'MUST',
-    also: ['AWS-IAM-JWT-BEARER'],
   },
   async (t) => {
     const { tokens } = await t.iamTokens();

@@ -417,7 +417,6 @@ suite.test(
     id: 'AWS-CT-REFRESH',
     title: 'the refresh grant works and its rotation policy is reported',
     level: 'INFO',
-    also: ['OA-6-ROTATE'],
     needs: REFRESH,
   },
   async (t) => {
