@@ -84,6 +84,35 @@ export function newUnsignedJwt(use: 'at' | 'rt'): string {
   return new UnsecuredJWT({ token_use: use }).setJti(randomBase64Url(32)).setIssuedAt().encode();
 }
 
+const base64UrlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * rt-signature-not-verified: a JWT that looks HS256-signed (its signature is random bytes) and
+ * names its grant by jti; the server reads the jti without verifying anything.
+ */
+export function newUnverifiedJwt(use: 'rt'): string {
+  const header = base64UrlJson({ alg: 'HS256', typ: 'JWT' });
+  const payload = base64UrlJson({
+    token_use: use,
+    jti: randomBase64Url(32),
+    iat: Math.floor(Date.now() / 1000),
+  });
+  return `${header}.${payload}.${randomBase64Url(32)}`;
+}
+
+/** The jti of a JWT's payload, read without any verification (the fault's bug). */
+export function unverifiedJti(token: string): string | undefined {
+  try {
+    const payload: unknown = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString(),
+    );
+    const jti = (payload as { jti?: unknown } | null)?.jti;
+    return typeof jti === 'string' ? jti : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Authorization codes: 256 random bits (RFC 6749 §10.10 asks for at least 128). */
 export function newAuthorizationCode(): string {
   return randomBase64Url(32);

@@ -50,7 +50,7 @@ const CATALOGUE = {
   '500-on-malformed-body': {
     description:
       'A request body that is not JSON, or not a JSON object, gets InternalServerException (500).',
-    breaks: ['AWS-NO-5XX', 'DCR-3.1-JSON', 'OA-5.2-FORMAT'],
+    breaks: ['AWS-NO-5XX', 'DCR-3.1-JSON'],
   },
   'expires-in-absolute': {
     description:
@@ -210,6 +210,12 @@ const CATALOGUE = {
       'A device code can be redeemed by any authenticated client, not only the one it was issued to.',
     breaks: ['DA-3.4-CROSS-CLIENT', 'DA-3.5-STATE-MACHINE'],
   },
+  'cross-client-poll-500': {
+    description:
+      "A poll with another client's device code crashes the handler: InternalServerException 500 (still no token).",
+    // DA-3.4-CROSS-CLIENT accepts any terminal error (AMB-13): only the wire-wide rule sees the crash.
+    breaks: ['AWS-NO-5XX'],
+  },
   'device-code-reusable': {
     description: 'A device code can be redeemed again after a successful redemption.',
     breaks: ['DA-5.2-DC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
@@ -225,17 +231,14 @@ const CATALOGUE = {
     // The region error's endpoint and region members are lost with the JSON body.
     breaks: ['OA-5.2-FORMAT', 'AWS-IAM-REGION'],
   },
+  'error-json-as-text': {
+    description: 'Error responses keep their JSON body but are labelled Content-Type: text/plain.',
+    breaks: ['OA-5.2-FORMAT'],
+  },
   'refresh-broken': {
     description:
       'The refresh_token grant, of CreateToken and of CreateTokenWithIAM, always answers InvalidGrantException.',
-    breaks: [
-      'OA-6-REFRESH',
-
-      'OA-6-SCOPE-UP',
-      'BCP-2.2.2-RT-PUBLIC',
-      'AWS-IAM-REFRESH',
-      'DA-3.5-STATE-MACHINE',
-    ],
+    breaks: ['OA-6-REFRESH', 'OA-6-SCOPE-UP', 'AWS-IAM-REFRESH', 'DA-3.5-STATE-MACHINE'],
   },
   'no-client-secret': {
     description:
@@ -366,7 +369,13 @@ const CATALOGUE = {
   'unsigned-jwt-tokens': {
     description:
       'Access and refresh tokens are JWTs with alg none: random enough, but anyone can forge one.',
-    breaks: ['OA-10.3-AT-GUESS', 'OA-10.4-RT-GUESS', 'BCP-4.14.2-INTEGRITY'],
+    // The server still looks the exact token up: a tampered one is refused (INTEGRITY holds).
+    breaks: ['OA-10.3-AT-GUESS', 'OA-10.4-RT-GUESS'],
+  },
+  'rt-signature-not-verified': {
+    description:
+      'Refresh tokens are JWTs that look HS256-signed, and the server takes any JWT carrying an issued jti for that token: payload and signature are never verified.',
+    breaks: ['BCP-4.14.2-INTEGRITY'],
   },
   'device-code-prefix-match': {
     description:
@@ -378,15 +387,33 @@ const CATALOGUE = {
       'Once a device code has been polled, later polls of it are not checked for the client secret.',
     breaks: ['DA-3.4-CLIENT-AUTH'],
   },
-  'refresh-no-rotation': {
+  'refresh-token-not-returned': {
     description:
-      'A refresh returns no new refreshToken and the presented one keeps working: neither rotated nor sender-constrained.',
-    breaks: ['BCP-2.2.2-RT-PUBLIC'],
+      'Variation (AMB-8): a refresh returns no new refreshToken and the presented one keeps working (no rotation; the client presents its secret on every refresh).',
+    breaks: [],
+    variation: true,
   },
-  'rotation-old-still-works': {
+  'no-refresh-rotation': {
     description:
-      'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked).',
+      'Variation (AMB-8): a refresh returns the presented refreshToken again, which keeps working (no rotation; the client presents its secret on every refresh).',
+    breaks: [],
+    variation: true,
+  },
+  'refresh-bearer-only': {
+    description:
+      'The refresh_token grant checks no clientSecret and never rotates: the refresh token alone is a bearer credential, neither rotated nor sender-constrained.',
+    breaks: ['OA-6-CLIENT-AUTH', 'BCP-2.2.2-RT-PUBLIC'],
+  },
+  'rotation-old-stays-valid': {
+    description:
+      'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked): a SHOULD for a client with a secret (AMB-8).',
+    // The state-machine model expects a retired token to be refused whatever the client.
     breaks: ['BCP-4.14.2-ROTATE', 'DA-3.5-STATE-MACHINE'],
+  },
+  'rotation-retires-first-only': {
+    description:
+      "Refresh tokens rotate, but only the grant's first refresh token is retired: a later one keeps working after its successor is issued.",
+    breaks: ['BCP-4.14.2-ROTATE-CHAIN'],
   },
   'replay-no-family-revoke': {
     description:
@@ -406,6 +433,16 @@ const CATALOGUE = {
     description: 'An unknown refresh token yields tokens, as if it were valid.',
     breaks: ['OA-6-RT-INVALID'],
   },
+  'refresh-token-prefix-match': {
+    description:
+      'Refresh tokens are looked up by their first 20 characters: a garbled one still refreshes.',
+    breaks: ['OA-6-RT-INVALID'],
+  },
+  'access-token-as-refresh-token': {
+    description:
+      'An access token presented as a refresh token refreshes its grant (the token stores share one lookup).',
+    breaks: ['OA-6-RT-INVALID'],
+  },
   'refresh-widens-scope': {
     description:
       'A refresh whose scope asks for more than the registration succeeds, and the response carries a scope listing the extra scopes.',
@@ -415,6 +452,11 @@ const CATALOGUE = {
   'registration-never-expires': {
     description:
       'Registrations keep working after clientSecretExpiresAt (every grant, and /authorize).',
+    breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
+  },
+  'registration-expiry-sda-only': {
+    description:
+      'An expired registration is refused by StartDeviceAuthorization only: its refresh tokens, approved device codes and authorization codes still yield tokens.',
     breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
   },
   'grant-not-restricted': {
@@ -518,7 +560,8 @@ const CATALOGUE = {
   'refresh-replay-500': {
     description:
       'A retired refresh token presented again crashes the handler (InternalServerException 500) and revokes nothing.',
-    breaks: ['BCP-4.14.2-REUSE-REVOKE', 'BCP-4.14.2-ROTATE'],
+    // The wire-wide rule sees the 500 too.
+    breaks: ['BCP-4.14.2-REUSE-REVOKE', 'BCP-4.14.2-ROTATE', 'AWS-NO-5XX'],
   },
 
   // CreateTokenWithIAM (WIRE.md §1.4). These and refresh-broken act inside its grants (see
@@ -527,6 +570,11 @@ const CATALOGUE = {
   'iam-signature-not-verified': {
     description:
       'CreateTokenWithIAM accepts any Authorization header, a wrong signature or none at all (the region of a parseable one is still checked).',
+    breaks: ['AWS-IAM-SIGV4'],
+  },
+  'iam-payload-hash-trusted': {
+    description:
+      'CreateTokenWithIAM signs over the declared x-amz-content-sha256 without comparing it with the body: a body changed after signing is accepted.',
     breaks: ['AWS-IAM-SIGV4'],
   },
   'iam-region-not-checked': {
@@ -544,6 +592,11 @@ const CATALOGUE = {
       'The jwt-bearer grant does not verify the signature or expiry of the assertion: expired and foreign-signed JWTs are accepted (iss, aud and sub still count).',
     breaks: ['AWS-IAM-JWT-INVALID'],
   },
+  'iam-assertion-alg-none-accepted': {
+    description:
+      'The jwt-bearer grant skips the signature check of an assertion whose header says alg none (its claims still count).',
+    breaks: ['AWS-IAM-JWT-INVALID'],
+  },
   'iam-downscope-ignored': {
     description:
       'CreateTokenWithIAM ignores scope: every application scope is granted whatever was asked, and a scope outside the application is not refused.',
@@ -553,6 +606,31 @@ const CATALOGUE = {
     description:
       'The token-exchange grant always adds a refreshToken, even when requestedTokenType asks for an access token only.',
     breaks: ['AWS-IAM-TOKEN-EXCHANGE'],
+  },
+  'iam-pkce-not-checked': {
+    description:
+      "The application's authorization code is redeemed with any codeVerifier (CreateToken's code grant still checks it).",
+    breaks: ['PKCE-4.6-MISMATCH'],
+  },
+  'iam-exchange-any-subject': {
+    description:
+      'The token-exchange grant takes a subjectToken it never issued for an access token of the reference user.',
+    breaks: ['AWS-IAM-TOKEN-EXCHANGE'],
+  },
+  'iam-refresh-old-stays-valid': {
+    description:
+      "CreateTokenWithIAM's refresh returns a new refreshToken, but the old one keeps working (CreateToken's refresh still rotates): a SHOULD, the application authenticates by SigV4.",
+    breaks: ['BCP-4.14.2-ROTATE'],
+  },
+  'iam-refresh-widens-to-app': {
+    description:
+      "A CreateTokenWithIAM refresh may ask for any of the application's scopes, beyond those of its grant.",
+    breaks: ['OA-6-SCOPE-UP'],
+  },
+  'iam-code-scope-ignored': {
+    description:
+      "Redeeming the application's authorization code ignores scope: a scope outside the code's grant is not refused, and the code's scopes are granted.",
+    breaks: ['AWS-IAM-DOWNSCOPE'],
   },
   'iam-no-id-token': {
     description:
@@ -597,6 +675,11 @@ const CATALOGUE = {
     description:
       'The verification page finds a user code only as displayed: without its dash, in lower case or with spaces it is unknown.',
     breaks: ['DA-6.1-NORM-PUNCT', 'DA-6.1-NORM-CASE', 'DA-6.1-STRIP-OTHER'],
+  },
+  'user-code-typo-tolerant': {
+    description:
+      'The verification page takes a user code with one wrong character for the pending code it resembles, and approves that.',
+    breaks: ['DA-3.3-UC-MATCH'],
   },
   'approval-revives-expired': {
     description:

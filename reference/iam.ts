@@ -167,7 +167,9 @@ async function grant(
         { issuer: iam.trustedIssuer, audience: iam.application.arn },
         input.assertion,
         ctx.clock.nowMs(),
-        !ctx.faults.has('iam-assertion-not-verified'),
+        !ctx.faults.has('iam-assertion-not-verified') &&
+          // iam-assertion-alg-none-accepted: the header decides, as in the classic library bug.
+          !(ctx.faults.has('iam-assertion-alg-none-accepted') && algOf(input.assertion) === 'none'),
       );
       if (!who) {
         return fail(
@@ -184,6 +186,16 @@ async function grant(
       if (ctx.faults.has('iam-unknown-grant-crash'))
         return fail('InternalServerException', 'Could not process the request');
       return fail('UnsupportedGrantTypeException', 'Unsupported grant type');
+  }
+}
+
+/** The alg a JWT's header claims, unverified. */
+function algOf(jwt: string): unknown {
+  try {
+    const header: unknown = JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString());
+    return (header as { alg?: unknown } | null)?.alg;
+  } catch {
+    return undefined;
   }
 }
 

@@ -23,6 +23,8 @@ import {
   newDeviceCode,
   newRefreshToken,
   newUnsignedJwt,
+  newUnverifiedJwt,
+  unverifiedJti,
   newUserCode,
   normalizeUserCode,
   randomCode,
@@ -159,6 +161,8 @@ interface RefreshTokenRecord {
   clientId: string;
   /** Rotated away: presenting it again is a replay and revokes the family. */
   retired: boolean;
+  /** Issued by a refresh, not by the grant itself (rotation-retires-first-only spares it). */
+  successor?: boolean;
 }
 
 interface AccessTokenRecord {
@@ -341,7 +345,10 @@ export class ReferenceState {
         return fail('InvalidRequestException', 'Unknown clientId');
       return fail('InvalidClientException', 'Invalid client credentials');
     }
-    if (this.registrationExpired(client)) {
+    // registration-expiry-sda-only: the expiry is enforced where a flow starts, nowhere after.
+    const enforced =
+      operation === 'StartDeviceAuthorization' || !this.has('registration-expiry-sda-only');
+    if (enforced && this.registrationExpired(client)) {
       return fail('InvalidClientException', 'Client registration has expired');
     }
     if (!this.has('secret-not-checked') && !secretsEqual(clientSecret, client.clientSecret)) {
@@ -515,11 +522,24 @@ export class ReferenceState {
   }
 
   private decidable(userCode: string): DeviceAuthorizationRecord | undefined {
-    const record = this.byUserCode.get(this.normalize(userCode));
+    const record = this.byUserCode.get(this.normalize(userCode)) ?? this.typoMatch(userCode);
     if (!record || record.status !== 'pending' || record.redeemed || this.isExpired(record)) {
       return undefined;
     }
     return record;
+  }
+
+  /** user-code-typo-tolerant: a code one character away from a pending one is taken for it. */
+  private typoMatch(userCode: string): DeviceAuthorizationRecord | undefined {
+    if (!this.has('user-code-typo-tolerant')) return undefined;
+    const typed = this.normalize(userCode);
+    for (const [code, record] of this.byUserCode) {
+      if (code.length !== typed.length || record.status !== 'pending') continue;
+      let differences = 0;
+      for (let i = 0; i < code.length; i++) if (code[i] !== typed[i]) differences++;
+      if (differences === 1) return record;
+    }
+    return undefined;
   }
 
   describeUserCode(userCode: string): UserCodeInfo | undefined {
@@ -543,7 +563,8 @@ export class ReferenceState {
     const polled = (this.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;
     const skipSecret =
       (this.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
-      (this.has('refresh-secret-not-checked') && input.grantType === REFRESH_TOKEN_GRANT);
+      ((this.has('refresh-secret-not-checked') || this.has('refresh-bearer-only')) &&
+        input.grantType === REFRESH_TOKEN_GRANT);
     const secret = skipSecret
       ? (this.clients.get(input.clientId ?? '')?.clientSecret ?? input.clientSecret)
       : input.clientSecret;
@@ -593,6 +614,8 @@ export class ReferenceState {
       return fail('InvalidGrantException', 'Invalid device code');
     }
     if (record.clientId !== client.clientId && !this.has('cross-client-redeem')) {
+      if (this.has('cross-client-poll-500'))
+        return fail('InternalServerException', 'Device code belongs to another client');
       return fail('InvalidGrantException', 'Invalid device code');
     }
     if (record.redeemed && !this.has('device-code-reusable')) {
@@ -677,7 +700,7 @@ export class ReferenceState {
       return fail('UnauthorizedClientException', 'Client is not registered for the refresh grant');
     }
     if (this.has('refresh-broken')) return fail('InvalidGrantException', 'Invalid refresh token');
-    const record = this.refreshTokens.get(refreshToken);
+    const record = this.refreshTokens.get(refreshToken) ?? this.refreshTokenLookalike(refreshToken);
     if (!record) {
       if (this.has('refresh-unknown-accepted')) {
         return ok(this.issueTokens(client, this.newFamily(client.clientId, client.scopes)));
@@ -705,16 +728,50 @@ export class ReferenceState {
     const narrowed = downscope?.(family.scopes);
     if (narrowed && !narrowed.ok) return narrowed;
     // Rotation (RFC 9700 §4.14.2): the presented token is retired, a new one issued.
-    const rotate = !this.has('refresh-no-rotation');
-    if (rotate && !this.has('rotation-old-still-works')) record.retired = true;
+    const rotate =
+      !this.has('refresh-token-not-returned') &&
+      !this.has('no-refresh-rotation') &&
+      !this.has('refresh-bearer-only');
+    const retire =
+      rotate &&
+      !this.has('rotation-old-stays-valid') &&
+      !(this.has('iam-refresh-old-stays-valid') && this.isApplication(client.clientId)) &&
+      !(this.has('rotation-retires-first-only') && record.successor);
+    if (retire) record.retired = true;
     // `scope` has no effect (AWS), unless the fault lets it widen the grant.
     let reported: string[] | undefined;
     if (this.has('refresh-widens-scope') && scope !== undefined) {
       reported = [...new Set([...family.scopes, ...scope])];
       family.scopes = reported;
     }
-    const tokens = this.issueTokens(client, record.familyId, { refreshToken: rotate });
+    const issued = this.issueTokens(client, record.familyId, { refreshToken: rotate });
+    const successor = issued.refreshToken && this.refreshTokens.get(issued.refreshToken);
+    if (successor) successor.successor = true;
+    // no-refresh-rotation: the presented token comes back as the "new" one.
+    const tokens = this.has('no-refresh-rotation') ? { ...issued, refreshToken } : issued;
     return ok(reported ? { ...tokens, scope: reported } : tokens);
+  }
+
+  /**
+   * Faults that take a token for a refresh token it is not: one with the first 20 characters of
+   * an issued refresh token (refresh-token-prefix-match), an access token
+   * (access-token-as-refresh-token), or a JWT whose jti is that of an issued one, whatever else
+   * its payload and signature say (rt-signature-not-verified).
+   */
+  private refreshTokenLookalike(token: string): RefreshTokenRecord | undefined {
+    if (this.has('access-token-as-refresh-token')) {
+      const access = this.accessTokens.get(token);
+      if (access?.familyId !== undefined)
+        return { familyId: access.familyId, clientId: access.clientId, retired: false };
+    }
+    const jti = this.has('rt-signature-not-verified') ? unverifiedJti(token) : undefined;
+    if (jti !== undefined)
+      for (const [issued, record] of this.refreshTokens)
+        if (unverifiedJti(issued) === jti) return record;
+    if (this.has('refresh-token-prefix-match') && token.length >= 20)
+      for (const [issued, record] of this.refreshTokens)
+        if (issued.slice(0, 20) === token.slice(0, 20)) return record;
+    return undefined;
   }
 
   private revokeFamily(familyId: number): void {
@@ -743,6 +800,7 @@ export class ReferenceState {
     if (this.has(guessable))
       return `${kind}-${(this.tokensIssued++).toString(16).padStart(12, '0')}`;
     if (this.has('unsigned-jwt-tokens')) return newUnsignedJwt(kind);
+    if (kind === 'rt' && this.has('rt-signature-not-verified')) return newUnverifiedJwt(kind);
     return random();
   }
 
@@ -843,6 +901,9 @@ export class ReferenceState {
       return fail('InvalidGrantException', 'Missing codeVerifier for a code issued with PKCE');
     }
     if (this.has('pkce-not-checked')) return ok(undefined);
+    // iam-pkce-not-checked: the same bug, in the application's code grant only.
+    if (this.has('iam-pkce-not-checked') && this.isApplication(record.clientId))
+      return ok(undefined);
     if (!verifierMatches(verifier, record.codeChallenge, record.codeChallengeMethod)) {
       return fail('InvalidGrantException', 'codeVerifier does not match the code_challenge');
     }
@@ -1015,6 +1076,11 @@ export class ReferenceState {
     });
   }
 
+  /** Whether `clientId` is the application's pseudo-client (CreateTokenWithIAM). */
+  private isApplication(clientId: string): boolean {
+    return this.application !== undefined && clientId === this.application.arn;
+  }
+
   private asApplication<T>(
     grant: (client: ClientRecord, app: IamApplication) => Outcome<T>,
   ): Outcome<T> {
@@ -1072,6 +1138,8 @@ export class ReferenceState {
     return this.asApplication((client, app) => {
       let granted: string[] = [];
       const result = this.redeemAuthorizationCode(client, input, (base) => {
+        // iam-code-scope-ignored: the code grants what it was issued for, whatever is asked.
+        if (this.has('iam-code-scope-ignored')) return ok([...base]);
         const d = this.downscope(app, base, scope);
         if (d.ok) granted = d.value;
         return d;
@@ -1088,7 +1156,12 @@ export class ReferenceState {
     return this.asApplication((client, app) => {
       let granted: string[] = [];
       const result = this.refresh(client, refreshToken, undefined, (base) => {
-        const d = this.downscope(app, base, scope);
+        // iam-refresh-widens-to-app: the request is measured against the application's scopes.
+        const d = this.downscope(
+          app,
+          this.has('iam-refresh-widens-to-app') ? app.scopes : base,
+          scope,
+        );
         if (d.ok) granted = d.value;
         return d;
       });
@@ -1137,7 +1210,12 @@ export class ReferenceState {
           `requestedTokenType must be ${ACCESS_TOKEN_TYPE} or ${REFRESH_TOKEN_TYPE}`,
         );
       }
-      const subject = this.accessTokens.get(input.subjectToken);
+      // iam-exchange-any-subject: an unknown token passes for one of the reference user's.
+      const subject =
+        this.accessTokens.get(input.subjectToken) ??
+        (this.has('iam-exchange-any-subject')
+          ? { clientId: '', expiresAtMs: Number.POSITIVE_INFINITY }
+          : undefined);
       const subjectFamily =
         subject?.familyId === undefined ? undefined : this.families.get(subject.familyId);
       if (!subject || subject.expiresAtMs <= this.clock.nowMs() || subjectFamily?.revoked) {

@@ -83,14 +83,13 @@ export function errorResponse(
   if (faults.has('error-description-quotes')) {
     description += ' (see "C:\\reference\\errors")';
   }
-  return {
-    ...jsonResponse(
-      status,
-      { error: err.error, error_description: description, ...err.extra },
-      out,
-    ),
-    errorShape: err.shape,
-  };
+  const response = jsonResponse(
+    status,
+    { error: err.error, error_description: description, ...err.extra },
+    out,
+  );
+  if (faults.has('error-json-as-text')) response.headers['Content-Type'] = 'text/plain';
+  return { ...response, errorShape: err.shape };
 }
 
 export function registerClientResponse(

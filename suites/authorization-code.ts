@@ -23,7 +23,6 @@ suite.test(
     id: 'PKCE-4.2-S256',
     title: 'a code issued for an S256 challenge is redeemed with its verifier',
     level: 'MUST',
-    also: ['AWS-PKCE'],
     needs: BROWSER,
   },
   async (t) => {
@@ -84,7 +83,6 @@ suite.test(
     id: 'PKCE-9700-DOWNGRADE',
     title: 'a verifier is accepted only for a code whose request carried a challenge',
     level: 'MUST',
-    also: ['PKCE-4.4.1-REQUIRED'],
     needs: BROWSER,
   },
   async (t) => {

@@ -158,7 +158,6 @@ suite.test(
     id: 'OA-5.2-FORMAT',
     title: 'every error response is a JSON object with a string error member and an error status',
     level: 'MUST',
-    also: ['DA-3.2-ERR-FORMAT'],
     after: true,
   },
   (t) =>
@@ -271,5 +270,53 @@ suite.test(
       () => true,
       (o) =>
         (o.headers['x-amzn-requestid'] ?? '').trim() ? undefined : 'no x-amzn-RequestId header',
+    ),
+);
+
+suite.test(
+  {
+    id: 'AWS-NO-5XX',
+    title: 'no request the suite sent, valid or broken, was answered with a 5xx',
+    level: 'MUST',
+    after: true,
+  },
+  // Every negative test sends a request the server must refuse: "any error" there still
+  // excludes a crash, which this rule judges once for all of them.
+  (t) =>
+    judgeAll(
+      t,
+      'AWS-NO-5XX',
+      'status below 500',
+      'an answer with a status below 500',
+      (o) => o.status > 0,
+      (o) => (o.status >= 500 ? `HTTP ${o.status}` : undefined),
+    ),
+);
+
+const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
+
+suite.test(
+  {
+    id: 'OA-5.2-FORMAT',
+    title: 'every error response is labelled Content-Type: application/json',
+    level: 'MUST',
+    after: true,
+  },
+  // RFC 6749 §5.2 sends the error "using the application/json media type", as does restJson1.
+  (t) =>
+    judgeAll(
+      t,
+      'OA-5.2-FORMAT',
+      'error Content-Type',
+      'Content-Type: application/json',
+      isServiceError,
+      (o) => {
+        const type = o.headers['content-type'];
+        return type !== undefined && JSON_MEDIA_TYPE.test(type)
+          ? undefined
+          : type === undefined
+            ? 'no Content-Type'
+            : `Content-Type: ${type}`;
+      },
     ),
 );

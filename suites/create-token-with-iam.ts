@@ -9,6 +9,7 @@ import {
   expectSuccess,
   jwtClaims,
   member,
+  newCodeVerifier,
   show,
   type AssertionOptions,
   type IamTokenSet,
@@ -213,6 +214,34 @@ for (const broken of BROKEN_ASSERTIONS) {
   });
 }
 
+/**
+ * `jwt` with its header's alg set to none and no signature (RFC 7519 §6): the claims of a valid
+ * assertion, which only an implementation that trusts the header would accept.
+ */
+function unsecured(jwt: string): string {
+  const [header, payload] = jwt.split('.');
+  const claims = JSON.parse(Buffer.from(header!, 'base64url').toString('utf8')) as object;
+  const none = Buffer.from(JSON.stringify({ ...claims, alg: 'none' })).toString('base64url');
+  return `${none}.${payload}.`;
+}
+
+iamTest(
+  {
+    id: 'AWS-IAM-JWT-INVALID',
+    title: 'an unsigned (alg none) assertion is refused with invalid_grant',
+    level: 'MUST',
+  },
+  async (t) => {
+    const assertion = unsecured(await t.iam.assertion());
+    const o = await t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-JWT-INVALID',
+      description: 'jwt-bearer with the claims of a valid assertion, alg none and no signature',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
 // ---- downscoping -------------------------------------------------------------------------
 
 iamTest(
@@ -220,7 +249,6 @@ iamTest(
     id: 'AWS-IAM-DOWNSCOPE',
     title: 'asking for a subset of the application scopes grants exactly that subset',
     level: 'MUST',
-    also: ['AWS-IAM-JWT-BEARER'],
   },
   async (t) => {
     // What the application grants when nothing is asked: all of its scopes (WIRE.md §1.4).
@@ -278,6 +306,50 @@ iamTest(
 
 iamTest(
   {
+    id: 'OA-6-SCOPE-UP',
+    title: 'an IAM refresh cannot widen a narrowed grant to more of the application scopes',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { tokens } = await t.iamTokens();
+    const all = tokens.scope ?? [];
+    if (all.length < 2)
+      return t.skip(
+        `the application granted ${all.length} scope(s) without a scope request: no grant to narrow`,
+      );
+    const [kept, other] = all as [string, string];
+    const narrow = await t.createTokenWithIAM({
+      grantType: JWT_BEARER_GRANT,
+      assertion: await t.iam.assertion(),
+      scope: [kept],
+    });
+    t.require({
+      requirement: 'AWS-IAM-DOWNSCOPE',
+      level: 'MUST',
+      description: `jwt-bearer asking for scope ${show([kept])} grants exactly that (precondition)`,
+      ok: ok(narrow) && show(narrow.value!.scope) === show([kept]),
+      expected: `HTTP 200 with scope ${show([kept])}`,
+      actual: ok(narrow) ? `scope ${show(narrow.value!.scope)}` : describeOutcome(narrow),
+      exchange: narrow.exchange,
+    });
+    const refreshToken = narrow.value!.refreshToken;
+    if (refreshToken === undefined)
+      return t.skip('the jwt-bearer response carried no refreshToken: no IAM refresh to test');
+    const o = await t.createTokenWithIAM({
+      grantType: 'refresh_token',
+      refreshToken,
+      scope: [kept, other],
+    });
+    expectErrorCode(t, o, {
+      requirement: 'OA-6-SCOPE-UP',
+      description: `IAM refresh of a grant of ${show([kept])} asking for ${show([kept, other])}`,
+      codes: ['invalid_scope'],
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
     title:
       "another client's access token is exchanged for an access token, without a refresh token",
@@ -320,10 +392,30 @@ iamTest(
 
 iamTest(
   {
+    id: 'AWS-IAM-TOKEN-EXCHANGE',
+    title: 'a subject token nobody issued is refused with invalid_grant',
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.createTokenWithIAM({
+      grantType: TOKEN_EXCHANGE_GRANT,
+      subjectToken: 'Zm9yZ2VkLWFjY2Vzcy10b2tlbi1zc28tb2lkYy1jb25mb3JtYW5jZQ',
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+      requestedTokenType: ACCESS_TOKEN_TYPE,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-TOKEN-EXCHANGE',
+      description: 'token-exchange of an access token the target never issued',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-REFRESH',
     title: 'a refresh token obtained through CreateTokenWithIAM yields a new access token',
     level: 'MUST',
-    also: ['AWS-IAM-JWT-BEARER'],
   },
   async (t) => {
     const { tokens } = await t.iamTokens();
@@ -406,6 +498,97 @@ async function redeemIamCode(t: TestContext) {
 
 iamTest(
   {
+    id: 'BCP-4.14.2-ROTATE',
+    title: 'once an IAM refresh token is rotated, the previous one no longer works',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const { tokens } = await t.iamTokens();
+    if (tokens.refreshToken === undefined)
+      return t.skip('the jwt-bearer response carried no refreshToken: no IAM refresh to test');
+    const refresh = (refreshToken: string) =>
+      t.createTokenWithIAM({ grantType: 'refresh_token', refreshToken });
+    const first = await refresh(tokens.refreshToken);
+    t.require({
+      requirement: 'AWS-IAM-REFRESH',
+      level: 'MUST',
+      description: 'the first IAM refresh of a fresh grant succeeds (precondition)',
+      ok: ok(first),
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(first),
+      exchange: first.exchange,
+    });
+    const next = first.value!.refreshToken;
+    if (next === undefined || next === tokens.refreshToken)
+      return t.skip('the IAM refresh issued no new refresh token: nothing was rotated away');
+    // The application authenticates every call by SigV4: RFC 9700 §4.14.2 makes revoking the
+    // rotated token a SHOULD for such a client (AMB-8).
+    const replay = await refresh(tokens.refreshToken);
+    t.check({
+      requirement: 'BCP-4.14.2-ROTATE',
+      description: 'IAM refresh with the refresh token that was just rotated away',
+      ok: replay.kind === 'error',
+      expected: 'an error response (no success)',
+      actual: describeOutcome(replay),
+      exchange: replay.exchange,
+    });
+  },
+);
+
+iamTest(
+  {
+    id: 'PKCE-4.6-MISMATCH',
+    title: "the application's authorization code with a wrong verifier is refused",
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    t.needsApprover();
+    await t.needsIam();
+    const { code, redirectUri } = await t.iamCode();
+    const o = await t.createTokenWithIAM({
+      grantType: 'authorization_code',
+      code,
+      redirectUri,
+      codeVerifier: newCodeVerifier(),
+    });
+    expectErrorCode(t, o, {
+      requirement: 'PKCE-4.6-MISMATCH',
+      description:
+        'CreateTokenWithIAM authorization_code with another codeVerifier than the one challenged',
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+iamTest(
+  {
+    id: 'AWS-IAM-DOWNSCOPE',
+    title: "the application's authorization code asking for a scope outside its grant is refused",
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    t.needsApprover();
+    await t.needsIam();
+    const { code, verifier, redirectUri } = await t.iamCode();
+    const o = await t.createTokenWithIAM({
+      grantType: 'authorization_code',
+      code,
+      redirectUri,
+      codeVerifier: verifier,
+      scope: ['sso-oidc-conformance:not-an-application-scope'],
+    });
+    expectErrorCode(t, o, {
+      requirement: 'AWS-IAM-DOWNSCOPE',
+      description: 'authorization_code asking for a scope neither the code nor the application has',
+      codes: ['invalid_scope'],
+    });
+  },
+);
+
+iamTest(
+  {
     id: 'AWS-IAM-AUTH-CODE',
     title: 'an authorization code issued to the application is redeemed with its verifier',
     level: 'MUST',
@@ -484,6 +667,36 @@ for (const bad of BAD_SIGNATURES) {
     });
   });
 }
+
+iamTest(
+  {
+    id: 'AWS-IAM-SIGV4',
+    title: 'a request whose body was changed after signing is refused and yields no token',
+    level: 'MUST',
+  },
+  async (t) => {
+    const sign = await t.iamSigner();
+    const assertion = await t.iam.assertion();
+    const { applicationArn } = t.iam;
+    const sent = { clientId: applicationArn, grantType: JWT_BEARER_GRANT, assertion };
+    // The signature (and x-amz-content-sha256) cover a body asking for a scope; the body sent
+    // asks for none: what a man in the middle widening a request would do.
+    const signed = JSON.stringify({ ...sent, scope: ['openid'] });
+    const o = await t.aws.send(
+      'CreateTokenWithIAM',
+      { json: sent },
+      { sign: (request) => sign({ ...request, body: signed }) },
+    );
+    t.check({
+      requirement: 'AWS-IAM-SIGV4',
+      description: 'jwt-bearer with a valid assertion, the body changed after it was signed',
+      ok: o.kind === 'error' && o.status >= 400,
+      expected: 'an error status (4xx) with no token',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
 
 iamTest(
   {

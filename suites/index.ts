@@ -10,6 +10,7 @@ import './refresh-token.ts';
 import './authorization-code.ts';
 import './create-token-with-iam.ts';
 import './registration-lifecycle.ts';
+import './user-code-entry.ts';
 import './fuzz-requests.ts';
 import './model-device-flow.ts';
 import './aws-wire.ts';

@@ -28,7 +28,6 @@ suite.test(
     id: 'AWS-REG-200',
     title: 'a valid public-client registration is answered with HTTP 200',
     level: 'MUST',
-    also: ['DCR-3.2.1-201'],
   },
   async (t) => {
     const o = await t.profile.registerClient(VALID);
@@ -259,7 +258,6 @@ for (const [uri, label] of badRedirects) {
       id: 'DCR-3.2.2-REDIRECT',
       title: `a redirect URI ${label} is refused with invalid_redirect_uri`,
       level: 'MUST',
-      also: ['AWS-REG-ERRORS'],
     },
     async (t) => {
       const o = await t.profile.registerClient({

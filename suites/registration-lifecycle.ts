@@ -5,6 +5,8 @@ import {
   expectNoSuccess,
   DEVICE_CODE_GRANT,
   CLOCK_SKEW_TOLERANCE,
+  type ClientRegistration,
+  type TestContext,
 } from '../harness/conformance.ts';
 
 /** RFC 7591 §3.2.1 (secret expiry) and the AWS rule that registered grant types restrict flows. */
@@ -13,27 +15,122 @@ const suite = defineSuite(
   'Client registration lifecycle (RFC 7591 §3.2.1, AWS RegisterClient)',
 );
 
+/**
+ * Seconds until `client`'s registration expires, or a skip when it never does. Every grant of
+ * an expired registration must fail, not only StartDeviceAuthorization (RFC 7591 §3.2.1: the
+ * secret no longer authenticates; RFC 6749 §5.2: invalid_client).
+ */
+function secondsToExpiry(t: TestContext, client: ClientRegistration): number {
+  const at = client.clientSecretExpiresAt;
+  if (at === undefined || at === 0)
+    return t.skip(`clientSecretExpiresAt is ${at ?? 'absent'}: the secret does not expire`);
+  const left = at - t.clock.epochSeconds();
+  // Milliseconds, say: waiting for that would judge nothing (DCR-3.2.1-EXPIRES-AT judges it).
+  if (left > PLAUSIBLE_LIFETIME)
+    return t.skip(
+      `clientSecretExpiresAt ${at} is more than 10 years away: not an epoch in seconds (DCR-3.2.1-EXPIRES-AT)`,
+    );
+  return left;
+}
+
+/** Ten years, in seconds: a longer secret lifetime is taken for a unit error. */
+const PLAUSIBLE_LIFETIME = 10 * 365 * 86_400;
+
+/** Credentials obtained this long before the registration expires are still fresh then. */
+const LEAD = 120;
+
+/** Sleep until `lead` seconds before the registration expires (the whole wait is declared now). */
+async function sleepUntilBefore(t: TestContext, client: ClientRegistration, lead: number) {
+  const left = secondsToExpiry(t, client);
+  t.requireWait(left + MARGIN, 'until clientSecretExpiresAt');
+  if (left > lead) await t.sleep(left - lead, 'until shortly before the registration expires');
+}
+
+/**
+ * Past the expiry by this much: the target's clock may be a little behind ours (servers run NTP,
+ * not perfection), and credentials obtained LEAD seconds before expiry are still within their own
+ * lifetimes then.
+ */
+const MARGIN = CLOCK_SKEW_TOLERANCE;
+
+/** Sleep until safely after the registration expired. */
+async function sleepUntilExpired(t: TestContext, client: ClientRegistration): Promise<number> {
+  const wait = Math.max(0, secondsToExpiry(t, client)) + MARGIN;
+  await t.sleep(wait, 'until the registration expires');
+  return wait;
+}
+
+const EXPIRED = `${MARGIN} s after clientSecretExpiresAt (clock skew tolerated)`;
+
 suite.test(
   {
     id: 'DCR-3.2.1-EXPIRY-ENFORCED',
     title: 'a registration past clientSecretExpiresAt no longer authenticates',
     level: 'MUST',
-    also: ['AWS-CT-INVALID-CLIENT-401'],
     needs: { wait: 'expiry' },
   },
   async (t) => {
     const client = await t.newClient();
-    const at = client.clientSecretExpiresAt;
-    if (at === undefined || at === 0)
-      return t.skip(`clientSecretExpiresAt is ${at ?? 'absent'}: the secret does not expire`);
-    // The target's clock may be a little behind ours: wait past the expiry on its side too.
-    const wait = at - t.clock.epochSeconds() + CLOCK_SKEW_TOLERANCE;
-    t.requireWait(wait, 'until clientSecretExpiresAt');
-    await t.sleep(wait, 'until the registration expires');
+    const wait = await sleepUntilExpired(t, client);
     const o = await t.profile.startDeviceAuthorization({ client, startUrl: t.config.startUrl });
     expectErrorCode(t, o, {
       requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
-      description: `StartDeviceAuthorization ${Math.ceil(wait)} s later, ${CLOCK_SKEW_TOLERANCE} s after clientSecretExpiresAt (clock skew tolerated)`,
+      description: `StartDeviceAuthorization ${Math.ceil(wait)} s later, ${EXPIRED}`,
+      codes: ['invalid_client'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    title:
+      "an expired registration's refresh token and approved device code no longer yield tokens",
+    level: 'MUST',
+    needs: { approver: true, wait: 'expiry' },
+  },
+  async (t) => {
+    t.needsApprover();
+    const client = await t.newClient();
+    await sleepUntilBefore(t, client, LEAD);
+    // Shortly before expiry: a refresh token, and an approved authorization not yet redeemed.
+    const { tokens } = await t.tokens(client);
+    const { auth } = await t.authorization(client);
+    await t.approve(auth);
+    await sleepUntilExpired(t, client);
+    if (tokens.refreshToken !== undefined) {
+      const refreshed = await t.refresh(client, tokens.refreshToken);
+      expectErrorCode(t, refreshed, {
+        requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
+        description: `refresh with a refresh token issued before expiry, ${EXPIRED}`,
+        codes: ['invalid_client'],
+      });
+    } else t.note('the token response had no refreshToken: no refresh to try');
+    const polled = await t.poll(client, auth);
+    expectErrorCode(t, polled, {
+      requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
+      description: `poll of a device code approved before expiry, ${EXPIRED}`,
+      codes: ['invalid_client'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    title: "an expired registration's authorization code no longer yields tokens",
+    level: 'MUST',
+    needs: { approver: true, wait: 'expiry' },
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    await sleepUntilBefore(t, client, LEAD);
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    await sleepUntilExpired(t, client);
+    const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+    expectErrorCode(t, o, {
+      requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
+      description: `redemption of an authorization code issued before expiry, ${EXPIRED}`,
       codes: ['invalid_client'],
     });
   },

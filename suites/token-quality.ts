@@ -1,4 +1,4 @@
-import { defineSuite, type TestContext } from '../harness/conformance.ts';
+import { defineSuite, expectErrorCode, type TestContext } from '../harness/conformance.ts';
 import { analyzeTokens, TOKEN_MIN_BITS } from '../harness/token-analysis.ts';
 
 /**
@@ -69,7 +69,6 @@ suite.test(
     id: 'OA-10.4-RT-GUESS',
     title: 'refresh tokens cannot be guessed (128 bits or more) or forged (signed when JWTs)',
     level: 'MUST',
-    also: ['BCP-4.14.2-INTEGRITY'],
     needs: NEEDS,
   },
   async (t) => {
@@ -77,9 +76,48 @@ suite.test(
     if (s.refreshTokens.length === 0)
       t.skip(`no refresh token was issued (${s.stopped ?? 'none in the token response'})`);
     if (s.stopped) t.note(`sample of ${s.refreshTokens.length} refresh tokens: ${s.stopped}`);
-    judge(t, s.refreshTokens, 'refresh tokens', 'OA-10.4-RT-GUESS', [
-      'OA-10.4-RT-GUESS',
-      'BCP-4.14.2-INTEGRITY',
-    ]);
+    judge(t, s.refreshTokens, 'refresh tokens', 'OA-10.4-RT-GUESS', ['OA-10.4-RT-GUESS']);
+  },
+);
+
+/**
+ * A JWS whose payload gained a claim, header and signature kept: what a client forging grant
+ * data would send. Undefined when `token` is no JWS with a JSON object payload.
+ */
+function tamperedJws(token: string): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return undefined;
+  const altered = { ...claims, scope: 'sso:account:access sso-oidc-conformance:forged' };
+  return `${parts[0]}.${Buffer.from(JSON.stringify(altered)).toString('base64url')}.${parts[2]}`;
+}
+
+suite.test(
+  {
+    id: 'BCP-4.14.2-INTEGRITY',
+    title: 'a self-contained refresh token altered in its payload is refused',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    const { client, tokens } = await t.refreshable();
+    const tampered = tamperedJws(tokens.refreshToken);
+    if (tampered === undefined)
+      return t.skip(
+        'not judged: the refresh token is not a JWS, so it carries no grant data to alter (OA-6-RT-INVALID refuses a garbled one)',
+      );
+    const o = await t.refresh(client, tampered);
+    expectErrorCode(t, o, {
+      requirement: 'BCP-4.14.2-INTEGRITY',
+      description:
+        'refresh with the issued refresh token whose JWT payload gained a scope claim (header and signature kept)',
+      codes: ['invalid_grant'],
+    });
   },
 );

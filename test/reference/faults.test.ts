@@ -30,11 +30,13 @@ import {
 import {
   ACCESS_TOKEN_TYPE,
   APP,
+  APP_REDIRECT,
   TOKEN_EXCHANGE,
   appCode,
   iam,
   iamTokens,
   jwtBearer,
+  JWT_BEARER,
   redeemApp,
 } from './iam-helpers.ts';
 import { REFERENCE_APPLICATION_SCOPES } from '../../reference/iam-config.ts';
@@ -291,6 +293,11 @@ const CHECKS: Record<FaultName, Check> = {
     s.approve(auth.userCode);
     expect((await poll(s, other, auth.deviceCode)).status).toBe(200);
   },
+  'cross-client-poll-500': async (s) => {
+    const { auth } = await started(s);
+    const other = await register(s);
+    expect(errorType(await poll(s, other, auth.deviceCode))).toBe('InternalServerException');
+  },
   'device-code-reusable': async (s) => {
     const { client, auth } = await tokens(s);
     const again = await poll(s, client, auth.deviceCode);
@@ -320,6 +327,11 @@ const CHECKS: Record<FaultName, Check> = {
     const region = await jwtBearer(s, {}, { region: 'eu-west-1' });
     expect(region.text).toBe('error: invalid_request');
     expect(errorType(region)).toBe('InvalidRequestRegionException');
+  },
+  'error-json-as-text': async (s) => {
+    const reply = await refresh(s, await register(s), 'not-a-refresh-token');
+    expect(reply.headers.get('content-type')).toBe('text/plain');
+    expect(reply.json.error).toBe('invalid_grant');
   },
   'refresh-broken': async (s) => {
     const { client, tokens: t } = await tokens(s);
@@ -494,6 +506,13 @@ const CHECKS: Record<FaultName, Check> = {
       expect(signature).toBe('');
     }
   },
+  'rt-signature-not-verified': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const [header, payload] = t.refreshToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const altered = Buffer.from(JSON.stringify({ ...claims, scope: 'more' })).toString('base64url');
+    expect((await refresh(s, client, `${header}.${altered}.forged`)).status).toBe(200);
+  },
   'device-code-prefix-match': async (s) => {
     const { client, auth } = await started(s);
     const garbled = auth.deviceCode.slice(0, -1) + (auth.deviceCode.endsWith('A') ? 'B' : 'A');
@@ -586,7 +605,7 @@ const CHECKS: Record<FaultName, Check> = {
     expect(answers).toContain(429);
     expect(answers).toContain(400);
   },
-  'refresh-no-rotation': async (s) => {
+  'refresh-token-not-returned': async (s) => {
     const { client, tokens: t } = await tokens(s);
     for (let i = 0; i < 3; i++) {
       const reply = await refresh(s, client, t.refreshToken);
@@ -595,13 +614,38 @@ const CHECKS: Record<FaultName, Check> = {
       expect(reply.json.refreshToken).toBeUndefined();
     }
   },
-  'rotation-old-still-works': async (s) => {
+  'no-refresh-rotation': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    for (let i = 0; i < 3; i++) {
+      const reply = await refresh(s, client, t.refreshToken);
+      expect(reply.status).toBe(200);
+      expect(reply.json.refreshToken).toBe(t.refreshToken);
+    }
+  },
+  'refresh-bearer-only': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    for (let i = 0; i < 2; i++) {
+      const reply = await refresh(s, { ...client, clientSecret: 'wrong' }, t.refreshToken);
+      expect(reply.status).toBe(200);
+      expect(reply.json.refreshToken).toBeUndefined();
+    }
+  },
+  'rotation-old-stays-valid': async (s) => {
     const { client, tokens: t } = await tokens(s);
     const r2 = await refresh(s, client, t.refreshToken);
     expect(r2.json.refreshToken).toBeTruthy();
     expect(r2.json.refreshToken).not.toBe(t.refreshToken);
     expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
     expect((await refresh(s, client, r2.json.refreshToken)).status).toBe(200);
+  },
+  'rotation-retires-first-only': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const r2 = await refresh(s, client, t.refreshToken);
+    const r3 = await refresh(s, client, r2.json.refreshToken);
+    expect(r3.json.refreshToken).not.toBe(r2.json.refreshToken);
+    // RT2 was rotated away, yet it still works; RT1 is refused.
+    expect((await refresh(s, client, r2.json.refreshToken)).status).toBe(200);
+    expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidGrantException');
   },
   'replay-no-family-revoke': async (s) => {
     const { client, tokens: t } = await tokens(s);
@@ -633,6 +677,15 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.json.accessToken).toBeTruthy();
     expect(reply.json.refreshToken).toBeTruthy();
   },
+  'refresh-token-prefix-match': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    const garbled = `${t.refreshToken.slice(0, 20)}${'x'.repeat(t.refreshToken.length - 20)}`;
+    expect((await refresh(s, client, garbled)).status).toBe(200);
+  },
+  'access-token-as-refresh-token': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    expect((await refresh(s, client, t.accessToken)).status).toBe(200);
+  },
   'refresh-widens-scope': async (s) => {
     const client = await register(s, { scopes: [SCOPE] });
     const { body } = await startAuthorization(s, client);
@@ -656,6 +709,13 @@ const CHECKS: Record<FaultName, Check> = {
     expect((await startAuthorization(s, client)).reply.status).toBe(200);
     const { code, verifier } = await authorizationCode(s, coder);
     expect((await redeem(s, coder, code, verifier)).status).toBe(200);
+  },
+  'registration-expiry-sda-only': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    s.advance(client.clientSecretExpiresAt - client.clientIdIssuedAt + 1);
+    const start = await post(s, '/device_authorization', { ...client, startUrl: START_URL });
+    expect(errorType(start)).toBe('InvalidClientException');
+    expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
   },
   'grant-not-restricted': async (s) => {
     const deviceOnly = await register(s, {
@@ -762,6 +822,11 @@ const CHECKS: Record<FaultName, Check> = {
       'InvalidRequestRegionException',
     );
   },
+  'iam-payload-hash-trusted': async (s) => {
+    const body = { clientId: APP, grantType: JWT_BEARER, assertion: await s.mintAssertion() };
+    const sendBody = JSON.stringify({ ...body, scope: ['openid'] });
+    expect((await iam(s, body, { sendBody })).status).toBe(200);
+  },
   'iam-region-not-checked': async (s) => {
     expect((await jwtBearer(s, {}, { region: 'eu-west-1' })).status).toBe(200);
     // The signature still counts.
@@ -790,6 +855,15 @@ const CHECKS: Record<FaultName, Check> = {
     const elsewhere = await s.mintAssertion({ audience: 'someone-else' });
     expect(errorType(await jwtBearer(s, { assertion: elsewhere }))).toBe('InvalidGrantException');
   },
+  'iam-assertion-alg-none-accepted': async (s) => {
+    const [header, payload] = (await s.mintAssertion({})).split('.');
+    const claims = JSON.parse(Buffer.from(header, 'base64url').toString());
+    const none = Buffer.from(JSON.stringify({ ...claims, alg: 'none' })).toString('base64url');
+    expect((await jwtBearer(s, { assertion: `${none}.${payload}.` })).status).toBe(200);
+    // A signed assertion is still verified.
+    const foreign = await s.mintAssertion({ foreignKey: true });
+    expect(errorType(await jwtBearer(s, { assertion: foreign }))).toBe('InvalidGrantException');
+  },
   'iam-rotated-rt-narrowed': async (s) => {
     const t = await iamTokens(s);
     const refresh = (refreshToken: string, extra = {}) =>
@@ -815,6 +889,51 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.status).toBe(200);
     expect(reply.json.refreshToken).toBeTruthy();
     expect(reply.json.issuedTokenType).toBe(ACCESS_TOKEN_TYPE);
+  },
+  'iam-pkce-not-checked': async (s) => {
+    const { code } = appCode(s);
+    expect((await redeemApp(s, code, 'a'.repeat(43))).status).toBe(200);
+  },
+  'iam-exchange-any-subject': async (s) => {
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: TOKEN_EXCHANGE,
+      subjectToken: 'never-issued',
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+    });
+    expect(reply.status).toBe(200);
+  },
+  'iam-refresh-old-stays-valid': async (s) => {
+    const t = await iamTokens(s);
+    const refresh = (refreshToken: string) =>
+      iam(s, { clientId: APP, grantType: 'refresh_token', refreshToken });
+    const rotated = await refresh(t.refreshToken);
+    expect(rotated.json.refreshToken).not.toBe(t.refreshToken);
+    expect((await refresh(t.refreshToken)).status).toBe(200);
+  },
+  'iam-refresh-widens-to-app': async (s) => {
+    const all = [...REFERENCE_APPLICATION_SCOPES];
+    const t = await iamTokens(s, { scope: [all[0]] });
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: 'refresh_token',
+      refreshToken: t.refreshToken,
+      scope: all,
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.scope).toEqual(all);
+  },
+  'iam-code-scope-ignored': async (s) => {
+    const { code, verifier } = appCode(s);
+    const reply = await iam(s, {
+      clientId: APP,
+      grantType: 'authorization_code',
+      code,
+      redirectUri: APP_REDIRECT,
+      codeVerifier: verifier,
+      scope: ['not-a-scope-of-the-app'],
+    });
+    expect(reply.status).toBe(200);
   },
   'iam-no-id-token': async (s) => {
     const bearer = await iamTokens(s);
@@ -876,6 +995,12 @@ const CHECKS: Record<FaultName, Check> = {
     for (const typed of [canonical, auth.userCode.toLowerCase(), ` ${auth.userCode} `])
       expect(s.approve(typed)).toBe(false);
     expect(s.approve(auth.userCode)).toBe(true);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
+  'user-code-typo-tolerant': async (s) => {
+    const { client, auth } = await started(s);
+    const typo = (auth.userCode[0] === 'B' ? 'C' : 'B') + auth.userCode.slice(1);
+    expect(s.approve(typo)).toBe(true);
     expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
   },
   'approval-revives-expired': async (s) => {

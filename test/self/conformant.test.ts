@@ -18,14 +18,26 @@ describe('the suite against the conformant reference server', () => {
     for (const t of tests) expect(t.name.startsWith(`${t.meta.id} `)).toBe(true);
   });
 
+  /**
+   * The reference server's refresh tokens are opaque (no payload to tamper with) and CreateToken
+   * returns no scope (AMB-20): these requirements are reported as not judged, and their faults
+   * (rt-signature-not-verified, refresh-widens-scope) show that they can fail.
+   */
+  const NOT_JUDGED_HERE = /^(BCP-4\.14\.2-INTEGRITY|OA-6-SCOPE-UP) /;
+
   for (const slowDown of ['off', 'strict'] as const) {
     it(`passes every test, with no warning and no error (slow_down ${slowDown})`, async () => {
       const run = await runEmbedded({ slowDown, strict: true });
       const bad = run.tests.filter((t) => ['failed', 'warning', 'error'].includes(t.verdict));
       expect(bad.map((t) => `${t.verdict} ${t.name}: ${t.reason}`)).toEqual([]);
       expect(run.exitCode).toBe(0);
-      // Skips are legitimate only where a server may stay silent: without slow_down (AMB-2).
-      const skipped = run.tests.filter((t) => t.verdict === 'skipped');
+      // Skips are legitimate only where a server may stay silent: without slow_down (AMB-2),
+      // or where the wire of a conformant server shows nothing to judge (NOT_JUDGED_HERE).
+      const skipped = run.tests.filter(
+        (t) =>
+          t.verdict === 'skipped' &&
+          !(NOT_JUDGED_HERE.test(t.name) && /^not judged: /.test(t.reason ?? '')),
+      );
       for (const t of skipped) expect(t.reason, t.name).toMatch(/slow_down/);
       if (slowDown === 'strict') expect(skipped).toEqual([]);
     });
