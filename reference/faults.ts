@@ -407,8 +407,7 @@ const CATALOGUE = {
   'rotation-old-stays-valid': {
     description:
       'A refresh returns a new refreshToken, but the old one keeps working too (and nothing is ever revoked): a SHOULD for a client with a secret (AMB-8).',
-    // The state-machine model expects a retired token to be refused whatever the client.
-    breaks: ['BCP-4.14.2-ROTATE', 'DA-3.5-STATE-MACHINE'],
+    breaks: ['BCP-4.14.2-ROTATE'],
   },
   'rotation-retires-first-only': {
     description:
