@@ -49,6 +49,12 @@ import { describeOutcome } from './describe.ts';
 import { RateLimited, TestAbort, TestSkip } from './test-endings.ts';
 export { RateLimited, TestAbort, TestSkip } from './test-endings.ts';
 
+/**
+ * Seconds before the end of a device code's lifetime from which an expired_token judges nothing
+ * (skipIfLifetimeSpent): the server counts from its response, the harness from receiving it.
+ */
+const LIFETIME_END_TOLERANCE = 2;
+
 export interface CheckSpec {
   requirement: string;
   /** Default: the test's level. */
@@ -485,12 +491,30 @@ export class TestContext {
    * that keeps slowing down skips the test). `raw` returns the first answer, slow_down included,
    * for the tests that judge slow_down itself.
    */
-  poll(
+  async poll(
     client: ClientRegistration | { clientId: string; clientSecret?: string },
     auth: DeviceAuthorization,
-    overrides?: { deviceCode?: string | null; raw?: boolean },
+    overrides?: { deviceCode?: string | null; raw?: boolean; expiryExpected?: boolean },
   ): Promise<Outcome<TokenSet>> {
-    return this.poller.poll(client, auth, overrides);
+    const o = await this.poller.poll(client, auth, overrides);
+    if (!overrides?.expiryExpected && !overrides?.raw) this.skipIfLifetimeSpent(auth, o);
+    return o;
+  }
+
+  /**
+   * A poll answered expired_token at the end of the code's lifetime judges nothing: the waits the
+   * server itself asked for (slow_down, Retry-After, a decision shown a few polls late) or a short
+   * expiresIn used the lifetime up before the test could conclude. Inconclusive, with the
+   * figures. An expiry well before expiresIn stays the test's to judge; a test that waits for
+   * the expiry on purpose polls with `expiryExpected`.
+   */
+  private skipIfLifetimeSpent(auth: DeviceAuthorization, o: Outcome<TokenSet>): void {
+    if (o.error?.code !== 'expired_token' || !this.startedAt.has(auth)) return;
+    const age = this.age(auth);
+    if (age >= auth.expiresIn - LIFETIME_END_TOLERANCE)
+      this.skip(
+        `the device code expired at ${age.toFixed(1)} s of its ${auth.expiresIn} s lifetime (interval now ${this.pollInterval(auth)} s) before the test could judge: inconclusive`,
+      );
   }
 
   /**
@@ -507,14 +531,16 @@ export class TestContext {
   }
 
   /** Poll until success or a terminal error (CL-3). */
-  pollUntilDone(
+  async pollUntilDone(
     client: ClientRegistration,
     auth: DeviceAuthorization,
     maxPolls?: number,
   ): Promise<{ outcome: Outcome<TokenSet>; polls: Outcome<TokenSet>[] }> {
     const wait = this.poller.state(auth).interval * 2 + 2;
     this.requireWait(wait, 'polling until the approval takes effect');
-    return this.poller.untilDone(client, auth, maxPolls);
+    const done = await this.poller.untilDone(client, auth, maxPolls);
+    this.skipIfLifetimeSpent(auth, done.outcome);
+    return done;
   }
 
   /**
@@ -525,10 +551,11 @@ export class TestContext {
   async pollForDecision(
     client: ClientRegistration | { clientId: string; clientSecret?: string },
     auth: DeviceAuthorization,
+    opts: { expiryExpected?: boolean } = {},
   ): Promise<Outcome<TokenSet>> {
-    let o = await this.poll(client, auth);
+    let o = await this.poll(client, auth, opts);
     for (let i = 1; i < DECISION_POLLS && o.error?.code === 'authorization_pending'; i++)
-      o = await this.poll(client, auth);
+      o = await this.poll(client, auth, opts);
     return o;
   }
 
@@ -556,6 +583,30 @@ export class TestContext {
   }
 
   /**
+   * A value the run's tests share on a remote target (CL-5), taken by the first test that asks.
+   * Its failure is that test's (its fixture checks recorded it); the others, which recorded
+   * nothing of it, are skipped with the reason instead of ending without a check.
+   */
+  private async sharedValue<T>(key: string, take: () => Promise<T>): Promise<T> {
+    const shared = this.s.shared;
+    if (!shared) return take();
+    if (!shared.has(key)) {
+      const taken = take();
+      shared.set(key, taken);
+      return taken;
+    }
+    try {
+      return (await shared.get(key)) as T;
+    } catch (e) {
+      // Skipped there (a wait over --max-wait, no approver): skipped here for the same reason.
+      if (e instanceof TestSkip) return this.skip(e.message);
+      return this.skip(
+        `the sample shared with another test could not be taken: ${(e as Error)?.message ?? String(e)}`,
+      );
+    }
+  }
+
+  /**
    * `n` device authorizations started one after the other by one client, in issue order: the
    * sample code-quality tests judge. Shared by the run's tests on a remote target (CL-5).
    */
@@ -566,11 +617,7 @@ export class TestContext {
       for (let i = 0; i < n; i++) out.push((await this.authorization(client)).auth);
       return out;
     };
-    const shared = this.s.shared;
-    if (!shared) return take();
-    const key = `authorizations:${n}`;
-    if (!shared.has(key)) shared.set(key, take());
-    return shared.get(key) as Promise<DeviceAuthorization[]>;
+    return this.sharedValue(`authorizations:${n}`, take);
   }
 
   /**
@@ -599,11 +646,7 @@ export class TestContext {
         sample.refreshTokens.push(refreshToken);
       return sample;
     };
-    const shared = this.s.shared;
-    if (!shared) return take();
-    const key = `tokens:${n}`;
-    if (!shared.has(key)) shared.set(key, take());
-    return shared.get(key) as Promise<TokenSample>;
+    return this.sharedValue(`tokens:${n}`, take);
   }
 
   /** An approved authorization redeemed for tokens. */
@@ -861,6 +904,8 @@ export class TestContext {
       this.skip(
         `${source.name} cannot make ${describeAssertion(opts)} (--iam-assertion-command can)`,
       );
+    // A credential the harness made: hidden everywhere, whichever request carries it.
+    this.aws.learnSecrets(jwt);
     const mismatch = assertionMismatch(jwt, opts, this.s.clock.epochSeconds());
     if (mismatch !== undefined)
       this.skip(`${source.name} was asked for ${describeAssertion(opts)}, but ${mismatch}`);

@@ -26,7 +26,7 @@ suite.test(
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
     t.requireWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the device code has expired');
-    const o = await t.poll(client, auth);
+    const o = await t.poll(client, auth, { expiryExpected: true });
     t.check({
       requirement: 'DA-3.5-EXPIRED',
       description: `poll ${wait} s after the authorization started (expiresIn ${auth.expiresIn} s)`,
@@ -164,7 +164,7 @@ suite.test(
     await t.sleep(wait - t.age(auth), 'until the user code has expired');
     await t.attemptApproval(auth, 'expired');
     // Polled through pending: a late-visible approval must not yield a token either.
-    const o = await t.pollForDecision(client, auth);
+    const o = await t.pollForDecision(client, auth, { expiryExpected: true });
     expectNoSuccess(t, o, {
       requirement: 'DA-3.5-EXPIRED-UC',
       description: `poll after an approval attempted ${t.age(auth).toFixed(0)} s into a ${auth.expiresIn} s lifetime`,

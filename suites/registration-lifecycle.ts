@@ -123,6 +123,7 @@ suite.test(
     needs: { approver: true, wait: 'expiry' },
   },
   async (t) => {
+    t.needsApprover();
     const client = await t.codeClient();
     await sleepUntilBefore(t, client, LEAD);
     const { code, verifier, redirectUri } = await t.issuedCode(client);

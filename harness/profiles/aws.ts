@@ -124,7 +124,7 @@ export class AwsProfile implements Profile {
    * authorization code from the browser step, an assertion): the report hides them everywhere.
    * A request itself teaches the redactor nothing (fuzzed values; harness/redact.ts).
    */
-  private learnSecrets(...values: (string | undefined)[]): void {
+  learnSecrets(...values: (string | undefined)[]): void {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
   }
 
