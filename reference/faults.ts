@@ -37,6 +37,7 @@ const CATALOGUE = {
       'DA-3.4-CLIENT-AUTH',
       'AWS-CT-INVALID-CLIENT-401',
       'AWS-SDA-REQUIRED',
+      'DA-3.1-CONF-AUTH',
       'OA-6-CLIENT-AUTH',
     ],
   },

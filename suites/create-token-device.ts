@@ -182,7 +182,6 @@ suite.test(
     id: 'OA-5.1-NOSTORE',
     title: 'token responses carry Cache-Control: no-store (and Pragma: no-cache)',
     level: 'MUST',
-    also: ['AWS-HEADERS'],
     needs: { approver: true, wait: 'interval' },
   },
   async (t) => {

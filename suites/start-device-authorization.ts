@@ -346,11 +346,13 @@ suite.test(
       client: { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
       startUrl: t.config.startUrl,
     });
+    // RFC 8628 §3.1 (client authentication, RFC 6749 §5.2): invalid_client, 400 or 401 (AMB-6).
     expectErrorCode(t, o, {
-      requirement: 'AWS-SDA-REQUIRED',
+      requirement: 'DA-3.1-CONF-AUTH',
       description: 'StartDeviceAuthorization with a wrong clientSecret',
       codes: ['invalid_client'],
     });
+    // The AWS model's InvalidClientException is 401.
     expectStatus(t, o, {
       requirement: 'AWS-SDA-REQUIRED',
       description: 'InvalidClientException status',
