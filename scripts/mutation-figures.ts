@@ -1,6 +1,6 @@
 /**
  * Mutation figures of the suite: runs it against the reference server once per seeded fault
- * (strict, as the self-test matrix does) and prints
+ * (strict, with the matrix's cases per property: numRunsFor) and prints
  * - per area (the suite of the first test a fault is declared to fail): faults killed of faults
  *   seeded, and variations that stayed conformant;
  * - per requirement: the faults that kill it (make a check citing it fail);
@@ -12,6 +12,7 @@ import { runConformance } from '../harness/runner.ts';
 import { registeredTests } from '../harness/registry.ts';
 import { REQUIREMENTS } from '../harness/catalogue.ts';
 import { FAULTS, FAULT_NAMES, type FaultName } from '../reference/faults.ts';
+import { numRunsFor } from '../test/self/run-embedded.ts';
 import '../suites/index.ts';
 
 const suiteOf = new Map<string, string>();
@@ -30,7 +31,9 @@ const rows: Row[] = [];
 for (const fault of FAULT_NAMES) {
   const info = FAULTS[fault];
   const run = await runConformance(
-    resolveConfig({ flags: { reports: '/dev/null', faults: [fault], strict: true, numRuns: 30 } }),
+    resolveConfig({
+      flags: { reports: '/dev/null', faults: [fault], strict: true, numRuns: numRunsFor(fault) },
+    }),
   );
   const failed = [...new Set(run.tests.flatMap((t) => t.failedRequirements))].sort();
   rows.push({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../reference/faults.ts';
-import { runEmbedded, failedIds, describeRun } from './run-embedded.ts';
+import { runEmbedded, failedIds, describeRun, numRunsFor } from './run-embedded.ts';
 import type { RunResult } from '../../harness/results.ts';
 import '../../suites/index.ts';
 
@@ -12,9 +12,6 @@ import '../../suites/index.ts';
  * on all cores.
  */
 export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
-
-/** IDs judged by the property-based suites: their faults run with fast-check's default 100 cases. */
-const PROPERTY_IDS = new Set(['DA-3.5-STATE-MACHINE', 'AWS-NO-5XX', 'OA-3.2-DUP-PARAM']);
 
 /**
  * Faults a property must find with a shrunk counterexample, its seed and a curl command: the
@@ -28,9 +25,7 @@ const FOUND_BY_PROPERTY: Partial<Record<FaultName, RegExp>> = {
 };
 
 function runFor(name: FaultName): Promise<RunResult> {
-  // The others run 30 cases, so that the matrix of ~100 runs stays within CI's time.
-  const numRuns = FAULTS[name].breaks.some((id) => PROPERTY_IDS.has(id)) ? 100 : 30;
-  return runEmbedded({ faults: [name], strict: true, numRuns });
+  return runEmbedded({ faults: [name], strict: true, numRuns: numRunsFor(name) });
 }
 
 function expectFoundByProperty(run: RunResult, test: RegExp): void {

@@ -1,6 +1,7 @@
 import { resolveConfig, type ConfigInput } from '../../harness/config.ts';
 import { runConformance } from '../../harness/runner.ts';
 import type { RunResult } from '../../harness/results.ts';
+import { FAULTS, type FaultName } from '../../reference/faults.ts';
 
 /** Run the whole suite in-process against the embedded reference server. */
 export function runEmbedded(flags: ConfigInput = {}): Promise<RunResult> {
@@ -18,4 +19,15 @@ export function describeRun(run: RunResult): string {
     .filter((t) => t.verdict !== 'passed')
     .map((t) => `${t.verdict} ${t.name}: ${t.reason ?? ''}`)
     .join('\n');
+}
+
+/** IDs judged by the property-based suites: their faults run with fast-check's default 100 cases. */
+const PROPERTY_IDS = new Set(['DA-3.5-STATE-MACHINE', 'AWS-NO-5XX', 'OA-3.2-DUP-PARAM']);
+
+/**
+ * Cases per property when the suite runs against `fault`: 100 where a property must find it, 30
+ * elsewhere, so that the matrix of ~130 runs stays within CI's time.
+ */
+export function numRunsFor(fault: FaultName): number {
+  return FAULTS[fault].breaks.some((id) => PROPERTY_IDS.has(id)) ? 100 : 30;
 }
