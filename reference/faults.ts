@@ -224,7 +224,7 @@ const CATALOGUE = {
   'wrong-exception-for-op': {
     description:
       'StartDeviceAuthorization with a wrong clientSecret answers InvalidGrantException (400, invalid_grant), which is not in its error set.',
-    breaks: ['AWS-ERR-SET', 'AWS-SDA-REQUIRED'],
+    breaks: ['AWS-ERR-SET', 'AWS-SDA-REQUIRED', 'DA-3.1-CONF-AUTH'],
   },
   'error-body-not-json': {
     description:
