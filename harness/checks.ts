@@ -79,9 +79,14 @@ export function expectNoSuccess(
   });
 }
 
-/** Member of a JSON body, without assuming its shape. */
+/**
+ * Member of a JSON body, without assuming its shape. A null member reads as absent, as restJson1
+ * clients (Smithy, the AWS SDKs) read it: AWS sends unset members as null.
+ */
 export function member(body: unknown, name: string): unknown {
-  return body !== null && typeof body === 'object' && !Array.isArray(body)
-    ? (body as Record<string, unknown>)[name]
-    : undefined;
+  const v =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)[name]
+      : undefined;
+  return v === null ? undefined : v;
 }

@@ -114,6 +114,8 @@ const operationsFile = readJson(new URL('operations.json', AWS_DIR)) as Operatio
 const requestSchemas = new Map<AwsOperation, Readonly<Record<string, unknown>>>();
 const requestValidators = new Map<AwsOperation, ValidateFunction>();
 const responseValidators = new Map<AwsOperation, ValidateFunction>();
+/** Members each response and error schema requires (a null there is still a failure). */
+const requiredMembers = new Map<ValidateFunction, ReadonlySet<string>>();
 const operations = {} as Record<AwsOperation, AwsOperationInfo>;
 const sensitive = new Set<string>();
 
@@ -144,7 +146,7 @@ for (const op of OPERATION_NAMES) {
   const response = readJson(new URL(info.response, AWS_DIR));
   requestSchemas.set(op, Object.freeze(request));
   requestValidators.set(op, compile(request, info.request));
-  responseValidators.set(op, compile(response, info.response));
+  responseValidators.set(op, compileWithRequired(response, info.response));
   collectSensitive(request);
   collectSensitive(response);
 }
@@ -162,7 +164,7 @@ for (const file of readdirSync(fileURLToPath(ERRORS_DIR))
   .sort()) {
   const shape = file.slice(0, -'.json'.length);
   const schema = readJson(new URL(file, ERRORS_DIR));
-  errorValidators.set(shape, compile(schema, `errors/${file}`));
+  errorValidators.set(shape, compileWithRequired(schema, `errors/${file}`));
   const code = schema['x-error-code'];
   const status = schema['x-http-status'];
   const fault = schema['x-fault'];
@@ -260,6 +262,32 @@ function run(validate: ValidateFunction, body: unknown): string[] {
   return validate(body) ? [] : errorLines(validate.errors);
 }
 
+function compileWithRequired(schema: Record<string, unknown>, name: string): ValidateFunction {
+  const validate = compile(schema, name);
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  requiredMembers.set(validate, new Set(required));
+  return validate;
+}
+
+/**
+ * A received body with its optional members set to null left out: restJson1 clients (Smithy,
+ * the AWS SDKs) read a null optional member as unset, and AWS sends them so
+ * (`"authorizationEndpoint":null` in every RegisterClient answer). A null in a required member
+ * stays, and fails.
+ */
+function withoutOptionalNulls(validate: ValidateFunction, body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const required = requiredMembers.get(validate) ?? new Set<string>();
+  return Object.fromEntries(
+    Object.entries(body).filter(([name, value]) => value !== null || required.has(name)),
+  );
+}
+
+/** A received body judged as restJson1 clients read it (optional nulls are unset). */
+function runReceived(validate: ValidateFunction, body: unknown): string[] {
+  return run(validate, withoutOptionalNulls(validate, body));
+}
+
 // ---------------------------------------------------------------------------------------------
 // API
 
@@ -269,16 +297,18 @@ export function validateAwsRequest(op: AwsOperation, body: unknown): string[] {
   return validate ? run(validate, body) : [`unknown operation ${String(op)}`];
 }
 
-/** Validates the JSON body of a 200 response. [] when valid. */
+/** Validates the JSON body of a 200 response (optional members may be null). [] when valid. */
 export function validateAwsResponse(op: AwsOperation, body: unknown): string[] {
   const validate = responseValidators.get(op);
-  return validate ? run(validate, body) : [`unknown operation ${String(op)}`];
+  return validate ? runReceived(validate, body) : [`unknown operation ${String(op)}`];
 }
 
 /** Validates the JSON body of an error response against the schema of error shape `shape`. */
 export function validateAwsError(shape: string, body: unknown): string[] {
   const validate = errorValidators.get(shape);
-  return validate ? run(validate, body) : [`unknown error shape ${cleanSegment(String(shape))}`];
+  return validate
+    ? runReceived(validate, body)
+    : [`unknown error shape ${cleanSegment(String(shape))}`];
 }
 
 /** Error shapes whose OAuth `error` value is `code`, sorted ([] when none). */

@@ -499,6 +499,12 @@ const CATALOGUE = {
       "The token request's redirectUri is not compared with the authorization request's.",
     breaks: ['OA-4.1.3-REDIRECT-MATCH'],
   },
+  'null-for-unset': {
+    description:
+      'Variation (AWS, EVIDENCE.md E3): optional output members that are not set are sent as null: RegisterClient of a client without redirect URIs says "authorizationEndpoint":null,"tokenEndpoint":null; token responses say "idToken":null (and refreshToken when none).',
+    breaks: [],
+    variation: true,
+  },
   'start-slow-down-once': {
     description:
       'Variation (AWS-SLOWDOWN-LOAD, CL-18): the first StartDeviceAuthorization of each client is shed with SlowDownException.',

@@ -203,7 +203,12 @@ function dispatch(
         return failed(oidcError('InternalServerException', 'Could not process the request'));
       const result = state.registerClient(input.value);
       return result.ok
-        ? registerClientResponse(result.value, ctx.url, faults)
+        ? registerClientResponse(
+            result.value,
+            ctx.url,
+            faults,
+            (input.value.redirectUris ?? []).length > 0,
+          )
         : failed(result.error);
     }
     case 'StartDeviceAuthorization': {

@@ -96,6 +96,8 @@ export function registerClientResponse(
   value: RegisteredClient,
   baseUrl: string,
   faults: FaultSet,
+  /** Whether the client registered redirect URIs (else AWS names no endpoints). */
+  hasRedirectUris = true,
 ): WireResponse {
   const status = faults.has('register-201') ? 201 : 200;
   return jsonResponse(status, {
@@ -107,9 +109,20 @@ export function registerClientResponse(
     clientSecretExpiresAt: faults.has('secret-expires-ms')
       ? value.clientSecretExpiresAt * 1000
       : value.clientSecretExpiresAt,
-    authorizationEndpoint: `${baseUrl}/authorize`,
-    tokenEndpoint: `${baseUrl}/token`,
+    // AWS names no endpoints for a client without redirect URIs, as nulls (null-for-unset).
+    ...(faults.has('null-for-unset') && !hasRedirectUris
+      ? { authorizationEndpoint: null, tokenEndpoint: null }
+      : { authorizationEndpoint: `${baseUrl}/authorize`, tokenEndpoint: `${baseUrl}/token` }),
   });
+}
+
+/**
+ * The `null-for-unset` variation: optional output members the answer does not set are sent as
+ * null, as AWS's serializer does (`"authorizationEndpoint":null`); restJson1 clients read them
+ * as unset.
+ */
+function unsetAsNull(body: Record<string, unknown>, optional: string[]): void {
+  for (const name of optional) if (body[name] === undefined) body[name] = null;
 }
 
 /** The opaque handle of a user code under `vuric-opaque-handle` (the page reads it back). */
@@ -182,6 +195,7 @@ export function tokenResponse(value: IssuedTokens, faults: FaultSet): WireRespon
   if (value.scope !== undefined) body.scope = value.scope;
   if (faults.has('token-structured-extension'))
     body.sessionContext = { region: 'us-east-1', features: ['device-flow'] };
+  if (faults.has('null-for-unset')) unsetAsNull(body, ['refreshToken', 'idToken']);
   return jsonResponse(200, body, cacheHeaders('CreateToken', faults));
 }
 
@@ -217,5 +231,7 @@ export function iamTokenResponse(
   if (extras.identityContext !== undefined) {
     body.awsAdditionalDetails = { identityContext: extras.identityContext };
   }
+  if (faults.has('null-for-unset'))
+    unsetAsNull(body, ['refreshToken', 'idToken', 'awsAdditionalDetails']);
   return jsonResponse(200, body, cacheHeaders('CreateTokenWithIAM', faults));
 }

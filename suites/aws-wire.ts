@@ -173,7 +173,8 @@ suite.test(
           return 'body is not a JSON object';
         if (typeof member(o.body, 'error') !== 'string') return 'no string error member';
         const d = member(o.body, 'error_description');
-        if (d !== undefined && typeof d !== 'string') return 'error_description is not a string';
+        if (d !== undefined && d !== null && typeof d !== 'string')
+          return 'error_description is not a string';
         if (o.status < 400)
           return `HTTP ${o.status} for an error (RFC 6749 §5.2: 400 unless specified)`;
         return undefined;

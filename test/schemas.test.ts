@@ -14,6 +14,7 @@ import {
   validateConfig,
   type AwsOperation,
 } from '../harness/schemas.ts';
+import { member } from '../harness/checks.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const AWS_DIR = path.join(REPO, 'schemas', 'aws');
@@ -1000,3 +1001,42 @@ describe.skipIf(!HAVE_MODEL)(
     });
   },
 );
+
+describe('null means absent for optional members (restJson1, EVIDENCE.md E3)', () => {
+  const registration = {
+    clientId: 'c',
+    clientSecret: 's',
+    clientIdIssuedAt: 1,
+    clientSecretExpiresAt: 2,
+  };
+
+  it('optional members set to null pass, as AWS sends them', () => {
+    expect(
+      validateAwsResponse('RegisterClient', {
+        ...registration,
+        authorizationEndpoint: null,
+        tokenEndpoint: null,
+      }),
+    ).toEqual([]);
+    expect(
+      validateAwsResponse('CreateToken', {
+        accessToken: 'a',
+        tokenType: 'Bearer',
+        expiresIn: 3600,
+        idToken: null,
+        refreshToken: null,
+      }),
+    ).toEqual([]);
+  });
+
+  it('a required member set to null still fails', () => {
+    expect(validateAwsResponse('RegisterClient', { ...registration, clientId: null })).toEqual([
+      '/clientId must be string',
+    ]);
+  });
+
+  it('member() reads a null member as absent', () => {
+    expect(member({ idToken: null }, 'idToken')).toBeUndefined();
+    expect(member({ idToken: 'x' }, 'idToken')).toBe('x');
+  });
+});

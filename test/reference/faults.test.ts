@@ -561,6 +561,16 @@ const CHECKS: Record<FaultName, Check> = {
     expect(t.accessToken).toBeTruthy();
     expect('expiresIn' in t).toBe(false);
   },
+  'null-for-unset': async (s) => {
+    const device = await register(s);
+    expect(device.authorizationEndpoint).toBeNull();
+    expect(device.tokenEndpoint).toBeNull();
+    const withRedirect = await register(s, { redirectUris: ['http://127.0.0.1:8080/cb'] });
+    expect(withRedirect.authorizationEndpoint).toMatch(/\/authorize$/);
+    const { tokens: t } = await tokens(s);
+    expect(t.accessToken).toBeTruthy();
+    expect('idToken' in t && t.idToken === null).toBe(true);
+  },
   'vuric-opaque-handle': async (s) => {
     const { auth } = await started(s);
     expect(auth.verificationUriComplete).not.toContain(auth.userCode);
