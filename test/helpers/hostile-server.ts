@@ -191,12 +191,25 @@ export function deepJsonServer(depth = 100_000): Promise<Hostile> {
 }
 
 /** A URL on a port where nothing listens (a server was started there and closed). */
+/**
+ * A loopback port nobody listens on. Taken below the ephemeral range (Linux: 32768-60999): a
+ * freed ephemeral port may be handed to the next server another test starts (a test once found
+ * a reference server answering on its "closed" port), while one below it is never handed out
+ * for port 0.
+ */
 export async function closedPort(): Promise<Hostile> {
-  const tracker = new Tracker();
-  const server = createNetServer();
-  const { url, close } = await listen(server, tracker);
-  await close();
-  return { url, close: async () => {} };
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = createNetServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return { url: `http://127.0.0.1:${port}`, close: async () => {} };
+  }
+  throw new Error('no free port below the ephemeral range after 50 tries');
 }
 
 export type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse) => void;
