@@ -158,11 +158,11 @@ export class TestContext {
       sleep: (seconds) => this.sleep(seconds, 'a throttled request (HTTP 429)'),
       retrying: (op, o, wait) =>
         this.note(
-          `${op} throttled (${describeOutcome(o)}, Retry-After ${o.headers['retry-after'] ?? 'absent'}); sent again after ${wait} s (CL-18${wait === MAX_RETRY_AFTER ? ', Retry-After capped' : ''})`,
+          `${op} throttled (${describeOutcome(o)}, Retry-After ${o.headers['retry-after'] ?? 'absent'}); sent again after ${wait} s (CL-18)`,
         ),
       giveUp: (op, o) => {
         throw new RateLimited(
-          `the target kept throttling ${op} (${describeOutcome(o)}, ${MAX_THROTTLE_RETRIES} retries): rate-limited, no verdict`,
+          `the target kept throttling ${op} (${describeOutcome(o)}, Retry-After ${o.headers['retry-after'] ?? 'absent'}; at most ${MAX_THROTTLE_RETRIES} retries, waits up to ${MAX_RETRY_AFTER} s): rate-limited, no verdict`,
         );
       },
     };

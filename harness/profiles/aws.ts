@@ -90,20 +90,23 @@ export interface ThrottlePolicy {
 
 /** Retries of one throttled request (CL-18). */
 export const MAX_THROTTLE_RETRIES = 3;
-/** The longest Retry-After honoured as given; a longer one is capped (and the cap noted). */
+/**
+ * The longest Retry-After a test waits for; a target asking for more ends the test as
+ * rate-limited (sending sooner than asked would break CL-18).
+ */
 export const MAX_RETRY_AFTER = 30;
 
 /**
  * Seconds to wait before retry `attempt` (1, 2 ...) of a throttled request: Retry-After when it
- * is a number of seconds (capped at MAX_RETRY_AFTER), else 5 s more each time (the HTTP-date
- * form is not read: the target's clock may be off, so the fallback is safer).
+ * is a number of seconds (at least 1), else 5 s more each time (the HTTP-date form is not read:
+ * the target's clock may be off, so the fallback is safer). Undefined when the target asks for
+ * longer than MAX_RETRY_AFTER: the request is then not sent again.
  */
-export function throttleWait(outcome: Outcome<unknown>, attempt: number): number {
+export function throttleWait(outcome: Outcome<unknown>, attempt: number): number | undefined {
   const raw = outcome.headers['retry-after'];
   const retryAfter = raw !== undefined && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-  return Number.isFinite(retryAfter)
-    ? Math.min(Math.max(retryAfter, 1), MAX_RETRY_AFTER)
-    : 5 * attempt;
+  if (!Number.isFinite(retryAfter)) return 5 * attempt;
+  return retryAfter > MAX_RETRY_AFTER ? undefined : Math.max(retryAfter, 1);
 }
 
 /**
@@ -146,8 +149,9 @@ export class AwsProfile implements Profile {
         this.observe(outcome);
         return outcome;
       }
-      if (attempt > MAX_THROTTLE_RETRIES) this.throttle.giveUp(op, outcome);
       const wait = throttleWait(outcome, attempt);
+      if (attempt > MAX_THROTTLE_RETRIES || wait === undefined)
+        return this.throttle.giveUp(op, outcome);
       this.throttle.retrying(op, outcome, wait);
       await this.throttle.sleep(wait);
     }
