@@ -105,6 +105,11 @@ function runOptions(y: Argv) {
       type: 'string',
       describe: 'CreateTokenWithIAM: command printing a fresh jwt-bearer assertion (with --target)',
     })
+    .option('known-deviations', {
+      type: 'string',
+      describe:
+        'JSON list of known deviations (schemas/known-deviations.schema.json), or aws for the shipped one: their failures are reported as known and do not fail the run',
+    })
     .option('quiet', { type: 'boolean', describe: 'Print only the totals' })
     .requiresArg(RUN_VALUE_OPTIONS);
 }
@@ -134,6 +139,7 @@ const RUN_VALUE_OPTIONS = [
   'iam-redirect-uri',
   'iam-assertion-file',
   'iam-assertion-command',
+  'known-deviations',
 ];
 
 type RunArgv = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>>;
@@ -164,6 +170,7 @@ function flagsOf(argv: RunArgv): ConfigInput {
     iamRedirectUri: argv['iam-redirect-uri'],
     iamAssertionFile: argv['iam-assertion-file'],
     iamAssertionCommand: argv['iam-assertion-command'],
+    knownDeviations: argv['known-deviations'],
   };
 }
 
@@ -215,7 +222,7 @@ async function runCommand(argv: RunArgv): Promise<number> {
   if (argv.quiet) {
     const s = run.summary;
     process.stdout.write(
-      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${s.info} info, ${s.skipped} skipped, ${s.error} errors; ${judgedText(s.requirements)}\n`,
+      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${s.known} known, ${s.info} info, ${s.skipped} skipped, ${s.error} errors; ${judgedText(s.requirements)}\n`,
     );
   } else {
     process.stdout.write(renderSummary(run, { color }) + '\n');

@@ -39,6 +39,11 @@ export interface Config {
   iamRedirectUri?: string;
   iamAssertionFile?: string;
   iamAssertionCommand?: string;
+  /**
+   * Known-deviations list (a file, or `aws` for the shipped one): its failures get the verdict
+   * `known` and do not fail the run (harness/known-deviations.ts).
+   */
+  knownDeviations?: string;
 }
 
 export type ConfigInput = Partial<Config>;
@@ -93,6 +98,7 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_IAM_REDIRECT_URI: { key: 'iamRedirectUri', type: 'string' },
   SSOC_IAM_ASSERTION_FILE: { key: 'iamAssertionFile', type: 'string' },
   SSOC_IAM_ASSERTION_COMMAND: { key: 'iamAssertionCommand', type: 'string' },
+  SSOC_KNOWN_DEVIATIONS: { key: 'knownDeviations', type: 'string' },
 };
 
 export const ENV_VARIABLES = Object.keys(ENV);

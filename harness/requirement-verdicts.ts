@@ -42,15 +42,21 @@ export function citedRequirements(test: TestResult): string[] {
   return [...ids].filter(isServerRequirement);
 }
 
-/** The verdict of one requirement from the checks that cite it (`strict`: SHOULD fails). */
+/**
+ * The verdict of one requirement from the checks that cite it (`strict`: SHOULD fails); `known`
+ * when all its failures are listed known deviations.
+ */
 export function verdictOfChecks(
   checks: readonly CheckResult[],
   strict: boolean,
 ): RequirementVerdict | undefined {
   if (checks.length === 0) return undefined;
   const notOk = checks.filter((c) => !c.ok);
-  if (notOk.some((c) => c.level === 'MUST' || (strict && c.level === 'SHOULD'))) return 'failed';
-  if (notOk.some((c) => c.level === 'SHOULD')) return 'warning';
+  const unlisted = notOk.filter((c) => !c.known);
+  if (unlisted.some((c) => c.level === 'MUST' || (strict && c.level === 'SHOULD'))) return 'failed';
+  if (unlisted.some((c) => c.level === 'SHOULD')) return 'warning';
+  // Every failure of it is a listed known deviation.
+  if (notOk.some((c) => c.known)) return 'known';
   if (notOk.length > 0 || checks.every((c) => c.level === 'INFO')) return 'info';
   return 'passed';
 }
@@ -93,10 +99,11 @@ export function requirementVerdicts(
   return index;
 }
 
-/** How many requirements got a verdict from their checks, and how many of them failed. */
+/** How many requirements got a verdict from their checks, how many of them failed or are known. */
 export function requirementTotals(index: ReadonlyMap<string, RequirementEntry>): {
   judged: number;
   failed: number;
+  known: number;
   notJudged: number;
 } {
   const entries = [...index.values()];
@@ -104,6 +111,7 @@ export function requirementTotals(index: ReadonlyMap<string, RequirementEntry>):
   return {
     judged: judged.length,
     failed: judged.filter((e) => e.verdict === 'failed').length,
+    known: judged.filter((e) => e.verdict === 'known').length,
     notJudged: entries.length - judged.length,
   };
 }

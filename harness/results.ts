@@ -1,4 +1,5 @@
 import type { Exchange } from './exchange.ts';
+import type { KnownDeviationsReport } from './known-deviations.ts';
 import type { Level, Verdict } from './levels.ts';
 import { requirementTotals, requirementVerdicts } from './requirement-verdicts.ts';
 
@@ -20,6 +21,8 @@ export interface CheckResult {
    * needs), not the test's own judgement: it can fail a test, but never makes one pass.
    */
   fixture?: true;
+  /** A failure listed in the known-deviations file: why, and where it is recorded. */
+  known?: { reason: string; evidence: string };
 }
 
 export interface TestResult {
@@ -36,8 +39,10 @@ export interface TestResult {
   verdict: Verdict;
   /** One line: why it failed, warned, was skipped or errored; the observation for info. */
   reason?: string;
-  /** Requirement IDs of failed checks (MUST, or SHOULD under --strict). */
+  /** Requirement IDs of failed checks (MUST, or SHOULD under --strict) not known deviations. */
   failedRequirements: string[];
+  /** Known-deviation entries (requirement IDs) whose checks here passed: no longer deviating. */
+  stale?: string[];
   checks: CheckResult[];
   notes: string[];
   exchanges: Exchange[];
@@ -55,12 +60,17 @@ export interface RunSummary {
   passed: number;
   failed: number;
   warning: number;
+  /** Tests whose every failure is a listed known deviation. */
+  known: number;
   info: number;
   skipped: number;
   error: number;
   requests: number;
-  /** Server requirements with a verdict from their checks, failed ones, and cited but not judged. */
-  requirements: { judged: number; failed: number; notJudged: number };
+  /**
+   * Server requirements with a verdict from their checks, failed ones, known deviations, and
+   * cited but not judged.
+   */
+  requirements: { judged: number; failed: number; known: number; notJudged: number };
 }
 
 /** The totals of a run: tests by verdict, requests sent (quiet ones included), requirements. */
@@ -71,6 +81,7 @@ export function summarize(tests: readonly TestResult[], strict = false): RunSumm
     passed: count('passed'),
     failed: count('failed'),
     warning: count('warning'),
+    known: count('known'),
     info: count('info'),
     skipped: count('skipped'),
     error: count('error'),
@@ -101,5 +112,7 @@ export interface RunResult {
   exitCode: ExitCode;
   /** One line per cause when exitCode is 2 (or the run was cut short). */
   problems: string[];
+  /** The known-deviations list of the run (--known-deviations), and what became of its entries. */
+  knownDeviations?: KnownDeviationsReport;
   tests: TestResult[];
 }

@@ -15,6 +15,13 @@ import { TransportError } from './transport-error.ts';
 import { ApproverError } from './approvers/approver.ts';
 import { curlFor } from './curl.ts';
 import { ConfigError } from './config.ts';
+import {
+  applyKnownDeviations,
+  loadKnownDeviations,
+  markKnown,
+  type KnownDeviationList,
+  type KnownDeviationsReport,
+} from './known-deviations.ts';
 import '../suites/index.ts';
 
 export const TOOL = { name: 'sso-oidc-conformance', version: '0.1.0' };
@@ -49,6 +56,8 @@ export interface RunHooks {
 
 export async function runConformance(config: Config, hooks: RunHooks = {}): Promise<RunResult> {
   const startedAt = new Date();
+  // Before anything runs: a list that cannot be read or names an unknown ID is a ConfigError.
+  const known = config.knownDeviations ? loadKnownDeviations(config.knownDeviations) : undefined;
   const tests = selectTests(config, hooks.tests);
   if (tests.length === 0)
     throw new RunError(
@@ -88,6 +97,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         observed,
         sharedClient,
         shared: target.kind === 'remote' ? shared : undefined,
+        known,
       });
       results.set(def, result);
       hooks.onTestEnd?.(result);
@@ -105,7 +115,8 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
     );
 
     const ordered = tests.map((t) => results.get(t)!);
-    return buildRun(config, target, startedAt, ordered, problems, breaker);
+    const knownReport = known ? applyKnownDeviations(ordered, known) : undefined;
+    return buildRun(config, target, startedAt, ordered, problems, breaker, knownReport);
   } finally {
     await target.close();
   }
@@ -173,6 +184,7 @@ interface TestRunServices {
   observed: Outcome<unknown>[];
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
   shared?: Map<string, Promise<unknown>>;
+  known?: KnownDeviationList;
 }
 
 function testBudgetMs(config: Config, target: Target): number {
@@ -284,8 +296,9 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     observed: () => s.observed,
     iam: session.iam,
   });
-  const judged = (ending: TestEnding) =>
-    verdictOf({
+  const judged = (ending: TestEnding) => {
+    markKnown(ctx.checks, s.known);
+    return verdictOf({
       id: def.meta.id,
       level: def.meta.level,
       checks: ctx.checks,
@@ -293,6 +306,7 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
       strict: s.config.strict,
       ending,
     });
+  };
   try {
     await def.run(ctx);
     return finish({ ...judged({ kind: 'completed' }), ctx });
@@ -338,6 +352,7 @@ function buildRun(
   tests: TestResult[],
   problems: string[],
   breaker: CircuitBreaker,
+  knownDeviations?: KnownDeviationsReport,
 ): RunResult {
   const summary = summarize(tests, config.strict);
   const allProblems = [...problems];
@@ -371,6 +386,7 @@ function buildRun(
     summary,
     exitCode,
     problems: allProblems,
+    knownDeviations,
     tests,
   };
 }

@@ -334,3 +334,14 @@ export function validateConfig(config: unknown): string[] {
   }
   return run(configValidator, config);
 }
+
+let knownDeviationsValidator: ValidateFunction | undefined;
+
+/** Validates a known-deviations file against schemas/known-deviations.schema.json. */
+export function validateKnownDeviations(list: unknown): string[] {
+  knownDeviationsValidator ??= compile(
+    readJson(new URL('known-deviations.schema.json', SCHEMAS_DIR)),
+    'known-deviations.schema.json',
+  );
+  return run(knownDeviationsValidator, list);
+}

@@ -32,18 +32,24 @@ export interface VerdictOutcome {
  *    failure is never hidden by a later skip or error;
  * 2. an error ending (transport, approver, budget) is an error: no verdict could be reached;
  * 3. a failed SHOULD check warns, even if the test skipped afterwards (a deviation was seen);
- * 4. a skip stays a skip, with its reason (its checks and exchanges stay in the report);
- * 5. a test that checked nothing, or only through fixtures (a registration, an authorization
+ * 4. failures all listed in the known-deviations file (checks marked `known`, MUST or SHOULD,
+ *    --strict or not) make it `known`, even if the test skipped afterwards; an unlisted failure
+ *    above outweighs them;
+ * 5. a skip stays a skip, with its reason (its checks and exchanges stay in the report);
+ * 6. a test that checked nothing, or only through fixtures (a registration, an authorization
  *    that worked), never judged its own requirement: an error (a suite defect, or a path the
  *    test did not foresee), never a pass; an INFO test whose fixture failed is skipped;
- * 6. a failed INFO check, or an INFO test, is an observation (info); else the test passed.
+ * 7. a failed INFO check, or an INFO test, is an observation (info); else the test passed.
  * Checks of an INFO test are recorded at INFO (TestContext.check): an INFO test never fails.
  */
 export function verdictOf(input: VerdictInput): VerdictOutcome {
   const ending = input.ending ?? { kind: 'completed' };
   const failed = input.checks.filter((c) => !c.ok);
-  const must = failed.filter((c) => c.level === 'MUST');
-  const should = failed.filter((c) => c.level === 'SHOULD');
+  // Known deviations are weighed apart: they neither fail nor warn (markKnown sets `known`).
+  const unlisted = failed.filter((c) => !c.known);
+  const known = failed.filter((c) => c.known);
+  const must = unlisted.filter((c) => c.level === 'MUST');
+  const should = unlisted.filter((c) => c.level === 'SHOULD');
   const info = failed.filter((c) => c.level === 'INFO');
   const failing = input.strict ? [...must, ...should] : must;
   const failedRequirements = [...new Set(failing.map((c) => c.requirement))];
@@ -53,6 +59,8 @@ export function verdictOf(input: VerdictInput): VerdictOutcome {
     return { verdict: 'error', reason: ending.reason, failedRequirements };
   if (should.length > 0)
     return { verdict: 'warning', reason: summarize(should[0]!), failedRequirements };
+  if (known.length > 0)
+    return { verdict: 'known', reason: knownSummary(known[0]!), failedRequirements };
   if (ending.kind === 'skipped')
     return { verdict: 'skipped', reason: ending.reason, failedRequirements };
   if (input.checks.length === 0)
@@ -89,6 +97,11 @@ export function verdictOf(input: VerdictInput): VerdictOutcome {
 
 function summarize(c: CheckResult): string {
   return `${c.requirement}: ${c.description}; expected ${c.expected.join(' | ')}, got ${c.actual}`;
+}
+
+/** `<ID>: <check>; expected …, got … — known deviation: <reason> (<evidence>)`. */
+export function knownSummary(c: CheckResult): string {
+  return `${summarize(c)} — known deviation: ${c.known!.reason} (${c.known!.evidence})`;
 }
 
 function describeChecks(checks: CheckResult[]): string {

@@ -11,6 +11,7 @@ export const VERDICT_SEVERITY: readonly Verdict[] = [
   'failed',
   'error',
   'warning',
+  'known',
   'skipped',
   'info',
   'passed',
@@ -28,10 +29,13 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
 
 /**
  * The verdict reports show. Under `--strict` the harness already turns warnings into failures;
- * if a `warning` still reaches a strict run's report it is shown as `failed` all the same.
+ * if a `warning` still reaches a strict run's report it is shown as `failed` all the same,
+ * except the "no longer deviates" warning of a stale known-deviation entry (the target got
+ * better: that is no deviation, --strict or not).
  */
 export function effectiveVerdict(test: TestResult, strict: boolean): Verdict {
-  return strict && test.verdict === 'warning' ? 'failed' : test.verdict;
+  const staleOnly = test.stale !== undefined && test.stale.length > 0;
+  return strict && test.verdict === 'warning' && !staleOnly ? 'failed' : test.verdict;
 }
 
 /**
@@ -39,16 +43,28 @@ export function effectiveVerdict(test: TestResult, strict: boolean): Verdict {
  * `--strict`. Falls back to every not-ok check (a harness that failed a test otherwise).
  */
 export function failingChecks(test: TestResult, strict: boolean): CheckResult[] {
-  const notOk = test.checks.filter((c) => !c.ok);
+  const notOk = test.checks.filter((c) => !c.ok && !c.known);
   const blocking = notOk.filter((c) => c.level === 'MUST' || (strict && c.level === 'SHOULD'));
   return blocking.length > 0 ? blocking : notOk;
 }
 
 /** The not-ok SHOULD checks of a warning (falls back to every not-ok check). */
 export function warningChecks(test: TestResult): CheckResult[] {
-  const notOk = test.checks.filter((c) => !c.ok);
+  const notOk = test.checks.filter((c) => !c.ok && !c.known);
   const should = notOk.filter((c) => c.level === 'SHOULD');
   return should.length > 0 ? should : notOk;
+}
+
+/** The failed checks of a test that are listed known deviations. */
+export function knownChecks(test: TestResult): CheckResult[] {
+  return test.checks.filter((c) => !c.ok && c.known);
+}
+
+/** `known deviation: <ID> — <reason> (<evidence>)`: one line, for a known check. */
+export function knownLine(check: CheckResult): string {
+  return oneLine(
+    `known deviation: ${check.requirement} — ${check.known?.reason ?? ''} (${check.known?.evidence ?? ''})`,
+  );
 }
 
 /** Newlines and other line breaks shown as `⏎` so a value stays on one line. */
@@ -121,22 +137,32 @@ export function checkSummary(check: CheckResult, max = 300): string {
   );
 }
 
-/** `✔/✘ <ID> <level> <description> — actual: …` (and the exchange it looked at). */
+/**
+ * `✔/✘ <ID> <level> <description> — actual: …` (and the exchange it looked at); `≈` and the
+ * reason for a known deviation.
+ */
 export function checkLine(check: CheckResult): string {
   const seq = check.exchangeSeq !== undefined ? ` (exchange #${check.exchangeSeq})` : '';
-  return `${check.ok ? '✔' : '✘'} ${check.requirement} ${check.level} ${oneLine(
+  const known = check.known ? ` — ${knownLine(check)}` : '';
+  return `${check.ok ? '✔' : check.known ? '≈' : '✘'} ${check.requirement} ${check.level} ${oneLine(
     check.description,
-  )} — actual: ${oneLine(check.actual)}${seq}`;
+  )} — actual: ${oneLine(check.actual)}${seq}${known}`;
 }
 
 /** The block a failed check gets in a JUnit failure and in the console summary. */
 export function checkBlock(check: CheckResult): string[] {
-  return [
+  const block = [
     `Requirement: ${check.requirement} (${check.level})`,
     `Check: ${oneLine(check.description)}`,
     `Expected (any of): ${expectedText(check.expected)}`,
     `Actual: ${oneLine(check.actual)}`,
   ];
+  if (check.known)
+    block.push(
+      `Known deviation: ${oneLine(check.known.reason)}`,
+      `Evidence: ${oneLine(check.known.evidence)}`,
+    );
+  return block;
 }
 
 /** One-line reason of a test, made up from its checks when the harness gave none. */
@@ -147,7 +173,9 @@ export function reasonOf(test: TestResult, verdict: Verdict, strict: boolean): s
       ? failingChecks(test, strict)
       : verdict === 'warning'
         ? warningChecks(test)
-        : [];
+        : verdict === 'known'
+          ? knownChecks(test)
+          : [];
   if (checks.length > 0) return checkSummary(checks[0], 1000);
   return '(no reason given)';
 }
@@ -168,7 +196,11 @@ export function verdictLine(test: TestResult, strict: boolean): string {
       return `VERDICT: FAILED (${how}) — ${reason}`;
     }
     case 'warning':
-      return `VERDICT: WARNING (SHOULD) — ${reason}`;
+      return test.stale?.length
+        ? `VERDICT: WARNING — ${reason}`
+        : `VERDICT: WARNING (SHOULD) — ${reason}`;
+    case 'known':
+      return `VERDICT: KNOWN DEVIATION — ${reason}`;
     case 'info':
       return `VERDICT: INFO — ${reason}`;
     case 'error':
@@ -240,6 +272,7 @@ export function countVerdicts(run: RunResult): Record<Verdict, number> {
     passed: 0,
     failed: 0,
     warning: 0,
+    known: 0,
     info: 0,
     skipped: 0,
     error: 0,

@@ -10,8 +10,11 @@ import type { Verdict } from '../levels.ts';
 import type { RunResult } from '../results.ts';
 import { requirementVerdicts, type RequirementEntry } from '../requirement-verdicts.ts';
 
-/** 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none). */
-export const RESULTS_SCHEMA_VERSION = 2;
+/**
+ * 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none).
+ * 3: the verdict `known`, `known` on checks, `stale` on tests, `knownDeviations` of the run.
+ */
+export const RESULTS_SCHEMA_VERSION = 3;
 
 /** What `results.json` holds. */
 export interface ResultsJson extends RunResult {
@@ -50,7 +53,9 @@ const CHECK: Shape = {
     'actual',
     'exchangeSeq',
     'fixture',
+    'known',
   ],
+  children: { known: { keys: ['reason', 'evidence'] } },
 };
 
 const TEST: Shape = {
@@ -64,6 +69,7 @@ const TEST: Shape = {
     'verdict',
     'reason',
     'failedRequirements',
+    'stale',
     'checks',
     'notes',
     'exchanges',
@@ -91,6 +97,7 @@ const RESULTS: Shape = {
     'summary',
     'exitCode',
     'problems',
+    'knownDeviations',
     'tests',
     'requirements',
   ],
@@ -103,13 +110,18 @@ const RESULTS: Shape = {
         'passed',
         'failed',
         'warning',
+        'known',
         'info',
         'skipped',
         'error',
         'requests',
         'requirements',
       ],
-      children: { requirements: { keys: ['judged', 'failed', 'notJudged'] } },
+      children: { requirements: { keys: ['judged', 'failed', 'known', 'notJudged'] } },
+    },
+    knownDeviations: {
+      keys: ['file', 'vendor', 'entries', 'confirmed', 'stale', 'notReached'],
+      children: { stale: { keys: [], items: { keys: ['requirement', 'label', 'tests'] } } },
     },
     tests: { keys: [], items: TEST },
     // Already sorted by requirement ID (natural order), entries built as { tests, verdict, checks }.

@@ -5,7 +5,8 @@
  *    none counted: not judged), the ID, its tests with their verdicts;
  * 2. details of every failed / warning / error test (h2spec style): Requirement, Expected,
  *    Actual, and the curl command reproducing it;
- * 3. totals and the run's problems.
+ * 3. known deviations (--known-deviations): one line per test, with the reason and evidence;
+ * 4. totals, what became of the known-deviations list, and the run's problems.
  *
  * ANSI colour only when `opts.color`; text coming from the target is never allowed to carry
  * its own escape sequences to the terminal (C0 controls are shown as `\x1b` ...).
@@ -14,9 +15,12 @@ import type { Verdict } from '../levels.ts';
 import type { RunResult } from '../results.ts';
 import {
   checkBlock,
+  checkSummary,
   countVerdicts,
   effectiveVerdict,
   failingChecks,
+  knownChecks,
+  knownLine,
   reasonOf,
   warningChecks,
 } from './format.ts';
@@ -28,6 +32,7 @@ export const SYMBOLS: Record<Verdict | RequirementVerdict, string> = {
   passed: '✔',
   failed: '✘',
   warning: '⚠',
+  known: '≈',
   info: 'ℹ',
   skipped: '○',
   error: '⊗',
@@ -38,6 +43,7 @@ const COLORS: Record<Verdict | RequirementVerdict, number> = {
   passed: 32, // green
   failed: 31, // red
   warning: 33, // yellow
+  known: 34, // blue
   info: 36, // cyan
   skipped: 90, // grey
   error: 35, // magenta
@@ -57,7 +63,8 @@ function terminalSafe(text: string): string {
 /** `117 requirements judged (2 failed), 3 not judged`: how much the verdict rests on. */
 export function judgedText(r: RunResult['summary']['requirements']): string {
   const notJudged = r.notJudged > 0 ? `, ${r.notJudged} not judged` : '';
-  return `${r.judged} requirements judged (${r.failed} failed)${notJudged}`;
+  const known = r.known > 0 ? `, ${r.known} known` : '';
+  return `${r.judged} requirements judged (${r.failed} failed${known})${notJudged}`;
 }
 
 export function renderSummary(run: RunResult, opts: { color: boolean }): string {
@@ -130,7 +137,20 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
     }
   }
 
-  // 3. Totals and problems.
+  // 3. Known deviations: visible, but apart from what failed.
+  const known = run.tests.filter((t) => t.verdict === 'known');
+  if (known.length > 0) {
+    out.push('', bold('Known deviations'));
+    for (const t of known) {
+      out.push(`  ${sym('known')} ${safe(t.name)} [${t.level}]`);
+      const checks = knownChecks(t);
+      for (const c of checks) out.push(`      ${safe(checkSummary(c))}`);
+      // One line per entry: two checks of one requirement share their reason.
+      for (const line of new Set(checks.map(knownLine))) out.push(`      ${safe(line)}`);
+    }
+  }
+
+  // 4. Totals and problems.
   const n = countVerdicts(run);
   const tally = (v: Verdict, s: string) =>
     n[v] > 0 && v !== 'info' && v !== 'skipped' ? paint(COLORS[v], s) : s;
@@ -141,12 +161,29 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
       tally('passed', `${n.passed} passed`),
       tally('failed', `${n.failed} failed`),
       tally('warning', `${n.warning} warnings`),
+      tally('known', `${n.known} known`),
       tally('info', `${n.info} info`),
       tally('skipped', `${n.skipped} skipped`),
       tally('error', `${n.error} errors`),
     ].join(', ') +
       `; ${judgedText(run.summary.requirements)}; ${run.summary.requests} requests in ${seconds}s`,
   );
+  const list = run.knownDeviations;
+  if (list) {
+    const vendor = list.vendor ? ` (${list.vendor})` : '';
+    out.push(
+      `Known deviations ${safe(list.file)}${vendor}: ${list.entries} entries, ${list.confirmed.length} seen, ${list.stale.length} no longer deviate, ${list.notReached.length} not reached`,
+    );
+    for (const e of list.stale)
+      out.push(
+        paint(
+          COLORS.warning,
+          `Warning: no longer deviates: remove ${safe(e.label)} from ${safe(list.file)}`,
+        ),
+      );
+    if (list.notReached.length > 0)
+      out.push(`Not reached (no check of theirs ran): ${list.notReached.map(safe).join(', ')}`);
+  }
   for (const p of run.problems) out.push(paint(COLORS.error, `Problem: ${safe(p)}`));
   return out.join('\n') + '\n';
 }

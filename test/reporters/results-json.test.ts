@@ -20,7 +20,7 @@ describe('renderResultsJson', () => {
   const doc = JSON.parse(json);
 
   it('is pretty JSON ending in a newline, schemaVersion first, requirements last', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 2,\n  "tool": {')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 3,\n  "tool": {')).toBe(true);
     expect(json.endsWith('\n}\n')).toBe(true);
     const keys = Object.keys(doc);
     expect(keys[0]).toBe('schemaVersion');
@@ -29,7 +29,7 @@ describe('renderResultsJson', () => {
 
   it('round-trips: the RunResult comes back unchanged, hostile strings included', () => {
     const { schemaVersion, requirements, ...rest } = doc;
-    expect(schemaVersion).toBe(2);
+    expect(schemaVersion).toBe(3);
     expect(requirements).toBeTypeOf('object');
     expect(rest).toEqual(JSON.parse(JSON.stringify(run)));
     // Lone surrogates survive as \u escapes (JSON.stringify is well-formed since ES2019).
