@@ -22,6 +22,9 @@ beforeAll(async () => {
     'unknown-key.json': '{"timeout": 5, "nope": 1}',
     'wrong-type.json': '{"timeout": "5"}',
     'not-json.json': '{"timeout": 5',
+    'unknown-id.json':
+      '{"deviations": [{"requirement": "DA-99-NOPE", "reason": "r", "evidence": "E1"}]}',
+    'no-evidence.json': '{"deviations": [{"requirement": "DA-3.2-NOSTORE", "reason": "r"}]}',
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   writeFileSync(path.join(dir, 'a-file'), '');
@@ -79,6 +82,26 @@ const cases: Case[] = [
     name: 'config file that does not exist',
     args: () => ['--config', path.join(dir, 'missing.json')],
     expect: /cannot read config file .*missing\.json: ENOENT/,
+  },
+  {
+    name: 'known-deviations file naming an ID outside the catalogue',
+    args: () => ['--known-deviations', path.join(dir, 'unknown-id.json')],
+    expect:
+      /known-deviations file .*unknown-id\.json: not a requirement of harness\/catalogue\.json: DA-99-NOPE/,
+  },
+  {
+    name: 'known-deviations file (from the environment) failing its schema',
+    args: () => [],
+    // A getter: `dir` exists only once beforeAll ran.
+    get env() {
+      return { SSOC_KNOWN_DEVIATIONS: path.join(dir, 'no-evidence.json') };
+    },
+    expect: /known-deviations file .*no-evidence\.json: \/deviations\/0\/evidence is required/,
+  },
+  {
+    name: 'known-deviations file that does not exist',
+    args: () => ['--known-deviations', path.join(dir, 'missing.json')],
+    expect: /cannot read the known-deviations file .*missing\.json: ENOENT/,
   },
   {
     name: 'number variable given text',
