@@ -10,7 +10,7 @@ import {
   type ConfigInput,
 } from './config.ts';
 import { runConformance, RunError, selectTests } from './runner.ts';
-import { judgedText, renderSummary } from './reporters/summary.ts';
+import { judgedText, knownText, renderSummary } from './reporters/summary.ts';
 import { writeReports } from './reporters/write.ts';
 import { closeHttp } from './http.ts';
 import { listTests, listUncovered } from './list.ts';
@@ -222,7 +222,7 @@ async function runCommand(argv: RunArgv): Promise<number> {
   if (argv.quiet) {
     const s = run.summary;
     process.stdout.write(
-      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${s.known} known, ${s.info} info, ${s.skipped} skipped, ${s.error} errors; ${judgedText(s.requirements)}\n`,
+      `${s.passed} passed, ${s.failed} failed, ${s.warning} warnings, ${knownText(run)}${s.info} info, ${s.skipped} skipped, ${s.error} errors; ${judgedText(s.requirements)}\n`,
     );
   } else {
     process.stdout.write(renderSummary(run, { color }) + '\n');

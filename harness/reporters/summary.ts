@@ -67,6 +67,11 @@ export function judgedText(r: RunResult['summary']['requirements']): string {
   return `${r.judged} requirements judged (${r.failed} failed${known})${notJudged}`;
 }
 
+/** `3 known, ` when the run had a known-deviations list (or known tests), else nothing. */
+export function knownText(run: RunResult): string {
+  return run.knownDeviations || run.summary.known > 0 ? `${run.summary.known} known, ` : '';
+}
+
 export function renderSummary(run: RunResult, opts: { color: boolean }): string {
   const paint = (code: number, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const bold = (s: string) => (opts.color ? `\x1b[1m${s}\x1b[22m` : s);
@@ -161,7 +166,7 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
       tally('passed', `${n.passed} passed`),
       tally('failed', `${n.failed} failed`),
       tally('warning', `${n.warning} warnings`),
-      tally('known', `${n.known} known`),
+      ...(knownText(run) ? [tally('known', `${n.known} known`)] : []),
       tally('info', `${n.info} info`),
       tally('skipped', `${n.skipped} skipped`),
       tally('error', `${n.error} errors`),

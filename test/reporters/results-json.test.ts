@@ -74,7 +74,7 @@ describe('renderResultsJson', () => {
     expect(doc.requirements['DA-3.4-DENIED'].verdict).toBe('not-judged');
     expect(doc.requirements['DA-3.4-EXPIRED'].verdict).toBe('error');
     expect(doc.requirements['DA-3.2-INTERVAL'].verdict).toBe('info');
-    expect(doc.summary.requirements).toEqual({ judged: 5, failed: 2, notJudged: 3 });
+    expect(doc.summary.requirements).toEqual({ judged: 5, failed: 2, known: 0, notJudged: 3 });
   });
 
   it("a requirement's verdict comes from the checks citing it, not from whole tests", () => {
