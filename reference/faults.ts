@@ -698,6 +698,12 @@ const CATALOGUE = {
     // The model of the device flow finds it too: start → deny → approve → poll.
     breaks: ['DA-5.2-UC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
   },
+  'coral-front-end-errors': {
+    description:
+      'Variation (AWS front end, EVIDENCE.md §2.6): a body that is not a JSON object, or a modelled member of the wrong JSON type, is refused before the service runs with HTTP 400 SerializationException, body {"message":…} without an OAuth error member, x-amzn-ErrorType SerializationException:http://internal.amazon.com/coral/com.amazon.coral.service/, on all four operations.',
+    breaks: [],
+    variation: true,
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

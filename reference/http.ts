@@ -5,6 +5,7 @@ import { readBody } from './body.ts';
 import { newRequestId } from './codes.ts';
 import type { ServerContext } from './context.ts';
 import { oidcError, type OidcError } from './errors.ts';
+import { coralRefuses } from './coral.ts';
 import { frontDoorThrottles } from './front-door.ts';
 import { createTokenWithIam } from './iam.ts';
 import {
@@ -178,6 +179,8 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
     if (!signed.ok) return reply(errorResponse(signed.error, ctx.faults));
   }
   const json = parseJsonObject(body.text, ctx.faults.has('duplicate-key-first-wins'));
+  const refused = ctx.faults.has('coral-front-end-errors') && coralRefuses(operation, json);
+  if (refused) return reply(refused);
   if (!json) {
     const err = ctx.faults.has('500-on-malformed-body')
       ? oidcError('InternalServerException', 'Could not process the request')

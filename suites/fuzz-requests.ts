@@ -6,7 +6,8 @@ import {
   AWS_OPERATIONS,
   awsShapeForErrorCode,
   DEVICE_CODE_GRANT,
-  isCommonSignedError,
+  frontEndError,
+  isFrontEndError,
   type Outcome,
   type TestContext,
 } from '../harness/conformance.ts';
@@ -86,6 +87,9 @@ function judge(
     return m.invalid
       ? { requirement: required, actual: `${describeOutcome(o)} (accepted)` }
       : undefined;
+  // Refused by the AWS front end before the service ran (SerializationException ...): refused,
+  // no token, and no sso-oidc exception to judge (aws-common-errors.ts).
+  if (isFrontEndError(o)) return undefined;
   const body = o.body;
   if (
     body === null ||
@@ -98,8 +102,7 @@ function judge(
     o.error?.type && AWS_ERROR_SHAPES[o.error.type]
       ? [o.error.type]
       : awsShapeForErrorCode(o.error?.code ?? '');
-  // An AWS front end may answer a signed operation with its own errors (aws-common-errors.ts).
-  if (!shapes.some((s) => AWS_OPERATIONS[op].errors.includes(s)) && !isCommonSignedError(o))
+  if (!shapes.some((s) => AWS_OPERATIONS[op].errors.includes(s)))
     return { requirement: 'AWS-ERR-SET', actual: `${describeOutcome(o)}: not an error of ${op}` };
   return undefined;
 }
@@ -149,10 +152,13 @@ async function fuzz<T>(
   // the property (no verdict).
   const send = sendOne;
   let seen: { o: Outcome<unknown>; problem: Problem } | undefined;
+  const frontEnd = new Map<string, number>();
   const run = await runProperty(
     arbitrary,
     async (value) => {
       const o = await send(quiet, value);
+      const refusedBy = frontEndError(o);
+      if (refusedBy) frontEnd.set(refusedBy, (frontEnd.get(refusedBy) ?? 0) + 1);
       const problem = judgeOne(value, o);
       if (problem) seen = { o, problem };
       return problem === undefined;
@@ -174,6 +180,10 @@ async function fuzz<T>(
           : `not replayed: ${run.stopped === undefined ? 'the replay got no answer' : `the fuzzing stopped (${reasonOf(run.stopped)})`}`,
       );
   }
+  if (frontEnd.size > 0)
+    t.note(
+      `refused by the AWS front end before the service ran (refused, no token; not judged as sso-oidc exceptions): ${[...frontEnd].map(([type, n]) => `${n} ${type}`).join(', ')}`,
+    );
   if (run.stopped !== undefined) {
     t.note(`${spend.sent()} requests, then stopped (budget ${t.config.requestBudget})`);
     // Nothing was judged wrong before the trouble: no verdict.

@@ -1031,6 +1031,33 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(3600);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
   },
+  'coral-front-end-errors': async (s) => {
+    const client = await register(s);
+    const refusals = [
+      await request(s, '/client/register', { raw: '{"clientName": x' }),
+      await post(s, '/client/register', { clientName: 42, clientType: 'public' }),
+      await post(s, '/device_authorization', { ...client, startUrl: ['not', 'a', 'string'] }),
+      await request(s, '/token', { raw: 'grant_type=refresh_token' }),
+      await jwtBearer(s, { scope: 'openid' }),
+    ];
+    for (const reply of refusals) {
+      expect(reply.status).toBe(400);
+      expect(errorType(reply)).toBe('SerializationException');
+      expect(reply.headers.get('x-amzn-errortype')).toMatch(
+        /:http:\/\/internal\.amazon\.com\/coral\//,
+      );
+      expect(Object.keys(reply.json)).toEqual(['message']);
+    }
+    // Well-typed requests, unknown members and nulls reach the service as before.
+    const ok = await post(s, '/client/register', {
+      clientName: 'n',
+      clientType: 'public',
+      x: 1,
+      scopes: null,
+    });
+    expect(ok.status).toBe(200);
+    expect((await post(s, '/token', {})).json.error).toBe('invalid_request');
+  },
 };
 
 describe('reference server: seeded faults', () => {
