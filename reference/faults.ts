@@ -704,6 +704,12 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'register-slow-down': {
+    description:
+      'Variation (AWS-SLOWDOWN-LOAD, CL-18; RegisterClient lists SlowDownException since 2025, EVIDENCE.md E11): every other new RegisterClient body, starting with the first, is shed once with SlowDownException (400 slow_down, no Retry-After); the same body again is served.',
+    breaks: [],
+    variation: true,
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

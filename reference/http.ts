@@ -6,7 +6,7 @@ import { newRequestId } from './codes.ts';
 import type { ServerContext } from './context.ts';
 import { oidcError, type OidcError } from './errors.ts';
 import { coralRefuses } from './coral.ts';
-import { frontDoorThrottles } from './front-door.ts';
+import { frontDoorThrottles, registrationShed } from './front-door.ts';
 import { createTokenWithIam } from './iam.ts';
 import {
   decodeCreateToken,
@@ -148,6 +148,8 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
   const body = await readBody(req);
   const throttled = frontDoorThrottles(ctx, operation, body.text);
   if (throttled) return { response: throttled, closeConnection: body.closeConnection };
+  const shed = registrationShed(ctx, operation, body.text);
+  if (shed) return { response: shed, closeConnection: body.closeConnection };
   const extra = cacheHeaders(operation, ctx.faults);
   const reply = (r: WireResponse): Routed => ({
     response: { ...r, headers: { ...extra, ...r.headers } },

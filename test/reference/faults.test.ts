@@ -1031,6 +1031,19 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(3600);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
   },
+  'register-slow-down': async (s) => {
+    const body = (i: number) => ({ clientName: `c${i}`, clientType: 'public' });
+    const first = await post(s, '/client/register', body(1));
+    expect(first.status).toBe(400);
+    expect(errorType(first)).toBe('SlowDownException');
+    expect(first.json.error).toBe('slow_down');
+    expect(first.headers.get('retry-after')).toBeNull();
+    // The same body again is served; of the new ones, every other is shed once.
+    expect((await post(s, '/client/register', body(1))).status).toBe(200);
+    expect((await post(s, '/client/register', body(2))).status).toBe(200);
+    expect((await post(s, '/client/register', body(3))).status).toBe(400);
+    expect((await post(s, '/client/register', body(3))).status).toBe(200);
+  },
   'coral-front-end-errors': async (s) => {
     const client = await register(s);
     const refusals = [
