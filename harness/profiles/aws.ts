@@ -9,6 +9,7 @@ import {
   type AwsOperation,
 } from '../schemas.ts';
 import { signRequest, type RequestToSign, type SigningParams } from '../sigv4.ts';
+import type { RunTraffic } from '../traffic.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import type {
   ClientRegistration,
@@ -154,6 +155,13 @@ export class AwsProfile implements Profile {
   /** Set by the test context: throttling is then retried (CL-18); without it, answered as is. */
   throttle?: ThrottlePolicy;
 
+  /** Set by the runner: the run's requests in flight and registrations (harness/traffic.ts). */
+  traffic?: RunTraffic;
+
+  private inTurn<T>(send: () => Promise<T>): Promise<T> {
+    return this.traffic ? this.traffic.inTurn(send) : send();
+  }
+
   /**
    * Send one operation with any body: the door for wire-level negative tests. Throttling
    * (isThrottling) is retried as `throttle` says, signed anew each time.
@@ -162,6 +170,24 @@ export class AwsProfile implements Profile {
     op: AwsOperation,
     body: AwsBody,
     options: AwsSendOptions = {},
+  ): Promise<Outcome<unknown>> {
+    // Any RegisterClient may create a lasting client: the run bounds them (harness/traffic.ts).
+    const registers = op === 'RegisterClient' && this.traffic !== undefined;
+    if (registers) this.traffic!.reserveRegistration();
+    let accepted = false;
+    try {
+      const outcome = await this.sendRetrying(op, body, options);
+      accepted = outcome.status >= 200 && outcome.status < 300;
+      return outcome;
+    } finally {
+      if (registers) this.traffic!.settleRegistration(accepted);
+    }
+  }
+
+  private async sendRetrying(
+    op: AwsOperation,
+    body: AwsBody,
+    options: AwsSendOptions,
   ): Promise<Outcome<unknown>> {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.sendOnce(op, body, options);
@@ -190,8 +216,11 @@ export class AwsProfile implements Profile {
       headers: { 'content-type': 'application/json', ...options.headers },
       body: text,
     };
-    if (options.sign) request.headers = await options.sign(request);
-    const response = await send(request, this.http);
+    // Signed in its turn, so that waiting for one never ages the signature.
+    const response = await this.inTurn(async () => {
+      if (options.sign) request.headers = await options.sign(request);
+      return send(request, this.http);
+    });
     const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
     const json = parsed?.ok ? parsed.value : undefined;
     const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;
