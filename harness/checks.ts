@@ -2,6 +2,7 @@ import type { TestContext } from './context.ts';
 import type { Level } from './levels.ts';
 import type { Outcome } from './profiles/profile.ts';
 import { describeOutcome } from './describe.ts';
+import { frontEndError } from './aws-common-errors.ts';
 
 /**
  * Plain check functions: each looks at one outcome and records one check on the context.
@@ -13,16 +14,31 @@ export interface ErrorExpectation {
   description: string;
   /** Acceptable OAuth error codes (any of). */
   codes: string[];
+  /**
+   * The request is malformed or wrongly typed: an AWS front end may refuse it before the
+   * service runs (SerializationException ..., aws-common-errors.ts), which also passes, noted.
+   */
+  frontEnd?: true;
 }
 
 /** The request failed with one of `codes`, and no token or success came back. */
 export function expectErrorCode(t: TestContext, o: Outcome<unknown>, e: ErrorExpectation): boolean {
+  const refusedBy = e.frontEnd ? frontEndError(o) : undefined;
+  if (refusedBy !== undefined && o.status < 500)
+    t.note(
+      `${e.description}: refused by the AWS front end with ${refusedBy} before the service ran (refused, no token; not an sso-oidc exception)`,
+    );
   return t.check({
     requirement: e.requirement,
     level: e.level,
     description: e.description,
-    ok: o.kind === 'error' && o.error?.code !== undefined && e.codes.includes(o.error.code),
-    expected: e.codes.map((c) => `error ${c}`),
+    ok:
+      (refusedBy !== undefined && o.status < 500) ||
+      (o.kind === 'error' && o.error?.code !== undefined && e.codes.includes(o.error.code)),
+    expected: [
+      ...e.codes.map((c) => `error ${c}`),
+      ...(e.frontEnd ? ['an AWS front-end refusal (4xx SerializationException ...)'] : []),
+    ],
     actual: describeOutcome(o),
     exchange: o.exchange,
   });

@@ -85,6 +85,14 @@ function runOptions(y: Argv) {
     })
     .option('num-runs', { type: 'number', describe: 'Generated cases per property' })
     .option('request-budget', { type: 'number', describe: 'Most requests one property may send' })
+    .option('max-in-flight', {
+      type: 'number',
+      describe: 'Requests in flight at once over the run (4 against a target)',
+    })
+    .option('max-registrations', {
+      type: 'number',
+      describe: 'Registrations the run may create (60 against a target); beyond it tests skip',
+    })
     .option('iam-application-arn', {
       type: 'string',
       describe: 'CreateTokenWithIAM: application ARN sent as clientId (with --target)',
@@ -134,6 +142,8 @@ const RUN_VALUE_OPTIONS = [
   'seed',
   'num-runs',
   'request-budget',
+  'max-in-flight',
+  'max-registrations',
   'iam-application-arn',
   'iam-region',
   'iam-redirect-uri',
@@ -165,6 +175,8 @@ function flagsOf(argv: RunArgv): ConfigInput {
     seed: argv.seed,
     numRuns: argv['num-runs'],
     requestBudget: argv['request-budget'],
+    maxInFlight: argv['max-in-flight'],
+    maxRegistrations: argv['max-registrations'],
     iamApplicationArn: argv['iam-application-arn'],
     iamRegion: argv['iam-region'],
     iamRedirectUri: argv['iam-redirect-uri'],

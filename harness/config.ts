@@ -29,6 +29,13 @@ export interface Config {
   numRuns: number;
   requestBudget: number;
   /**
+   * Politeness (issue 10, part 4): requests in flight at once over the whole run, and the
+   * registrations (lasting clients on the target) a run may create; beyond it tests skip.
+   * Unbounded against the embedded server, whose every test has a server of its own.
+   */
+  maxInFlight: number;
+  maxRegistrations: number;
+  /**
    * CreateTokenWithIAM against a target (the embedded server brings its own): the application
    * ARN sent as clientId, the endpoint region the requests are signed for, the redirect URI
    * registered for the application, and where jwt-bearer assertions come from. Credentials are
@@ -54,6 +61,16 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_START_URL = 'https://d-0000000000.awsapps.com/start';
+
+/**
+ * A remote target's defaults (README "Politeness"): tests still run 32 at once, so that their
+ * real-time waits (600 s expiries, intervals) overlap, but no more than 4 requests are in
+ * flight at any moment: a handful of concurrent clients, as a few CLI users would be, not a
+ * burst of 32. Registrations: a run needs about 30 when every test runs; each is a lasting
+ * client in the user's Identity Center, so a run stops at 60.
+ */
+export const REMOTE_MAX_IN_FLIGHT = 4;
+export const REMOTE_MAX_REGISTRATIONS = 60;
 
 const DEFAULTS = {
   profile: 'aws',
@@ -93,6 +110,8 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_SEED: { key: 'seed', type: 'number' },
   SSOC_NUM_RUNS: { key: 'numRuns', type: 'number' },
   SSOC_REQUEST_BUDGET: { key: 'requestBudget', type: 'number' },
+  SSOC_MAX_IN_FLIGHT: { key: 'maxInFlight', type: 'number' },
+  SSOC_MAX_REGISTRATIONS: { key: 'maxRegistrations', type: 'number' },
   SSOC_IAM_APPLICATION_ARN: { key: 'iamApplicationArn', type: 'string' },
   SSOC_IAM_REGION: { key: 'iamRegion', type: 'string' },
   SSOC_IAM_REDIRECT_URI: { key: 'iamRedirectUri', type: 'string' },
@@ -181,6 +200,8 @@ export function resolveConfig(layers: {
     concurrency: target ? 32 : 8,
     numRuns: target ? 10 : 100,
     requestBudget: target ? 200 : 2000,
+    maxInFlight: target ? REMOTE_MAX_IN_FLIGHT : Infinity,
+    maxRegistrations: target ? REMOTE_MAX_REGISTRATIONS : Infinity,
     ...merged,
     target,
     approver,

@@ -29,4 +29,4 @@ export { AWS_ERROR_SHAPES, AWS_OPERATIONS, awsShapeForErrorCode } from './schema
 export { DEFAULT_INTERVAL, pollMargin } from './poller.ts';
 export { CLOCK_SKEW_TOLERANCE } from './clock.ts';
 export { newCodeVerifier, s256Challenge } from './pkce.ts';
-export { isCommonSignedError, AWS_COMMON_SIGNED_ERRORS } from './aws-common-errors.ts';
+export { frontEndError, isFrontEndError, AWS_FRONT_END_ERRORS } from './aws-common-errors.ts';

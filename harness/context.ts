@@ -152,10 +152,13 @@ export class TestContext {
     if (s.profile instanceof AwsProfile) s.profile.throttle = this.throttlePolicy();
   }
 
-  /** CL-18: HTTP 429 is retried after Retry-After, noted; a target that keeps it up skips. */
+  /**
+   * CL-18: throttling (HTTP 429, SlowDownException outside device-code polling; profiles/aws.ts
+   * isThrottling) is retried after Retry-After, noted; a target that keeps it up skips.
+   */
   private throttlePolicy(): ThrottlePolicy {
     return {
-      sleep: (seconds) => this.sleep(seconds, 'a throttled request (HTTP 429)'),
+      sleep: (seconds) => this.sleep(seconds, 'a throttled request'),
       retrying: (op, o, wait) =>
         this.note(
           `${op} throttled (${describeOutcome(o)}, Retry-After ${o.headers['retry-after'] ?? 'absent'}); sent again after ${wait} s (CL-18)`,
@@ -345,7 +348,11 @@ export class TestContext {
     outcome: Outcome<DeviceAuthorization>;
   }> {
     const c = client ?? (await this.client());
-    const outcome = await this.startThrottled(c);
+    // SlowDownException here sheds load (AWS-SLOWDOWN-LOAD): the profile retries it (CL-18).
+    const outcome = await this.s.profile.startDeviceAuthorization({
+      client: c,
+      startUrl: this.s.config.startUrl,
+    });
     this.require({
       fixture: true,
       requirement: 'DA-3.2-REQ-FIELDS',
@@ -361,33 +368,6 @@ export class TestContext {
     this.poller.state(auth).lastResponseAt = this.s.clock.monotonic();
     this.startedAt.set(auth, this.s.clock.monotonic());
     return { client: c, auth, outcome };
-  }
-
-  /**
-   * StartDeviceAuthorization, where slow_down means "shed under load" (AWS-SLOWDOWN-LOAD):
-   * wait (Retry-After, else 5 s more each time) and try again, at most 3 times. Throttling is
-   * never a verdict; a target that keeps throttling skips the test. (HTTP 429 is retried for
-   * every operation by the profile: throttlePolicy.)
-   */
-  private async startThrottled(client: ClientRegistration): Promise<Outcome<DeviceAuthorization>> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.s.profile.startDeviceAuthorization({
-        client,
-        startUrl: this.s.config.startUrl,
-      });
-      if (outcome.error?.code !== 'slow_down') return outcome;
-      if (attempt > 3)
-        this.skip(
-          `the target kept throttling StartDeviceAuthorization (${describeOutcome(outcome)}): rate-limited, no verdict`,
-        );
-      const retryAfter = Number(outcome.headers['retry-after']);
-      const wait =
-        Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) : 5 * attempt;
-      this.note(
-        `StartDeviceAuthorization throttled (${describeOutcome(outcome)}); retried after ${wait} s`,
-      );
-      await this.sleep(wait, 'a throttled StartDeviceAuthorization');
-    }
   }
 
   private approverOrSkip(): Approver {

@@ -66,6 +66,8 @@ export interface RunSummary {
   skipped: number;
   error: number;
   requests: number;
+  /** Registrations the target accepted over the run (issue 10, part 4), when counted. */
+  registrations?: number;
   /**
    * Server requirements with a verdict from their checks, failed ones, known deviations, and
    * cited but not judged.

@@ -2,6 +2,7 @@ import { TestAbort, TestContext, TestSkip } from './context.ts';
 import type { Config } from './config.ts';
 import { ExchangeLog, type Exchange } from './exchange.ts';
 import { send, type HttpContext, type HttpLimits } from './http.ts';
+import { RunTraffic } from './traffic.ts';
 import { Redactor } from './redact.ts';
 import { registeredTests, type TestDefinition } from './registry.ts';
 import { summarize, type ExitCode, type RunResult, type TestResult } from './results.ts';
@@ -76,13 +77,17 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
     ? remoteTarget(config, redactor)
     : embeddedTarget(config, redactor);
   const observed: Outcome<unknown>[] = [];
+  const traffic = new RunTraffic({
+    maxInFlight: config.maxInFlight,
+    maxRegistrations: config.maxRegistrations,
+  });
 
   try {
     if (target.kind === 'remote') await probe(config.target!, redactor, limits);
 
     const sharedClient =
       target.kind === 'remote'
-        ? memoSharedClient(config, redactor, limits, breaker, observed)
+        ? memoSharedClient(config, redactor, limits, breaker, observed, traffic)
         : undefined;
     const results = new Map<TestDefinition, TestResult>();
     const shared = new Map<string, Promise<unknown>>();
@@ -95,6 +100,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         breaker,
         runSignal: runAbort.signal,
         observed,
+        traffic,
         sharedClient,
         shared: target.kind === 'remote' ? shared : undefined,
         known,
@@ -116,7 +122,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
 
     const ordered = tests.map((t) => results.get(t)!);
     const knownReport = known ? applyKnownDeviations(ordered, known) : undefined;
-    return buildRun(config, target, startedAt, ordered, problems, breaker, knownReport);
+    return buildRun(config, target, startedAt, ordered, problems, breaker, traffic, knownReport);
   } finally {
     await target.close();
   }
@@ -144,6 +150,7 @@ function memoSharedClient(
   limits: HttpLimits,
   breaker: CircuitBreaker,
   observed: Outcome<unknown>[],
+  traffic: RunTraffic,
 ): () => Promise<Outcome<ClientRegistration>> {
   let memo: Promise<Outcome<ClientRegistration>> | undefined;
   return () => {
@@ -154,6 +161,7 @@ function memoSharedClient(
         { recorder: breakerRecorder(log, breaker), redactor, limits },
         (o) => observed.push(o),
       );
+      profile.traffic = traffic;
       return profile.registerClient(FIXTURE_REGISTRATION);
     })();
     // A transport failure is not cached: the next test may try again.
@@ -182,6 +190,7 @@ interface TestRunServices {
   breaker: CircuitBreaker;
   runSignal: AbortSignal;
   observed: Outcome<unknown>[];
+  traffic: RunTraffic;
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
   shared?: Map<string, Promise<unknown>>;
   known?: KnownDeviationList;
@@ -268,10 +277,11 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     signal,
   };
   const profile = new AwsProfile(session.baseUrl, http, (o) => s.observed.push(o));
+  profile.traffic = s.traffic;
   // Property-based tests send hundreds of requests: they count them here instead of keeping
   // each exchange, and replay a failing case through `profile` to record it.
-  const quietProfile = (count: () => void) =>
-    new AwsProfile(session.baseUrl, {
+  const quietProfile = (count: () => void) => {
+    const quiet = new AwsProfile(session.baseUrl, {
       ...http,
       recorder: {
         record(e) {
@@ -282,6 +292,9 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
         },
       },
     });
+    quiet.traffic = s.traffic;
+    return quiet;
+  };
   const ctx = new TestContext({
     config: s.config,
     profile,
@@ -352,9 +365,10 @@ function buildRun(
   tests: TestResult[],
   problems: string[],
   breaker: CircuitBreaker,
+  traffic: RunTraffic,
   knownDeviations?: KnownDeviationsReport,
 ): RunResult {
-  const summary = summarize(tests, config.strict);
+  const summary = { ...summarize(tests, config.strict), registrations: traffic.registrations };
   const allProblems = [...problems];
   if (breaker.openReason === undefined && summary.error > 0) {
     for (const t of tests.filter((x) => x.verdict === 'error').slice(0, 5))

@@ -698,6 +698,18 @@ const CATALOGUE = {
     // The model of the device flow finds it too: start → deny → approve → poll.
     breaks: ['DA-5.2-UC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
   },
+  'coral-front-end-errors': {
+    description:
+      'Variation (AWS front end, EVIDENCE.md §2.6): a body that is not a JSON object, or a modelled member of the wrong JSON type, is refused before the service runs with HTTP 400 SerializationException, body {"message":…} without an OAuth error member, x-amzn-ErrorType SerializationException:http://internal.amazon.com/coral/com.amazon.coral.service/, on all four operations.',
+    breaks: [],
+    variation: true,
+  },
+  'register-slow-down': {
+    description:
+      'Variation (AWS-SLOWDOWN-LOAD, CL-18; RegisterClient lists SlowDownException since 2025, EVIDENCE.md E11): every other new RegisterClient body, starting with the first, is shed once with SlowDownException (400 slow_down, no Retry-After); the same body again is served.',
+    breaks: [],
+    variation: true,
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

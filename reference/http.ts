@@ -5,7 +5,8 @@ import { readBody } from './body.ts';
 import { newRequestId } from './codes.ts';
 import type { ServerContext } from './context.ts';
 import { oidcError, type OidcError } from './errors.ts';
-import { frontDoorThrottles } from './front-door.ts';
+import { coralRefuses } from './coral.ts';
+import { frontDoorThrottles, registrationShed } from './front-door.ts';
 import { createTokenWithIam } from './iam.ts';
 import {
   decodeCreateToken,
@@ -147,6 +148,8 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
   const body = await readBody(req);
   const throttled = frontDoorThrottles(ctx, operation, body.text);
   if (throttled) return { response: throttled, closeConnection: body.closeConnection };
+  const shed = registrationShed(ctx, operation, body.text);
+  if (shed) return { response: shed, closeConnection: body.closeConnection };
   const extra = cacheHeaders(operation, ctx.faults);
   const reply = (r: WireResponse): Routed => ({
     response: { ...r, headers: { ...extra, ...r.headers } },
@@ -178,6 +181,8 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
     if (!signed.ok) return reply(errorResponse(signed.error, ctx.faults));
   }
   const json = parseJsonObject(body.text, ctx.faults.has('duplicate-key-first-wins'));
+  const refused = ctx.faults.has('coral-front-end-errors') && coralRefuses(operation, json);
+  if (refused) return reply(refused);
   if (!json) {
     const err = ctx.faults.has('500-on-malformed-body')
       ? oidcError('InternalServerException', 'Could not process the request')

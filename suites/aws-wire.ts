@@ -6,7 +6,7 @@ import {
   AWS_OPERATIONS,
   AWS_OPERATION_FOR,
   awsShapeForErrorCode,
-  isCommonSignedError,
+  isFrontEndError,
   type Outcome,
   type TestContext,
 } from '../harness/conformance.ts';
@@ -67,8 +67,8 @@ async function judgeAll(
 }
 
 const isError = (o: Outcome<unknown>) => o.kind === 'error';
-/** Errors of the service itself (not the AWS front end's, on a signed operation). */
-const isServiceError = (o: Outcome<unknown>) => o.kind === 'error' && !isCommonSignedError(o);
+/** Errors of the service itself, not the AWS front end's (aws-common-errors.ts), on any operation. */
+const isServiceError = (o: Outcome<unknown>) => o.kind === 'error' && !isFrontEndError(o);
 const shapeOf = (o: Outcome<unknown>) => o.error?.type;
 
 suite.test(

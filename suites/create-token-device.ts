@@ -423,6 +423,7 @@ suite.test(
       requirement: 'AWS-NO-5XX',
       description: 'the malformed request is reported as invalid_request',
       codes: ['invalid_request'],
+      frontEnd: true,
     });
   },
 );

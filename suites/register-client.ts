@@ -395,6 +395,7 @@ suite.test(
       requirement: 'DCR-3.1-JSON',
       description: 'a body that is not JSON is refused as malformed',
       codes: ['invalid_request', 'invalid_client_metadata'],
+      frontEnd: true,
     });
   },
 );
@@ -422,6 +423,7 @@ suite.test(
       level: 'SHOULD',
       description: 'the error is InvalidRequestException',
       codes: ['invalid_request'],
+      frontEnd: true,
     });
   },
 );

@@ -5,10 +5,11 @@ import {
   AwsProfile,
   MAX_RETRY_AFTER,
   MAX_THROTTLE_RETRIES,
+  isThrottling,
   throttleWait,
   type ThrottlePolicy,
 } from '../harness/profiles/aws.ts';
-import type { Outcome } from '../harness/profiles/profile.ts';
+import { DEVICE_CODE_GRANT, type Outcome } from '../harness/profiles/profile.ts';
 import { Redactor } from '../harness/redact.ts';
 import { startReferenceServer } from '../reference/server.ts';
 
@@ -72,6 +73,50 @@ describe('CL-18: HTTP 429 and Retry-After', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('SlowDownException outside device-code polling is retried; a device-code poll is not', async () => {
+    const server = await startReferenceServer({
+      faults: ['register-slow-down', 'start-slow-down-once'],
+      virtualClock: true,
+    });
+    try {
+      const observed: Outcome<unknown>[] = [];
+      const http = {
+        recorder: new ExchangeLog(),
+        redactor: new Redactor(),
+        limits: DEFAULT_LIMITS,
+      };
+      const profile = new AwsProfile(server.url, http, (o) => observed.push(o));
+      const p = policy();
+      profile.throttle = p;
+      const reg = await profile.registerClient({ clientName: 'c', clientType: 'public' });
+      expect(reg.status).toBe(200);
+      const start = await profile.startDeviceAuthorization({
+        client: reg.value!,
+        startUrl: 'https://example.awsapps.com/start',
+      });
+      expect(start.status).toBe(200);
+      // No Retry-After: 5 s, once for each.
+      expect(p.waits).toEqual([5, 5]);
+      expect(observed.filter((o) => o.error?.code === 'slow_down')).toEqual([]);
+    } finally {
+      await server.close();
+    }
+    const slowDown = {
+      kind: 'error',
+      status: 400,
+      headers: {},
+      error: { code: 'slow_down', type: 'SlowDownException' },
+    } as unknown as Outcome<unknown>;
+    const poll = { json: { grantType: DEVICE_CODE_GRANT, deviceCode: 'd' } };
+    expect(isThrottling('CreateToken', poll, slowDown)).toBe(false);
+    expect(isThrottling('CreateToken', { raw: '{}' }, slowDown)).toBe(false);
+    expect(isThrottling('CreateToken', { json: { grantType: 'refresh_token' } }, slowDown)).toBe(
+      true,
+    );
+    expect(isThrottling('RegisterClient', { raw: '{}' }, slowDown)).toBe(true);
+    expect(isThrottling('CreateTokenWithIAM', { json: {} }, slowDown)).toBe(true);
   });
 
   it.each([

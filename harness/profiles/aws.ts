@@ -9,6 +9,8 @@ import {
   type AwsOperation,
 } from '../schemas.ts';
 import { signRequest, type RequestToSign, type SigningParams } from '../sigv4.ts';
+import type { RunTraffic } from '../traffic.ts';
+import { DEVICE_CODE_GRANT } from './profile.ts';
 import type {
   ClientRegistration,
   CreateTokenParams,
@@ -76,9 +78,9 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
- * CL-18: how the profile answers HTTP 429 (a rate limit, often from a front door before the
- * service): wait and send the request again, a bounded number of times. A rate limit is never
- * a protocol verdict, so throttled answers that are retried are not observed by the wire rules.
+ * CL-18: how the profile answers throttling (see isThrottling): wait and send the request again,
+ * a bounded number of times. A rate limit is never a protocol verdict, so throttled answers
+ * that are retried are not observed by the wire rules.
  */
 export interface ThrottlePolicy {
   sleep(seconds: number): Promise<void>;
@@ -110,6 +112,25 @@ export function throttleWait(outcome: Outcome<unknown>, attempt: number): number
 }
 
 /**
+ * Whether an answer throttles the request (CL-18, AWS-SLOWDOWN-LOAD): HTTP 429 (a rate limit,
+ * often from a front door), the AWS front end's ThrottlingException, or SlowDownException on
+ * any call but a device-code poll: RegisterClient (the model lists it there since 2025),
+ * StartDeviceAuthorization, a refresh or code redemption, CreateTokenWithIAM. On a device-code
+ * poll slow_down is RFC 8628's own signal: the poller handles it and the DA-3.5-SLOWDOWN-*
+ * tests judge it, so it is never retried here (nor a raw CreateToken body, which may be one).
+ */
+export function isThrottling(op: AwsOperation, body: AwsBody, o: Outcome<unknown>): boolean {
+  if (o.status === 429) return true;
+  if (o.kind !== 'error') return false;
+  if (o.error?.type === 'ThrottlingException') return true;
+  const slowDown = o.error?.code === 'slow_down' || o.error?.type === 'SlowDownException';
+  if (!slowDown || op !== 'CreateToken') return slowDown;
+  const grant =
+    'json' in body ? (body.json as { grantType?: unknown } | null)?.grantType : undefined;
+  return grant !== undefined && grant !== DEVICE_CODE_GRANT;
+}
+
+/**
  * The AWS profile: restJson1, camelCase JSON bodies, errors as `{error, error_description}`
  * plus the x-amzn-ErrorType header (shared/spec/WIRE.md).
  */
@@ -131,21 +152,46 @@ export class AwsProfile implements Profile {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
   }
 
-  /** Set by the test context: HTTP 429 is then retried (CL-18); without it, answered as is. */
+  /** Set by the test context: throttling is then retried (CL-18); without it, answered as is. */
   throttle?: ThrottlePolicy;
 
+  /** Set by the runner: the run's requests in flight and registrations (harness/traffic.ts). */
+  traffic?: RunTraffic;
+
+  private inTurn<T>(send: () => Promise<T>): Promise<T> {
+    return this.traffic ? this.traffic.inTurn(send) : send();
+  }
+
   /**
-   * Send one operation with any body: the door for wire-level negative tests. An HTTP 429 is
-   * retried as `throttle` says, signed anew each time.
+   * Send one operation with any body: the door for wire-level negative tests. Throttling
+   * (isThrottling) is retried as `throttle` says, signed anew each time.
    */
   async send(
     op: AwsOperation,
     body: AwsBody,
     options: AwsSendOptions = {},
   ): Promise<Outcome<unknown>> {
+    // Any RegisterClient may create a lasting client: the run bounds them (harness/traffic.ts).
+    const registers = op === 'RegisterClient' && this.traffic !== undefined;
+    if (registers) this.traffic!.reserveRegistration();
+    let accepted = false;
+    try {
+      const outcome = await this.sendRetrying(op, body, options);
+      accepted = outcome.status >= 200 && outcome.status < 300;
+      return outcome;
+    } finally {
+      if (registers) this.traffic!.settleRegistration(accepted);
+    }
+  }
+
+  private async sendRetrying(
+    op: AwsOperation,
+    body: AwsBody,
+    options: AwsSendOptions,
+  ): Promise<Outcome<unknown>> {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.sendOnce(op, body, options);
-      if (outcome.status !== 429 || !this.throttle) {
+      if (!this.throttle || !isThrottling(op, body, outcome)) {
         this.observe(outcome);
         return outcome;
       }
@@ -170,8 +216,11 @@ export class AwsProfile implements Profile {
       headers: { 'content-type': 'application/json', ...options.headers },
       body: text,
     };
-    if (options.sign) request.headers = await options.sign(request);
-    const response = await send(request, this.http);
+    // Signed in its turn, so that waiting for one never ages the signature.
+    const response = await this.inTurn(async () => {
+      if (options.sign) request.headers = await options.sign(request);
+      return send(request, this.http);
+    });
     const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
     const json = parsed?.ok ? parsed.value : undefined;
     const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;

@@ -171,7 +171,7 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
       tally('skipped', `${n.skipped} skipped`),
       tally('error', `${n.error} errors`),
     ].join(', ') +
-      `; ${judgedText(run.summary.requirements)}; ${run.summary.requests} requests in ${seconds}s`,
+      `; ${judgedText(run.summary.requirements)}; ${run.summary.requests} requests, ${run.summary.registrations ?? 0} registrations in ${seconds}s`,
   );
   const list = run.knownDeviations;
   if (list) {

@@ -42,7 +42,7 @@ describe.concurrent('run against the embedded reference server', () => {
     expect(results.summary.total).toBeGreaterThan(50);
     expect(readFileSync(path.join(reports, 'junit.xml'), 'utf8')).toMatch(/^<\?xml /);
     expect(r.stdout).toMatch(
-      /^\d+ passed, 0 failed, .* 0 errors; \d+ requirements judged \(0 failed\).*; \d+ requests in /m,
+      /^\d+ passed, 0 failed, .* 0 errors; \d+ requirements judged \(0 failed\).*; \d+ requests, \d+ registrations in /m,
     );
     expect(r.stdout).toContain('reports: reports/junit.xml, reports/results.json');
     expect(everything(r, reports)).not.toMatch(CLEAR_SECRET);

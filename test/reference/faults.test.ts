@@ -1031,6 +1031,46 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(3600);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
   },
+  'register-slow-down': async (s) => {
+    const body = (i: number) => ({ clientName: `c${i}`, clientType: 'public' });
+    const first = await post(s, '/client/register', body(1));
+    expect(first.status).toBe(400);
+    expect(errorType(first)).toBe('SlowDownException');
+    expect(first.json.error).toBe('slow_down');
+    expect(first.headers.get('retry-after')).toBeNull();
+    // The same body again is served; of the new ones, every other is shed once.
+    expect((await post(s, '/client/register', body(1))).status).toBe(200);
+    expect((await post(s, '/client/register', body(2))).status).toBe(200);
+    expect((await post(s, '/client/register', body(3))).status).toBe(400);
+    expect((await post(s, '/client/register', body(3))).status).toBe(200);
+  },
+  'coral-front-end-errors': async (s) => {
+    const client = await register(s);
+    const refusals = [
+      await request(s, '/client/register', { raw: '{"clientName": x' }),
+      await post(s, '/client/register', { clientName: 42, clientType: 'public' }),
+      await post(s, '/device_authorization', { ...client, startUrl: ['not', 'a', 'string'] }),
+      await request(s, '/token', { raw: 'grant_type=refresh_token' }),
+      await jwtBearer(s, { scope: 'openid' }),
+    ];
+    for (const reply of refusals) {
+      expect(reply.status).toBe(400);
+      expect(errorType(reply)).toBe('SerializationException');
+      expect(reply.headers.get('x-amzn-errortype')).toMatch(
+        /:http:\/\/internal\.amazon\.com\/coral\//,
+      );
+      expect(Object.keys(reply.json)).toEqual(['message']);
+    }
+    // Well-typed requests, unknown members and nulls reach the service as before.
+    const ok = await post(s, '/client/register', {
+      clientName: 'n',
+      clientType: 'public',
+      x: 1,
+      scopes: null,
+    });
+    expect(ok.status).toBe(200);
+    expect((await post(s, '/token', {})).json.error).toBe('invalid_request');
+  },
 };
 
 describe('reference server: seeded faults', () => {
@@ -1059,7 +1099,10 @@ describe('reference server: seeded faults', () => {
   }
 
   it('all faults combined: the server still answers every operation without crashing', async () => {
-    const server = await start({ faults: FAULT_NAMES.filter((f) => f !== 'throttle-429') });
+    // The front door's 429s and a shed registration only delay an answer; Coral's
+    // SerializationException would answer the malformed body before 500-on-malformed-body.
+    const delaying = ['throttle-429', 'register-slow-down', 'coral-front-end-errors'];
+    const server = await start({ faults: FAULT_NAMES.filter((f) => !delaying.includes(f)) });
     // no-client-secret hides the secret; secret-not-checked accepts any, so send one.
     const all = { ...(await register(server)), clientSecret: 'any-secret' };
     const allToken = await post(server, '/token', { ...all, deviceCode: 'x' });
@@ -1070,8 +1113,8 @@ describe('reference server: seeded faults', () => {
     const faults = FAULT_NAMES.filter(
       (f) =>
         ![
+          ...delaying,
           'device-grant-unsupported',
-          'throttle-429',
           'slow-down-first-poll',
           'decision-visible-late',
           // It would hide what expires-in-string does to expires_in.

@@ -65,7 +65,7 @@ describe('renderSummary', () => {
   it('ends with totals and problems', () => {
     expect(
       plain.endsWith(
-        '1 passed, 2 failed, 1 warnings, 1 info, 1 skipped, 1 errors; 5 requirements judged (2 failed), 3 not judged; 6 requests in 7.7s\n' +
+        '1 passed, 2 failed, 1 warnings, 1 info, 1 skipped, 1 errors; 5 requirements judged (2 failed), 3 not judged; 6 requests, 0 registrations in 7.7s\n' +
           'Problem: DA-3.4-EXPIRED: could not reach the target (connect ECONNREFUSED)\n',
       ),
     ).toBe(true);
