@@ -390,9 +390,8 @@ const CATALOGUE = {
   },
   'refresh-token-not-returned': {
     description:
-      'Variation (AMB-8): a refresh returns no new refreshToken and the presented one keeps working (no rotation; the client presents its secret on every refresh).',
-    breaks: [],
-    variation: true,
+      'A refresh returns no refreshToken and the presented one keeps working (no rotation): RFC 6749 §6 allows it, but the AWS JS and Go SDKs store the missing token over the old one and lose the session (EVIDENCE.md E6).',
+    breaks: ['AWS-CT-REFRESH-RT'],
   },
   'no-refresh-rotation': {
     description:
@@ -403,7 +402,8 @@ const CATALOGUE = {
   'refresh-bearer-only': {
     description:
       'The refresh_token grant checks no clientSecret and never rotates: the refresh token alone is a bearer credential, neither rotated nor sender-constrained.',
-    breaks: ['OA-6-CLIENT-AUTH', 'BCP-2.2.2-RT-PUBLIC'],
+    // No refreshToken in the refresh response either: AWS-CT-REFRESH-RT.
+    breaks: ['OA-6-CLIENT-AUTH', 'BCP-2.2.2-RT-PUBLIC', 'AWS-CT-REFRESH-RT'],
   },
   'rotation-old-stays-valid': {
     description:
@@ -697,6 +697,13 @@ const CATALOGUE = {
       'A denied user code can still be approved until the device has polled: the denial is overturned.',
     // The model of the device flow finds it too: start → deny → approve → poll.
     breaks: ['DA-5.2-UC-SINGLE-USE', 'DA-3.5-STATE-MACHINE'],
+  },
+
+  // Issue 10 (cli): what AWS clients depend on, sessions, the AWS CLI's authorization code flow.
+  'no-error-description': {
+    description:
+      'Error bodies of the modelled exceptions carry only error, no error_description (RFC 6749 §5.2 allows it; AWS always sends one).',
+    breaks: ['AWS-ERR-DESCRIPTION'],
   },
 } satisfies Record<string, FaultInfo>;
 

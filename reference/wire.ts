@@ -85,7 +85,11 @@ export function errorResponse(
   }
   const response = jsonResponse(
     status,
-    { error: err.error, error_description: description, ...err.extra },
+    {
+      error: err.error,
+      error_description: faults.has('no-error-description') ? undefined : description,
+      ...err.extra,
+    },
     out,
   );
   if (faults.has('error-json-as-text')) response.headers['Content-Type'] = 'text/plain';

@@ -1031,6 +1031,11 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(3600);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('AuthorizationPendingException');
   },
+  'no-error-description': async (s) => {
+    const reply = await poll(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
+    expect(reply.json.error).toBe('invalid_client');
+    expect(reply.json).not.toHaveProperty('error_description');
+  },
 };
 
 describe('reference server: seeded faults', () => {
