@@ -140,6 +140,7 @@ export class TestContext {
   readonly attached: Exchange[] = [];
   private readonly poller: Poller;
   private ownClient?: Promise<ClientRegistration>;
+  private ownSession?: Promise<ClientRegistration>;
   private waited = 0;
   private readonly startedAt = new WeakMap<DeviceAuthorization, number>();
 
@@ -297,6 +298,19 @@ export class TestContext {
       return this.requireRegistration(outcome);
     })();
     return this.ownClient;
+  }
+
+  /**
+   * The client of a test that relies on a refresh token staying valid. An AWS registration is
+   * reported to hold one session: an approval on it ends the refresh of the grants before it
+   * (EVIDENCE.md E12). So such a test never shares its registration with another test's
+   * approvals: the test's own client on the embedded server, on a remote target one registered
+   * for this test instead of the run's shared one.
+   */
+  sessionClient(): Promise<ClientRegistration> {
+    if (!this.s.sharedClient) return this.client();
+    this.ownSession ??= this.newClient();
+    return this.ownSession;
   }
 
   /** A fresh registration, whatever the target. */
@@ -628,7 +642,9 @@ export class TestContext {
    */
   sampleTokens(n: number): Promise<TokenSample> {
     const take = async (): Promise<TokenSample> => {
-      const { client, tokens } = await this.tokens();
+      this.needsApprover();
+      // The refreshes below need the grant's session: a registration no other test approves on.
+      const { client, tokens } = await this.tokens(await this.sessionClient());
       const sample: TokenSample = { accessTokens: [tokens.accessToken], refreshTokens: [] };
       let refreshToken = tokens.refreshToken;
       if (refreshToken === undefined) sample.stopped = 'the token response had no refreshToken';
@@ -685,14 +701,16 @@ export class TestContext {
 
   /**
    * A refresh token obtained through the device flow: skips the test when the server issues
-   * none (the refresh_token grant is optional).
+   * none (the refresh_token grant is optional). By default on the test's sessionClient, so
+   * that no other test's approval can end the grant's session.
    */
   async refreshable(client?: ClientRegistration): Promise<{
     client: ClientRegistration;
     tokens: TokenSet & { refreshToken: string };
     outcome: Outcome<TokenSet>;
   }> {
-    const got = await this.tokens(client);
+    this.needsApprover();
+    const got = await this.tokens(client ?? (await this.sessionClient()));
     if (got.tokens.refreshToken === undefined)
       this.skip(
         'the token response carried no refreshToken (client registered with the refresh_token grant and sso:account:access)',

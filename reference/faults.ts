@@ -705,6 +705,12 @@ const CATALOGUE = {
       'Error bodies of the modelled exceptions carry only error, no error_description (RFC 6749 §5.2 allows it; AWS always sends one).',
     breaks: ['AWS-ERR-DESCRIPTION'],
   },
+  'one-session-per-registration': {
+    description:
+      "Variation (AWS, reported by a third party: EVIDENCE.md E12): a registration holds one session, its latest approval's: approving an authorization (device or code) ends the refresh of the client's grants from earlier approvals, redeemed before or after (InvalidGrantException); their access tokens still work.",
+    breaks: [],
+    variation: true,
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

@@ -120,6 +120,8 @@ interface DeviceAuthorizationRecord {
   decisionHiddenFor?: number;
   status: AuthorizationStatus;
   redeemed: boolean;
+  /** one-session-per-registration: the session its approval started. */
+  session?: number;
 }
 
 /**
@@ -129,6 +131,8 @@ interface DeviceAuthorizationRecord {
 interface TokenFamily {
   clientId: string;
   revoked: boolean;
+  /** one-session-per-registration: the session of the approval the grant came from. */
+  session?: number;
   /** The scopes granted; widened only under `refresh-widens-scope`. */
   scopes: readonly string[];
   /** The Identity Center user of the grant; absent: REFERENCE_USER_ID. */
@@ -148,6 +152,8 @@ interface AuthorizationCodeRecord {
   redeemed: boolean;
   /** The family of the tokens issued for it: revoked when the code is presented again. */
   familyId?: number;
+  /** one-session-per-registration: the session its approval started. */
+  session?: number;
 }
 
 /** A consent page shown and not yet answered. */
@@ -239,6 +245,9 @@ export class ReferenceState {
   /** Only used under the `duplicate-client-id` fault. */
   private sharedCredentials?: { clientId: string; clientSecret: string };
   private readonly families = new Map<number, TokenFamily>();
+  /** one-session-per-registration: each client's current session, the latest approval's. */
+  private readonly sessions = new Map<string, number>();
+  private nextSession = 1;
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
@@ -495,6 +504,7 @@ export class ReferenceState {
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';
     this.hideDecision(record);
+    record.session = this.startSession(record.clientId);
     if (this.has('approve-approves-all')) {
       // The bug: approval keyed by client, not by user code.
       for (const other of this.byDeviceCode.values())
@@ -675,7 +685,12 @@ export class ReferenceState {
         return fail('AccessDeniedException', 'The user denied the authorization request');
       case 'approved':
         record.redeemed = true;
-        return ok(this.issueTokens(client, this.newFamily(client.clientId, client.scopes)));
+        return ok(
+          this.issueTokens(
+            client,
+            this.newFamily(client.clientId, client.scopes, { session: record.session }),
+          ),
+        );
     }
   }
 
@@ -712,6 +727,9 @@ export class ReferenceState {
     }
     const family = this.families.get(record.familyId);
     if (!family || family.revoked) return fail('InvalidGrantException', 'Invalid refresh token');
+    if (family.session !== undefined && this.sessions.get(family.clientId) !== family.session) {
+      return fail('InvalidGrantException', 'The session of this refresh token has ended');
+    }
     if (record.retired) {
       // RFC 9700 §4.14.2: a replayed refresh token means one of two parties is an attacker;
       // revoke the whole grant, including the currently active refresh token.
@@ -774,6 +792,19 @@ export class ReferenceState {
     return undefined;
   }
 
+  /**
+   * one-session-per-registration (AWS, as a third party reports: EVIDENCE.md E12): a
+   * registration holds one session, the one its latest approval started; a grant of an earlier
+   * approval, redeemed before or after, can no longer be refreshed (its access tokens live on).
+   * The IAM application is no registration and keeps its grants.
+   */
+  private startSession(clientId: string): number | undefined {
+    if (!this.has('one-session-per-registration') || this.isApplication(clientId)) return undefined;
+    const session = this.nextSession++;
+    this.sessions.set(clientId, session);
+    return session;
+  }
+
   private revokeFamily(familyId: number): void {
     const family = this.families.get(familyId);
     if (family) family.revoked = true;
@@ -785,7 +816,7 @@ export class ReferenceState {
   private newFamily(
     clientId: string,
     scopes: readonly string[],
-    user: { subject?: string; authTimeMs?: number } = {},
+    user: { subject?: string; authTimeMs?: number; session?: number } = {},
   ): number {
     const familyId = this.nextFamilyId++;
     this.families.set(familyId, { clientId, revoked: false, scopes, ...user });
@@ -877,6 +908,7 @@ export class ReferenceState {
     record.redeemed = true;
     record.familyId = this.newFamily(client.clientId, scopes.value, {
       authTimeMs: record.createdAtMs,
+      session: record.session,
     });
     return ok(this.issueTokens(client, record.familyId));
   }
@@ -1038,6 +1070,7 @@ export class ReferenceState {
         request.state,
       );
     }
+    const session = this.startSession(request.clientId);
     let code = newAuthorizationCode();
     while (this.authorizationCodes.has(code)) code = newAuthorizationCode();
     this.authorizationCodes.set(code, {
@@ -1048,6 +1081,7 @@ export class ReferenceState {
       codeChallengeMethod: request.codeChallengeMethod,
       createdAtMs: this.clock.nowMs(),
       redeemed: false,
+      session,
     });
     return {
       kind: 'redirect',
