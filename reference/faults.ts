@@ -711,6 +711,17 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'loopback-port-exact-match': {
+    description:
+      '/authorize compares redirect_uri with the registered ones character for character: a loopback IP redirect URI registered without a port (http://127.0.0.1/oauth/callback, as the AWS CLI registers it) matches no request carrying a port (RFC 8252 §7.3).',
+    breaks: ['NAT-7.3-LOOPBACK-PORT'],
+  },
+  'authorization-endpoint-null': {
+    description:
+      'Variation (AWS, EVIDENCE.md E3, E8): RegisterClient sends "authorizationEndpoint":null,"tokenEndpoint":null for every client, redirect URIs or not; /authorize works all the same (the AWS CLI and Toolkit build <endpoint>/authorize themselves).',
+    breaks: [],
+    variation: true,
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

@@ -944,6 +944,12 @@ export class ReferenceState {
 
   // The authorization code grant: the browser step (RFC 6749 §4.1.1-4.1.2, RFC 7636 §4.4)
 
+  /** Whether `requested` is the registered redirect URI (any port of a port-less loopback one). */
+  private redirectMatches(registered: string, requested: string): boolean {
+    if (requested === registered) return true;
+    return !this.has('loopback-port-exact-match') && loopbackPortFreeMatch(registered, requested);
+  }
+
   /**
    * Validates an authorization request in the order of RFC 6749 §4.1.2.1: first what decides
    * whether the browser may be sent back at all (client, redirect URI), then everything else
@@ -962,7 +968,7 @@ export class ReferenceState {
       return refused('redirect_uri is missing or repeated');
     }
     const redirectUri = redirect.value;
-    if (!client.redirectUris.includes(redirectUri)) {
+    if (!client.redirectUris.some((r) => this.redirectMatches(r, redirectUri))) {
       return refused('redirect_uri is not one the client registered');
     }
 
@@ -1272,6 +1278,29 @@ export class ReferenceState {
 
 function refused(reason: string): AuthorizationEnd {
   return { kind: 'refused', reason };
+}
+
+/** Loopback IP literals (RFC 8252 §7.3); `localhost` is a name, not one of them (§8.3). */
+const LOOPBACK_IPS = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * RFC 8252 §7.3: a loopback IP redirect URI registered without a port matches the same URI
+ * with any port, the one the native client happens to listen on (the AWS CLI registers
+ * http://127.0.0.1/oauth/callback). Anything else is compared character for character.
+ */
+export function loopbackPortFreeMatch(registered: string, requested: string): boolean {
+  let r: URL;
+  let q: URL;
+  try {
+    [r, q] = [new URL(registered), new URL(requested)];
+  } catch {
+    return false;
+  }
+  if (r.protocol !== 'http:' || !LOOPBACK_IPS.has(r.hostname) || r.port !== '') return false;
+  // The registered URI as sent, with the request's port spliced in after the host.
+  const authority = `http://${r.hostname}`;
+  if (!registered.toLowerCase().startsWith(authority)) return false;
+  return requested === `${authority}:${q.port}${registered.slice(authority.length)}`;
 }
 
 /** RFC 7591 §3.2.2 / RFC 9700 §2.6: absolute http(s), no fragment, plain http only on loopback. */

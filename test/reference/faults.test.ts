@@ -1036,6 +1036,18 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.json.error).toBe('invalid_client');
     expect(reply.json).not.toHaveProperty('error_description');
   },
+  'loopback-port-exact-match': async (s) => {
+    const coder = await codeClient(s, { redirectUris: ['http://127.0.0.1/oauth/callback'] });
+    const ported = 'http://127.0.0.1:53682/oauth/callback';
+    expect(s.authorize(authorizeUrl(s, coder, { redirect_uri: ported })).status).toBe(400);
+  },
+  'authorization-endpoint-null': async (s) => {
+    const coder = await codeClient(s);
+    expect(coder.authorizationEndpoint).toBeNull();
+    expect(coder.tokenEndpoint).toBeNull();
+    const { code, verifier } = await authorizationCode(s, coder);
+    expect((await redeem(s, coder, code, verifier)).status).toBe(200);
+  },
   'one-session-per-registration': async (s) => {
     const { client, tokens: first } = await tokens(s);
     // A second device approval on the same registration ends the first grant's refresh.
