@@ -1,5 +1,18 @@
-/** The loopback redirect URI of the authorization code tests (RFC 8252 §7.3). */
-export const REDIRECT_URI = 'http://127.0.0.1:53682/oauth/callback';
+/**
+ * The redirect URI the authorization code tests register, as the AWS CLI (v2.22+) and the AWS
+ * Toolkit do (EVIDENCE.md E8): a loopback IP literal without a port. The client then listens
+ * on a port of its choosing and sends the URI with that port, which RFC 8252 §7.3 makes the
+ * server accept.
+ */
+export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/oauth/callback';
+
+/** REGISTERED_REDIRECT_URI with `port`: what the browser is sent back to. */
+export function loopbackRedirect(port: number): string {
+  return `http://127.0.0.1:${port}/oauth/callback`;
+}
+
+/** The redirect URI of the authorization requests, unless a test picks another port. */
+export const REDIRECT_URI = loopbackRedirect(53682);
 
 /** The browser leg of the authorization code grant (RFC 6749 §4.1.1, §4.1.2). */
 export interface AuthorizationRequest {

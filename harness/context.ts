@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Exchange, ExchangeLog } from './exchange.ts';
 import type { Level } from './levels.ts';
-import { ApproverError, type Approver } from './approvers/approver.ts';
+import { ApproverError, AuthorizationRefused, type Approver } from './approvers/approver.ts';
 import {
   AwsProfile,
   MAX_RETRY_AFTER,
@@ -39,8 +39,10 @@ import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, pollMargin, Poller } from './p
 import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
 import {
   authorizationUrl,
+  loopbackRedirect,
   parseRedirect,
   REDIRECT_URI,
+  REGISTERED_REDIRECT_URI,
   type AuthorizationResponse,
 } from './authorization-request.ts';
 import type { CheckResult } from './results.ts';
@@ -69,7 +71,7 @@ export interface CheckSpec {
   fixture?: true;
 }
 
-export { REDIRECT_URI } from './authorization-request.ts';
+export { REDIRECT_URI, REGISTERED_REDIRECT_URI } from './authorization-request.ts';
 
 /** Registration the fixtures use: public, device and refresh grants (as the AWS CLI does). */
 export const FIXTURE_REGISTRATION: RegisterClientParams = {
@@ -140,6 +142,7 @@ export class TestContext {
   readonly attached: Exchange[] = [];
   private readonly poller: Poller;
   private ownClient?: Promise<ClientRegistration>;
+  private ownSession?: Promise<ClientRegistration>;
   private waited = 0;
   private readonly startedAt = new WeakMap<DeviceAuthorization, number>();
 
@@ -300,6 +303,19 @@ export class TestContext {
       return this.requireRegistration(outcome);
     })();
     return this.ownClient;
+  }
+
+  /**
+   * The client of a test that relies on a refresh token staying valid. An AWS registration is
+   * reported to hold one session: an approval on it ends the refresh of the grants before it
+   * (EVIDENCE.md E12). So such a test never shares its registration with another test's
+   * approvals: the test's own client on the embedded server, on a remote target one registered
+   * for this test instead of the run's shared one.
+   */
+  sessionClient(): Promise<ClientRegistration> {
+    if (!this.s.sharedClient) return this.client();
+    this.ownSession ??= this.newClient();
+    return this.ownSession;
   }
 
   /** A fresh registration, whatever the target. */
@@ -608,7 +624,9 @@ export class TestContext {
    */
   sampleTokens(n: number): Promise<TokenSample> {
     const take = async (): Promise<TokenSample> => {
-      const { client, tokens } = await this.tokens();
+      this.needsApprover();
+      // The refreshes below need the grant's session: a registration no other test approves on.
+      const { client, tokens } = await this.tokens(await this.sessionClient());
       const sample: TokenSample = { accessTokens: [tokens.accessToken], refreshTokens: [] };
       let refreshToken = tokens.refreshToken;
       if (refreshToken === undefined) sample.stopped = 'the token response had no refreshToken';
@@ -665,14 +683,16 @@ export class TestContext {
 
   /**
    * A refresh token obtained through the device flow: skips the test when the server issues
-   * none (the refresh_token grant is optional).
+   * none (the refresh_token grant is optional). By default on the test's sessionClient, so
+   * that no other test's approval can end the grant's session.
    */
   async refreshable(client?: ClientRegistration): Promise<{
     client: ClientRegistration;
     tokens: TokenSet & { refreshToken: string };
     outcome: Outcome<TokenSet>;
   }> {
-    const got = await this.tokens(client);
+    this.needsApprover();
+    const got = await this.tokens(client ?? (await this.sessionClient()));
     if (got.tokens.refreshToken === undefined)
       this.skip(
         'the token response carried no refreshToken (client registered with the refresh_token grant and sso:account:access)',
@@ -686,37 +706,52 @@ export class TestContext {
 
   // ---- authorization code grant ----------------------------------------------------------
 
-  /** A client registered for the authorization code grant, with a loopback redirect URI. */
-  async codeClient(): Promise<ClientRegistration> {
+  /**
+   * A client registered for the authorization code grant as the AWS CLI (v2.22+) and the AWS
+   * Toolkit register one (EVIDENCE.md E8): the start URL as issuerUrl, the loopback redirect URI
+   * without a port, the authorization_code and refresh_token grants. Its authorization endpoint
+   * is the registration's, else `<target>/authorize`, which is where those clients send the
+   * browser: AWS names none (authorizationEndpoint null) and they never read it.
+   */
+  async codeClient(): Promise<ClientRegistration & { authorizationEndpoint: string }> {
     const client = await this.newClient({
       clientName: 'sso-oidc-conformance',
       clientType: 'public',
       scopes: ['sso:account:access'],
       grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: [REDIRECT_URI],
+      redirectUris: [REGISTERED_REDIRECT_URI],
+      issuerUrl: this.s.config.startUrl,
     });
-    if (!client.authorizationEndpoint)
-      this.skip(
-        'the registration names no authorizationEndpoint: no authorization code grant to test (AWS-PKCE)',
-      );
-    return client;
+    return {
+      ...client,
+      authorizationEndpoint: client.authorizationEndpoint ?? `${this.aws.baseUrl}/authorize`,
+    };
   }
 
   /**
    * The browser leg: the approver logs in and consents at the authorization endpoint; returns
-   * what the redirect carried. `pkce: 'none'` sends no challenge (the downgrade probe).
+   * what the redirect carried. `pkce: 'none'` sends no challenge (the downgrade probe). The
+   * redirect URI is the registered one with `port` (default that of REDIRECT_URI), as the AWS
+   * CLI sends it; the request asks for `scopes` space-separated, with an unpadded S256 challenge.
    */
   authorizeCode(
     client: ClientRegistration,
-    opts: { pkce: PkceRequest; decision?: 'approve' | 'deny' } = { pkce: 'S256' },
+    opts: { pkce: PkceRequest; decision?: 'approve' | 'deny'; port?: number } = { pkce: 'S256' },
   ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
+    const redirectUri = opts.port === undefined ? REDIRECT_URI : loopbackRedirect(opts.port);
     return this.browserStep(
       {
         endpoint: client.authorizationEndpoint!,
         clientId: client.clientId,
-        redirectUri: REDIRECT_URI,
+        redirectUri,
         scopes: ['sso:account:access'],
         requirement: 'AWS-PKCE',
+        // The client is fresh and valid: a page that will not send the browser back refuses
+        // the ported redirect URI, or sends it elsewhere (RFC 8252 §7.3).
+        redirect: {
+          requirement: 'NAT-7.3-LOOPBACK-PORT',
+          description: `the authorization endpoint sends the browser back to ${redirectUri}, the loopback redirect URI registered without a port (${REGISTERED_REDIRECT_URI}) with the port of the request (RFC 8252 §7.3) (fixture)`,
+        },
       },
       opts,
     );
@@ -731,6 +766,8 @@ export class TestContext {
       scopes?: string[];
       /** What the fixture checks cite. */
       requirement: string;
+      /** What the check that the browser comes back to redirectUri cites, if not `requirement`. */
+      redirect?: { requirement: string; description: string };
     },
     opts: { pkce: PkceRequest; decision?: 'approve' | 'deny' },
   ): Promise<{ response: AuthorizationResponse; verifier?: string; redirectUri: string }> {
@@ -751,20 +788,32 @@ export class TestContext {
       codeChallenge: verifier === undefined ? undefined : s256Challenge(verifier),
       codeChallengeMethod: opts.pkce === 'unsupported-method' ? UNSUPPORTED_PKCE_METHOD : 'S256',
     });
-    const location = await approver.authorize(
-      { url, redirectUri },
-      opts.decision ?? 'approve',
-      this.s.signal,
-    );
+    const redirectCheck = {
+      fixture: true as const,
+      requirement: request.redirect?.requirement ?? requirement,
+      level: 'MUST' as const,
+      description:
+        request.redirect?.description ??
+        'the authorization endpoint redirects the browser back to the registered redirect URI (fixture)',
+      expected: `a redirect to ${redirectUri}`,
+    };
+    let location: string;
+    try {
+      location = await approver.authorize(
+        { url, redirectUri },
+        opts.decision ?? 'approve',
+        this.s.signal,
+      );
+    } catch (e) {
+      // The page refused to send the browser back: the target's answer, not the approver's.
+      if (!(e instanceof AuthorizationRefused)) throw e;
+      this.check({ ...redirectCheck, ok: false, actual: e.message });
+      throw new TestAbort(redirectCheck.description);
+    }
     const response = parseRedirect(location, redirectUri);
     this.require({
-      fixture: true,
-      requirement,
-      level: 'MUST',
-      description:
-        'the authorization endpoint redirects the browser back to the registered redirect URI (fixture)',
+      ...redirectCheck,
       ok: response !== undefined,
-      expected: `a redirect to ${redirectUri}`,
       actual: location.split('?')[0]!,
     });
     this.require({
@@ -784,11 +833,18 @@ export class TestContext {
     return { response: response!, verifier, redirectUri };
   }
 
-  /** An authorization code issued with an S256 challenge; the test stops if none is issued. */
+  /**
+   * An authorization code issued with an S256 challenge, for the registered loopback redirect
+   * URI with `port` (default that of REDIRECT_URI); the test stops if none is issued.
+   */
   async issuedCode(
     client: ClientRegistration,
+    port?: number,
   ): Promise<{ code: string; verifier: string; redirectUri: string }> {
-    const { response, verifier, redirectUri } = await this.authorizeCode(client, { pkce: 'S256' });
+    const { response, verifier, redirectUri } = await this.authorizeCode(client, {
+      pkce: 'S256',
+      port,
+    });
     this.requireCode(
       'PKCE-4.2-S256',
       'an authorization request with an S256 code_challenge is answered with a code',

@@ -390,9 +390,8 @@ const CATALOGUE = {
   },
   'refresh-token-not-returned': {
     description:
-      'Variation (AMB-8): a refresh returns no new refreshToken and the presented one keeps working (no rotation; the client presents its secret on every refresh).',
-    breaks: [],
-    variation: true,
+      'A refresh returns no refreshToken and the presented one keeps working (no rotation): RFC 6749 §6 allows it, but the AWS JS and Go SDKs store the missing token over the old one and lose the session (EVIDENCE.md E6).',
+    breaks: ['AWS-CT-REFRESH-RT'],
   },
   'no-refresh-rotation': {
     description:
@@ -403,7 +402,8 @@ const CATALOGUE = {
   'refresh-bearer-only': {
     description:
       'The refresh_token grant checks no clientSecret and never rotates: the refresh token alone is a bearer credential, neither rotated nor sender-constrained.',
-    breaks: ['OA-6-CLIENT-AUTH', 'BCP-2.2.2-RT-PUBLIC'],
+    // No refreshToken in the refresh response either: AWS-CT-REFRESH-RT.
+    breaks: ['OA-6-CLIENT-AUTH', 'BCP-2.2.2-RT-PUBLIC', 'AWS-CT-REFRESH-RT'],
   },
   'rotation-old-stays-valid': {
     description:
@@ -707,6 +707,30 @@ const CATALOGUE = {
   'register-slow-down': {
     description:
       'Variation (AWS-SLOWDOWN-LOAD, CL-18; RegisterClient lists SlowDownException since 2025, EVIDENCE.md E11): every other new RegisterClient body, starting with the first, is shed once with SlowDownException (400 slow_down, no Retry-After); the same body again is served.',
+    breaks: [],
+    variation: true,
+  },
+
+  // Issue 10 (cli): what AWS clients depend on, sessions, the AWS CLI's authorization code flow.
+  'no-error-description': {
+    description:
+      'Error bodies of the modelled exceptions carry only error, no error_description (RFC 6749 §5.2 allows it; AWS always sends one).',
+    breaks: ['AWS-ERR-DESCRIPTION'],
+  },
+  'one-session-per-registration': {
+    description:
+      "Variation (AWS, reported by a third party: EVIDENCE.md E12): a registration holds one session, its latest approval's: approving an authorization (device or code) ends the refresh of the client's grants from earlier approvals, redeemed before or after (InvalidGrantException); their access tokens still work.",
+    breaks: [],
+    variation: true,
+  },
+  'loopback-port-exact-match': {
+    description:
+      '/authorize compares redirect_uri with the registered ones character for character: a loopback IP redirect URI registered without a port (http://127.0.0.1/oauth/callback, as the AWS CLI registers it) matches no request carrying a port (RFC 8252 §7.3).',
+    breaks: ['NAT-7.3-LOOPBACK-PORT'],
+  },
+  'authorization-endpoint-null': {
+    description:
+      'Variation (AWS, EVIDENCE.md E3, E8): RegisterClient sends "authorizationEndpoint":null,"tokenEndpoint":null for every client, redirect URIs or not; /authorize works all the same (the AWS CLI and Toolkit build <endpoint>/authorize themselves).',
     breaks: [],
     variation: true,
   },

@@ -120,6 +120,8 @@ interface DeviceAuthorizationRecord {
   decisionHiddenFor?: number;
   status: AuthorizationStatus;
   redeemed: boolean;
+  /** one-session-per-registration: the session its approval started. */
+  session?: number;
 }
 
 /**
@@ -129,6 +131,8 @@ interface DeviceAuthorizationRecord {
 interface TokenFamily {
   clientId: string;
   revoked: boolean;
+  /** one-session-per-registration: the session of the approval the grant came from. */
+  session?: number;
   /** The scopes granted; widened only under `refresh-widens-scope`. */
   scopes: readonly string[];
   /** The Identity Center user of the grant; absent: REFERENCE_USER_ID. */
@@ -148,6 +152,8 @@ interface AuthorizationCodeRecord {
   redeemed: boolean;
   /** The family of the tokens issued for it: revoked when the code is presented again. */
   familyId?: number;
+  /** one-session-per-registration: the session its approval started. */
+  session?: number;
 }
 
 /** A consent page shown and not yet answered. */
@@ -239,6 +245,9 @@ export class ReferenceState {
   /** Only used under the `duplicate-client-id` fault. */
   private sharedCredentials?: { clientId: string; clientSecret: string };
   private readonly families = new Map<number, TokenFamily>();
+  /** one-session-per-registration: each client's current session, the latest approval's. */
+  private readonly sessions = new Map<string, number>();
+  private nextSession = 1;
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   private readonly accessTokens = new Map<string, AccessTokenRecord>();
   private readonly authorizationCodes = new Map<string, AuthorizationCodeRecord>();
@@ -495,6 +504,7 @@ export class ReferenceState {
     if (!record) return false;
     if (!this.has('approval-ignored')) record.status = 'approved';
     this.hideDecision(record);
+    record.session = this.startSession(record.clientId);
     if (this.has('approve-approves-all')) {
       // The bug: approval keyed by client, not by user code.
       for (const other of this.byDeviceCode.values())
@@ -675,7 +685,12 @@ export class ReferenceState {
         return fail('AccessDeniedException', 'The user denied the authorization request');
       case 'approved':
         record.redeemed = true;
-        return ok(this.issueTokens(client, this.newFamily(client.clientId, client.scopes)));
+        return ok(
+          this.issueTokens(
+            client,
+            this.newFamily(client.clientId, client.scopes, { session: record.session }),
+          ),
+        );
     }
   }
 
@@ -712,6 +727,9 @@ export class ReferenceState {
     }
     const family = this.families.get(record.familyId);
     if (!family || family.revoked) return fail('InvalidGrantException', 'Invalid refresh token');
+    if (family.session !== undefined && this.sessions.get(family.clientId) !== family.session) {
+      return fail('InvalidGrantException', 'The session of this refresh token has ended');
+    }
     if (record.retired) {
       // RFC 9700 §4.14.2: a replayed refresh token means one of two parties is an attacker;
       // revoke the whole grant, including the currently active refresh token.
@@ -774,6 +792,19 @@ export class ReferenceState {
     return undefined;
   }
 
+  /**
+   * one-session-per-registration (AWS, as a third party reports: EVIDENCE.md E12): a
+   * registration holds one session, the one its latest approval started; a grant of an earlier
+   * approval, redeemed before or after, can no longer be refreshed (its access tokens live on).
+   * The IAM application is no registration and keeps its grants.
+   */
+  private startSession(clientId: string): number | undefined {
+    if (!this.has('one-session-per-registration') || this.isApplication(clientId)) return undefined;
+    const session = this.nextSession++;
+    this.sessions.set(clientId, session);
+    return session;
+  }
+
   private revokeFamily(familyId: number): void {
     const family = this.families.get(familyId);
     if (family) family.revoked = true;
@@ -785,7 +816,7 @@ export class ReferenceState {
   private newFamily(
     clientId: string,
     scopes: readonly string[],
-    user: { subject?: string; authTimeMs?: number } = {},
+    user: { subject?: string; authTimeMs?: number; session?: number } = {},
   ): number {
     const familyId = this.nextFamilyId++;
     this.families.set(familyId, { clientId, revoked: false, scopes, ...user });
@@ -877,6 +908,7 @@ export class ReferenceState {
     record.redeemed = true;
     record.familyId = this.newFamily(client.clientId, scopes.value, {
       authTimeMs: record.createdAtMs,
+      session: record.session,
     });
     return ok(this.issueTokens(client, record.familyId));
   }
@@ -912,6 +944,12 @@ export class ReferenceState {
 
   // The authorization code grant: the browser step (RFC 6749 §4.1.1-4.1.2, RFC 7636 §4.4)
 
+  /** Whether `requested` is the registered redirect URI (any port of a port-less loopback one). */
+  private redirectMatches(registered: string, requested: string): boolean {
+    if (requested === registered) return true;
+    return !this.has('loopback-port-exact-match') && loopbackPortFreeMatch(registered, requested);
+  }
+
   /**
    * Validates an authorization request in the order of RFC 6749 §4.1.2.1: first what decides
    * whether the browser may be sent back at all (client, redirect URI), then everything else
@@ -930,7 +968,7 @@ export class ReferenceState {
       return refused('redirect_uri is missing or repeated');
     }
     const redirectUri = redirect.value;
-    if (!client.redirectUris.includes(redirectUri)) {
+    if (!client.redirectUris.some((r) => this.redirectMatches(r, redirectUri))) {
       return refused('redirect_uri is not one the client registered');
     }
 
@@ -1038,6 +1076,7 @@ export class ReferenceState {
         request.state,
       );
     }
+    const session = this.startSession(request.clientId);
     let code = newAuthorizationCode();
     while (this.authorizationCodes.has(code)) code = newAuthorizationCode();
     this.authorizationCodes.set(code, {
@@ -1048,6 +1087,7 @@ export class ReferenceState {
       codeChallengeMethod: request.codeChallengeMethod,
       createdAtMs: this.clock.nowMs(),
       redeemed: false,
+      session,
     });
     return {
       kind: 'redirect',
@@ -1238,6 +1278,29 @@ export class ReferenceState {
 
 function refused(reason: string): AuthorizationEnd {
   return { kind: 'refused', reason };
+}
+
+/** Loopback IP literals (RFC 8252 §7.3); `localhost` is a name, not one of them (§8.3). */
+const LOOPBACK_IPS = new Set(['127.0.0.1', '[::1]']);
+
+/**
+ * RFC 8252 §7.3: a loopback IP redirect URI registered without a port matches the same URI
+ * with any port, the one the native client happens to listen on (the AWS CLI registers
+ * http://127.0.0.1/oauth/callback). Anything else is compared character for character.
+ */
+export function loopbackPortFreeMatch(registered: string, requested: string): boolean {
+  let r: URL;
+  let q: URL;
+  try {
+    [r, q] = [new URL(registered), new URL(requested)];
+  } catch {
+    return false;
+  }
+  if (r.protocol !== 'http:' || !LOOPBACK_IPS.has(r.hostname) || r.port !== '') return false;
+  // The registered URI as sent, with the request's port spliced in after the host.
+  const authority = `http://${r.hostname}`;
+  if (!registered.toLowerCase().startsWith(authority)) return false;
+  return requested === `${authority}:${q.port}${registered.slice(authority.length)}`;
 }
 
 /** RFC 7591 §3.2.2 / RFC 9700 §2.6: absolute http(s), no fragment, plain http only on loopback. */

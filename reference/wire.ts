@@ -85,7 +85,11 @@ export function errorResponse(
   }
   const response = jsonResponse(
     status,
-    { error: err.error, error_description: description, ...err.extra },
+    {
+      error: err.error,
+      error_description: faults.has('no-error-description') ? undefined : description,
+      ...err.extra,
+    },
     out,
   );
   if (faults.has('error-json-as-text')) response.headers['Content-Type'] = 'text/plain';
@@ -110,7 +114,9 @@ export function registerClientResponse(
       ? value.clientSecretExpiresAt * 1000
       : value.clientSecretExpiresAt,
     // AWS names no endpoints for a client without redirect URIs, as nulls (null-for-unset).
-    ...(faults.has('null-for-unset') && !hasRedirectUris
+    // authorization-endpoint-null: as AWS, for every client (its CLI builds /authorize itself).
+    ...((faults.has('null-for-unset') && !hasRedirectUris) ||
+    faults.has('authorization-endpoint-null')
       ? { authorizationEndpoint: null, tokenEndpoint: null }
       : { authorizationEndpoint: `${baseUrl}/authorize`, tokenEndpoint: `${baseUrl}/token` }),
   });

@@ -40,6 +40,37 @@ suite.test(
   },
 );
 
+/** Two ports a native client might listen on: one request each, both must work. */
+const LOOPBACK_PORTS = [53682, 49217];
+
+suite.test(
+  {
+    id: 'NAT-7.3-LOOPBACK-PORT',
+    title:
+      'a loopback redirect URI registered without a port works with any port, as the AWS CLI uses it',
+    level: 'MUST',
+    needs: BROWSER,
+  },
+  async (t) => {
+    // The AWS CLI's flow (EVIDENCE.md E8): registered http://127.0.0.1/oauth/callback, sent
+    // with the port it listens on, redeemed with that same ported redirectUri.
+    const client = await t.codeClient();
+    for (const port of LOOPBACK_PORTS) {
+      const { code, verifier, redirectUri } = await t.issuedCode(client, port);
+      const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+      t.check({
+        requirement: 'NAT-7.3-LOOPBACK-PORT',
+        description: `CreateToken with a code issued for ${redirectUri} (registered without the port) and that redirectUri`,
+        // Whether the redirectUri was accepted; the body's shape is AWS-WIRE-RESPONSE's.
+        ok: o.kind === 'ok',
+        expected: 'HTTP 200',
+        actual: describeOutcome(o),
+        exchange: o.exchange,
+      });
+    }
+  },
+);
+
 suite.test(
   {
     id: 'PKCE-4.6-MISMATCH',

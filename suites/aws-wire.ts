@@ -274,6 +274,44 @@ suite.test(
     ),
 );
 
+/**
+ * A modelled sso-oidc error: one whose body names an OAuth `error`. The AWS front end's own
+ * refusals (SerializationException and the like, `{"message": ...}`) have none and are exempt.
+ */
+const isModelledError = (o: Outcome<unknown>) =>
+  isServiceError(o) && typeof member(o.body, 'error') === 'string';
+
+suite.test(
+  {
+    id: 'AWS-ERR-DESCRIPTION',
+    title: 'every modelled error body carries a readable error_description',
+    level: 'SHOULD',
+    after: true,
+  },
+  // RFC 6749 §5.2 makes it optional, but it is all a user sees: AWS sends one with every error
+  // (EVIDENCE.md E1) and the SDKs and the CLI print it as the error's message.
+  async (t) => {
+    if (t.observed().filter(isModelledError).length === 0) await sample(t);
+    if (t.observed().filter(isModelledError).length === 0)
+      t.skip(
+        'no error body with an error member to judge (OA-5.2-FORMAT judges error bodies without one)',
+      );
+    await judgeAll(
+      t,
+      'AWS-ERR-DESCRIPTION',
+      'error_description',
+      'a non-blank string error_description',
+      isModelledError,
+      (o) => {
+        const d = member(o.body, 'error_description');
+        if (d === undefined) return 'no error_description';
+        if (typeof d !== 'string') return 'error_description is not a string';
+        return d.trim() === '' ? 'error_description is blank' : undefined;
+      },
+    );
+  },
+);
+
 suite.test(
   {
     id: 'AWS-NO-5XX',

@@ -47,7 +47,8 @@ suite.test(
   },
   async (t) => {
     t.needsApprover();
-    const client = await t.client();
+    // Its sequences refresh: no other test may approve on this registration (sessionClient).
+    const client = await t.sessionClient();
     const other = await t.newClient();
     let sent = 0;
     const quiet = t.quietAws(() => void sent++);

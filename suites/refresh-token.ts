@@ -113,6 +113,40 @@ suite.test(
 
 suite.test(
   {
+    id: 'AWS-CT-REFRESH-RT',
+    title: 'a refresh response carries a refreshToken, which AWS SDKs store over the old one',
+    level: 'MUST',
+    needs: REFRESH,
+  },
+  async (t) => {
+    const { client, tokens } = await t.refreshable();
+    const o = await t.refresh(client, tokens.refreshToken);
+    t.require({
+      requirement: 'OA-6-REFRESH',
+      level: 'MUST',
+      description: 'the first refresh of a fresh grant succeeds (precondition)',
+      ok: ok(o),
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    // RFC 6749 §6 makes it optional; the JS and Go SDKs overwrite the cached refresh token
+    // with the response's unconditionally (EVIDENCE.md E6), so a missing one logs users out.
+    const rt = o.value!.refreshToken;
+    t.check({
+      requirement: 'AWS-CT-REFRESH-RT',
+      description: 'the refresh response carries a refreshToken (new, or the presented one again)',
+      ok: typeof rt === 'string' && rt.length > 0,
+      expected: 'refreshToken: non-empty string',
+      actual:
+        rt === undefined ? 'no refreshToken' : rt === '' ? 'refreshToken empty' : 'a refreshToken',
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'OA-6-CLIENT-AUTH',
     title: 'a refresh with a wrong client secret is refused with invalid_client',
     level: 'MUST',

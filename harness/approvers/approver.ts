@@ -23,3 +23,10 @@ export interface Approver {
 export class ApproverError extends Error {
   override readonly name = 'ApproverError';
 }
+
+/**
+ * The authorization page answered, and refused to send the browser back (RFC 6749 §4.1.2.1: it
+ * does so only when the client_id or the redirect_uri cannot be trusted). Unlike the other
+ * approver errors this is the target's answer, seen by an approver that reads the page's status.
+ */
+export class AuthorizationRefused extends ApproverError {}

@@ -1,4 +1,4 @@
-import { ApproverError, type Approver, type Decision } from './approver.ts';
+import { ApproverError, AuthorizationRefused, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
 import type { AuthorizationRequest } from '../authorization-request.ts';
 
@@ -7,6 +7,12 @@ export interface ReferenceServerControls {
   approve(userCode: string): boolean;
   deny(userCode: string): boolean;
   authorize(url: string, decision?: Decision): { status: number; location?: string };
+}
+
+/** No redirect: a 400 page is the server refusing the request (AuthorizationRefused). */
+function refusal(status: number | undefined): ApproverError {
+  const message = `the authorization page answered ${status ?? '?'} without a redirect`;
+  return status === 400 ? new AuthorizationRefused(message) : new ApproverError(message);
 }
 
 /** Decides in-process on an embedded reference server. */
@@ -23,8 +29,7 @@ export class InProcessReferenceApprover implements Approver {
 
   async authorize(request: AuthorizationRequest, decision: Decision): Promise<string> {
     const { status, location } = this.server.authorize(request.url, decision);
-    if (!location)
-      throw new ApproverError(`the authorization page answered ${status} without a redirect`);
+    if (!location) throw refusal(status);
     return location;
   }
 }
@@ -50,10 +55,7 @@ export class AdminRouteApprover implements Approver {
       status?: number;
       location?: string;
     };
-    if (!body.location)
-      throw new ApproverError(
-        `the authorization page answered ${body.status ?? '?'} without a redirect`,
-      );
+    if (!body.location) throw refusal(body.status);
     return body.location;
   }
 

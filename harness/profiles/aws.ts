@@ -138,7 +138,8 @@ export class AwsProfile implements Profile {
   readonly name = 'aws' as const;
 
   constructor(
-    private readonly baseUrl: string,
+    /** The target's endpoint: where the AWS CLI sends the browser, at /authorize (E8). */
+    readonly baseUrl: string,
     private readonly http: HttpContext,
     private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
   ) {}
@@ -277,6 +278,7 @@ export class AwsProfile implements Profile {
         scopes: p.scopes,
         redirectUris: p.redirectUris,
         grantTypes: p.grantTypes,
+        issuerUrl: p.issuerUrl,
       }),
     });
     const b = outcome.body as Record<string, unknown> | undefined;

@@ -64,6 +64,8 @@ export interface RegisterClientParams {
   scopes?: string[];
   redirectUris?: string[];
   grantTypes?: string[];
+  /** The start URL: what the AWS CLI sends with the authorization code grant (EVIDENCE.md E8). */
+  issuerUrl?: string;
 }
 
 export interface StartDeviceAuthorizationParams {

@@ -279,6 +279,38 @@ describe('reference server: authorization code grant, the browser step', () => {
     expect(query.get('state')).toBe('xyz');
   });
 
+  it('a loopback IP redirect URI registered without a port takes any port (RFC 8252 §7.3)', async () => {
+    const server = await start();
+    const client = await codeClient(server, {
+      redirectUris: ['http://127.0.0.1/oauth/callback', 'http://localhost/cb'],
+    });
+    for (const [port, otherPort] of [
+      [53682, 49217],
+      [49217, 53682],
+    ]) {
+      const ported = `http://127.0.0.1:${port}/oauth/callback`;
+      const { code, verifier, location } = await authorizationCode(server, client, {
+        redirect_uri: ported,
+      });
+      expect(location.startsWith(`${ported}?code=`)).toBe(true);
+      // Redeemed with the redirect URI of the request, port included, and only with it.
+      const elsewhere = `http://127.0.0.1:${otherPort}/oauth/callback`;
+      const wrong = await redeem(server, client, code, verifier, { redirectUri: elsewhere });
+      expect(wrong.json.error).toBe('invalid_grant');
+      const right = await redeem(server, client, code, verifier, { redirectUri: ported });
+      expect(right.status).toBe(200);
+    }
+    // Only loopback IP literals, only the port, only when none was registered.
+    for (const uri of [
+      'http://localhost:8080/cb',
+      'http://127.0.0.1:8080/oauth/callback/x',
+      'http://127.0.0.2:8080/oauth/callback',
+    ])
+      expect(server.authorize(authorizeUrl(server, client, { redirect_uri: uri })).status).toBe(
+        400,
+      );
+  });
+
   it('server.authorize: relative URLs, other paths, the default decision', async () => {
     const server = await start();
     const client = await codeClient(server);

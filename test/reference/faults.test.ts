@@ -1071,6 +1071,46 @@ const CHECKS: Record<FaultName, Check> = {
     expect(ok.status).toBe(200);
     expect((await post(s, '/token', {})).json.error).toBe('invalid_request');
   },
+  'no-error-description': async (s) => {
+    const reply = await poll(s, { clientId: 'nobody', clientSecret: 'x' }, 'x');
+    expect(reply.json.error).toBe('invalid_client');
+    expect(reply.json).not.toHaveProperty('error_description');
+  },
+  'loopback-port-exact-match': async (s) => {
+    const coder = await codeClient(s, { redirectUris: ['http://127.0.0.1/oauth/callback'] });
+    const ported = 'http://127.0.0.1:53682/oauth/callback';
+    expect(s.authorize(authorizeUrl(s, coder, { redirect_uri: ported })).status).toBe(400);
+  },
+  'authorization-endpoint-null': async (s) => {
+    const coder = await codeClient(s);
+    expect(coder.authorizationEndpoint).toBeNull();
+    expect(coder.tokenEndpoint).toBeNull();
+    const { code, verifier } = await authorizationCode(s, coder);
+    expect((await redeem(s, coder, code, verifier)).status).toBe(200);
+  },
+  'one-session-per-registration': async (s) => {
+    const { client, tokens: first } = await tokens(s);
+    // A second device approval on the same registration ends the first grant's refresh.
+    const { body: auth } = await startAuthorization(s, client);
+    expect(s.approve(auth.userCode)).toBe(true);
+    expect((await refresh(s, client, first.refreshToken)).json.error).toBe('invalid_grant');
+    const second = (await poll(s, client, auth.deviceCode)).json;
+    expect((await refresh(s, client, second.refreshToken)).status).toBe(200);
+    // A grant approved before another approval is redeemed into an ended session.
+    const { body: early } = await startAuthorization(s, client);
+    const { body: late } = await startAuthorization(s, client);
+    expect(s.approve(early.userCode) && s.approve(late.userCode)).toBe(true);
+    const earlyTokens = (await poll(s, client, early.deviceCode)).json;
+    expect((await refresh(s, client, earlyTokens.refreshToken)).json.error).toBe('invalid_grant');
+    // An approval at /authorize does the same; other registrations keep their sessions.
+    const other = await tokens(s);
+    const coder = await codeClient(s);
+    const { code, verifier } = await authorizationCode(s, coder);
+    const redeemed = await redeem(s, coder, code, verifier);
+    await authorizationCode(s, coder);
+    expect((await refresh(s, coder, redeemed.json.refreshToken)).json.error).toBe('invalid_grant');
+    expect((await refresh(s, other.client, other.tokens.refreshToken)).status).toBe(200);
+  },
 };
 
 describe('reference server: seeded faults', () => {
