@@ -257,6 +257,7 @@ export async function startReferenceServer(
       clientSecretLifetime: resolved.clientSecretLifetime,
       slowDown: resolved.slowDown,
       faults,
+      region: resolved.iam.region,
     },
     clock,
   );
