@@ -3,6 +3,7 @@ import { runEmbedded, failedIds, describeRun } from './run-embedded.ts';
 import { FAULTS } from '../../reference/faults.ts';
 import { PERSONAS } from '../../reference/personas.ts';
 import { startServe } from '../cli/helpers.ts';
+import { ConfigError, configFromEnv, resolveConfig } from '../../harness/config.ts';
 import '../../suites/index.ts';
 
 /**
@@ -42,6 +43,15 @@ describe('the suite against the reference server --like aws', () => {
     expect(expiry).toEqual([
       'StartDeviceAuthorization of an expired registration, 30 s after clientSecretExpiresAt (clock skew tolerated)',
     ]);
+  });
+
+  it('is set by --like, SSOC_LIKE or the config key like, for the embedded server only', () => {
+    expect(resolveConfig({ env: configFromEnv({ SSOC_LIKE: 'aws' }) }).like).toBe('aws');
+    expect(resolveConfig({ file: { like: 'aws' } }).like).toBe('aws');
+    expect(() => resolveConfig({ flags: { like: 'gcp' as 'aws' } })).toThrow(ConfigError);
+    expect(() => resolveConfig({ flags: { like: 'aws', target: 'https://oidc.example' } })).toThrow(
+      /--like configures the embedded reference server/,
+    );
   });
 
   it('serve --like aws says what it is like', async () => {
