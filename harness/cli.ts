@@ -66,6 +66,11 @@ function runOptions(y: Argv) {
       array: true,
       describe: 'Embedded reference server: switch on a seeded fault (repeatable)',
     })
+    .option('like', {
+      type: 'string',
+      choices: ['aws'],
+      describe: 'Embedded reference server: behave like AWS as recorded, its deviations included',
+    })
     .option('interval', {
       type: 'number',
       describe: 'Embedded reference server: polling interval it sends (s)',
@@ -136,6 +141,7 @@ const RUN_VALUE_OPTIONS = [
   'concurrency',
   'config',
   'fault',
+  'like',
   'interval',
   'expires-in',
   'slow-down',
@@ -169,6 +175,7 @@ function flagsOf(argv: RunArgv): ConfigInput {
     timeout: argv.timeout,
     concurrency: argv.concurrency,
     faults: argv.fault?.flatMap((f) => String(f).split(',')).filter(Boolean),
+    like: argv.like as ConfigInput['like'],
     interval: argv.interval,
     expiresIn: argv['expires-in'],
     slowDown: argv['slow-down'] as ConfigInput['slowDown'],
@@ -291,6 +298,11 @@ export async function main(args: string[]): Promise<number> {
             default: 'off',
             describe: 'strict: enforce the interval per device code with slow_down',
           })
+          .option('like', {
+            type: 'string',
+            choices: ['aws'],
+            describe: 'Behave like AWS as recorded (EVIDENCE.md), its RFC deviations included',
+          })
           .option('virtual-clock', {
             type: 'boolean',
             default: false,
@@ -305,6 +317,7 @@ export async function main(args: string[]): Promise<number> {
             'fault',
             'slow-down',
             'verification-uri',
+            'like',
           ]),
       async (argv) => {
         exitCode = await serve({
@@ -316,6 +329,7 @@ export async function main(args: string[]): Promise<number> {
           slowDown: argv['slow-down'] as 'off' | 'strict',
           virtualClock: argv['virtual-clock'],
           verificationUri: argv['verification-uri'],
+          like: argv.like as 'aws' | undefined,
         });
       },
     )

@@ -21,6 +21,8 @@ export interface Config {
   timeout: number;
   concurrency: number;
   faults: string[];
+  /** Embedded reference server: behave like this vendor as recorded (reference/personas.ts). */
+  like?: 'aws';
   interval: number;
   expiresIn: number;
   slowDown: 'off' | 'strict';
@@ -104,6 +106,7 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_TIMEOUT: { key: 'timeout', type: 'number' },
   SSOC_CONCURRENCY: { key: 'concurrency', type: 'number' },
   SSOC_FAULTS: { key: 'faults', type: 'list' },
+  SSOC_LIKE: { key: 'like', type: 'string' },
   SSOC_INTERVAL: { key: 'interval', type: 'number' },
   SSOC_EXPIRES_IN: { key: 'expiresIn', type: 'number' },
   SSOC_SLOW_DOWN: { key: 'slowDown', type: 'string' },
@@ -217,7 +220,7 @@ export function resolveConfig(layers: {
       '--approver manual needs --target: nobody can reach the embedded reference server',
     );
   if (target) {
-    for (const key of ['faults', 'interval', 'expiresIn', 'slowDown'] as const) {
+    for (const key of ['faults', 'like', 'interval', 'expiresIn', 'slowDown'] as const) {
       const given = merged[key];
       if (given !== undefined && !(Array.isArray(given) && given.length === 0))
         throw new ConfigError(

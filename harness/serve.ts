@@ -1,4 +1,5 @@
 import { startReferenceServer, type ReferenceServerOptions } from '../reference/server.ts';
+import { PERSONAS } from '../reference/personas.ts';
 import { ConfigError } from './config.ts';
 
 /**
@@ -22,6 +23,7 @@ export async function serve(options: ReferenceServerOptions): Promise<number> {
   const o = server.options;
   process.stdout.write(
     `reference server listening on ${server.url}\n` +
+      (o.like ? `  like ${o.like}: ${PERSONAS[o.like].description}\n` : '') +
       `  interval ${o.interval} s, expiresIn ${o.expiresIn} s, clock ${o.virtualClock ? 'virtual' : 'real'}, slow_down ${o.slowDown}` +
       `${o.faults.length ? `, faults: ${o.faults.join(', ')}` : ''}\n` +
       `  approve: curl -s -X POST ${server.url}/__admin/approve -H 'content-type: application/json' -d '{"userCode":"XXXX-XXXX"}'\n` +

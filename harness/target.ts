@@ -1,5 +1,6 @@
 import { startReferenceServer, type RunningReferenceServer } from '../reference/server.ts';
 import { FAULTS, isFaultName, type FaultName } from '../reference/faults.ts';
+import { PERSONAS } from '../reference/personas.ts';
 import { RealClock, VirtualClock, type Clock } from './clock.ts';
 import type { Approver } from './approvers/approver.ts';
 import { InProcessReferenceApprover, AdminRouteApprover } from './approvers/reference.ts';
@@ -47,7 +48,13 @@ export function checkFaultNames(names: string[]): FaultName[] {
  * (resolveConfig refuses `manual` here: nobody could reach the instance).
  */
 export function embeddedTarget(config: Config, redactor: Redactor = new Redactor()): Target {
-  const faults = checkFaultNames(config.faults);
+  // --like: the persona's faults are part of what the report says the target had.
+  const faults = [
+    ...new Set([
+      ...(config.like ? PERSONAS[config.like].faults : []),
+      ...checkFaultNames(config.faults),
+    ]),
+  ];
   const approverFor = approverFactory(config, redactor);
   const open = new Set<RunningReferenceServer>();
   return {
@@ -59,6 +66,7 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
     async openSession() {
       const server = await startReferenceServer({
         faults,
+        like: config.like,
         interval: config.interval,
         expiresIn: config.expiresIn,
         slowDown: config.slowDown,

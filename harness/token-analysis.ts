@@ -78,3 +78,29 @@ export function analyzeTokens(tokens: readonly string[], nowSeconds: number): To
     ...(a.predictable !== undefined ? { structure: a.predictable } : {}),
   };
 }
+
+/**
+ * The expiry a JWS carries in its payload, in epoch seconds: `exp`, or `expirationTimestamp`
+ * directly or inside the `serialized` JSON string AWS wraps its client secret's claims in
+ * (EVIDENCE.md E3). Undefined for an opaque value or a JWS without one. Reads, never verifies.
+ */
+export function jwsExpiry(value: string): number | undefined {
+  if (jwsAlgorithm(value) === undefined) return undefined;
+  const parse = (json: string): Record<string, unknown> | undefined => {
+    try {
+      const v: unknown = JSON.parse(json);
+      return v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? (v as Record<string, unknown>)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const payload = parse(Buffer.from(value.split('.')[1]!, 'base64url').toString('utf8'));
+  const inner = typeof payload?.serialized === 'string' ? parse(payload.serialized) : undefined;
+  for (const claims of [payload, inner])
+    for (const name of ['expirationTimestamp', 'exp'])
+      if (typeof claims?.[name] === 'number' && Number.isFinite(claims[name]))
+        return claims[name] as number;
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { UnsecuredJWT } from 'jose';
 
 /**
@@ -134,6 +134,60 @@ export function newClientId(): string {
 
 export function newClientSecret(): string {
   return randomBase64Url(48);
+}
+
+// AWS-shaped credentials (aws-shaped-credentials, EVIDENCE.md E3, E4, E6; EXCHANGES.md X4, X6):
+// what a client of real AWS sees, so that the suite is run against those shapes too.
+
+/** AWS: base64url(16 random bytes ‖ the region's name), e.g. `…us-east-1` once decoded. */
+export function newAwsClientId(region: string): string {
+  return Buffer.concat([randomBytes(16), Buffer.from(region, 'ascii')]).toString('base64url');
+}
+
+/** What AWS serialises into its client secret's payload (X4). Timestamps in epoch seconds. */
+export interface AwsSecretClaims {
+  clientName: string;
+  scopes: string[];
+  createdTimestamp: number;
+  expirationTimestamp: number;
+}
+
+/**
+ * AWS's client secret: an HS384 JWS, header `{"kid":"key-…","alg":"HS384"}`, payload
+ * `{"serialized":"<JSON>"}` (X4). The reference compares secrets as strings, so the key only
+ * has to make a real signature.
+ */
+export function newAwsClientSecret(
+  clientId: string,
+  claims: AwsSecretClaims,
+  key: Buffer,
+  kid: string,
+): string {
+  // X4 lists what the inner JSON "includes"; the clientId is our addition, so that two
+  // registrations in the same virtual millisecond still get distinct secrets, as AWS's are.
+  const serialized = JSON.stringify({
+    clientId,
+    clientType: 'PUBLIC',
+    clientName: claims.clientName,
+    createdTimestamp: claims.createdTimestamp,
+    expirationTimestamp: claims.expirationTimestamp,
+    scopes: claims.scopes,
+    isExpired: false,
+    enabledGrants: null,
+  });
+  const signingInput = `${base64UrlJson({ kid, alg: 'HS384' })}.${base64UrlJson({ serialized })}`;
+  const signature = createHmac('sha384', key).update(signingInput).digest('base64url');
+  return `${signingInput}.${signature}`;
+}
+
+/** AWS: 86 base64url characters, 64 random bytes (X1, X3). */
+export function newAwsDeviceCode(): string {
+  return randomBase64Url(64);
+}
+
+/** AWS (X6): access tokens start `aoaAAAAA`, refresh tokens `aorAAAAA`; the rest is opaque. */
+export function newAwsToken(kind: 'at' | 'rt'): string {
+  return `${kind === 'at' ? 'aoa' : 'aor'}AAAAA${randomBase64Url(192)}`;
 }
 
 export function newRequestId(): string {

@@ -541,6 +541,34 @@ const CATALOGUE = {
     breaks: [],
     variation: true,
   },
+  'verification-uri-portal-fragment': {
+    description:
+      'Variation (AWS, EVIDENCE.md E2, EXCHANGES.md X3): the verification URI is the access-portal page <origin>/start/#/device and the complete one carries the user code in the query of its fragment (#/device?user_code=GPNW-SHFH); the reference serves its verification page at /start/.',
+    breaks: [],
+    variation: true,
+  },
+  'aws-headers': {
+    description:
+      'Variation (AWS, EVIDENCE.md E1, E2, EXCHANGES.md X1, X2): response headers as AWS sends them: Date, Content-Type: application/json, Content-Length, Connection: keep-alive, x-amzn-RequestId, x-amzn-ErrorType with the :http://internal.amazon.com/coral/com.amazonaws.sso.oidc/ suffix, in that order, and no Keep-Alive header.',
+    breaks: [],
+    variation: true,
+  },
+  'aws-shaped-credentials': {
+    description:
+      'Variation (AWS, EVIDENCE.md E3, E4, X4, X6): credentials shaped like AWS\'s: clientId base64url(16 random bytes ‖ region), clientSecret an HS384 JWS whose payload {"serialized": …} carries clientType PUBLIC, clientName, createdTimestamp and expirationTimestamp (= clientSecretExpiresAt), deviceCode 86 base64url characters, access tokens aoaAAAAA…, refresh tokens aorAAAAA….',
+    breaks: [],
+    variation: true,
+  },
+  'secret-expiry-mismatch': {
+    description:
+      "The clientSecret is a JWS shaped like AWS's whose expirationTimestamp is a day after clientSecretExpiresAt: the registration and the secret disagree on when the client stops working.",
+    breaks: ['AWS-REG-SECRET-EXPIRY'],
+  },
+  'expired-registration-starts-authorization': {
+    description:
+      'AWS (EVIDENCE.md E7: "This will NOT throw on expired clientId/Secret"): StartDeviceAuthorization accepts a client whose registration has expired; CreateToken (every grant) and /authorize still refuse it.',
+    breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
+  },
   'token-structured-extension': {
     description:
       'CreateToken responses carry an extension member holding an object (sessionContext): allowed by RFC 6749 §5.1 and ignored by clients (CL-10), but outside the AWS model (a warning).',

@@ -111,16 +111,47 @@ function send(
   closeConnection: boolean,
 ) {
   if (res.headersSent || res.destroyed) return;
-  const headers: Record<string, string | number> = { ...response.headers };
+  let headers: Record<string, string | number> = { ...response.headers };
   if (!ctx.faults.has('no-request-id')) headers['x-amzn-RequestId'] = requestId;
   headers['Content-Length'] = Buffer.byteLength(response.body);
   if (closeConnection) headers.Connection = 'close';
+  if (ctx.faults.has('aws-headers')) headers = awsHeaders(headers, res);
   try {
     res.writeHead(response.status, headers);
     res.end(response.body);
   } catch {
     res.destroy();
   }
+}
+
+/** AWS's header order (EXCHANGES.md X1, X2); the others (Cache-Control …) follow. */
+const AWS_HEADER_ORDER = [
+  'Date',
+  'Content-Type',
+  'Content-Length',
+  'Connection',
+  'x-amzn-RequestId',
+  'x-amzn-ErrorType',
+];
+
+/**
+ * aws-headers: the headers in the order AWS sends them, `Date` and `Connection: keep-alive`
+ * written out, and no `Keep-Alive: timeout=…`, which node adds and AWS does not send (node
+ * leaves it out once the response names its own Connection).
+ */
+function awsHeaders(
+  headers: Record<string, string | number>,
+  res: ServerResponse,
+): Record<string, string | number> {
+  res.sendDate = false;
+  const all: Record<string, string | number> = {
+    Date: new Date().toUTCString(),
+    Connection: 'keep-alive',
+    ...headers,
+  };
+  const ordered: Record<string, string | number> = {};
+  for (const name of AWS_HEADER_ORDER) if (name in all) ordered[name] = all[name]!;
+  return { ...ordered, ...all };
 }
 
 interface Routed {

@@ -5,6 +5,13 @@ import { authorizeDirect } from './authorize-page.ts';
 import { RealClock, SkewedClock, VirtualClock } from './clock.ts';
 import type { ServerContext } from './context.ts';
 import { isFaultName, type FaultName } from './faults.ts';
+import {
+  isPersonaName,
+  PERSONA_NAMES,
+  PERSONAS,
+  type Persona,
+  type PersonaName,
+} from './personas.ts';
 import { createRequestListener } from './http.ts';
 import { mintAssertionFor, type IamContext } from './iam.ts';
 import {
@@ -74,14 +81,22 @@ export interface ReferenceServerOptions {
   slowDown?: 'off' | 'strict';
   /** Seeded faults (see faults.ts); default none: the server is conformant. */
   faults?: FaultName[];
+  /**
+   * Behave like a vendor as recorded (personas.ts): its faults are added to `faults`, and its
+   * interval, lifetimes and secret lifetime apply where the options above do not say.
+   */
+  like?: PersonaName;
   /** Request log, one line per request; never receives secrets. */
   log?: (line: string) => void;
   /** CreateTokenWithIAM: region and accepted credentials. */
   iam?: IamOptions;
 }
 
-export type ResolvedReferenceServerOptions = Required<Omit<ReferenceServerOptions, 'iam'>> & {
+export type ResolvedReferenceServerOptions = Required<
+  Omit<ReferenceServerOptions, 'iam' | 'like'>
+> & {
   iam: ResolvedIamOptions;
+  like?: PersonaName;
 };
 
 export interface RunningReferenceServer {
@@ -141,6 +156,10 @@ export function resolveOptions(
   const host = options.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '')
     throw new TypeError('host must be a non-empty string');
+  const like = options.like;
+  if (like !== undefined && !isPersonaName(like))
+    throw new RangeError(`unknown persona: ${String(like)}; known: ${PERSONA_NAMES.join(', ')}`);
+  const persona: Partial<Persona> = like ? PERSONAS[like] : {};
   const faults = options.faults ?? [];
   if (!Array.isArray(faults)) throw new TypeError('faults must be an array of fault names');
   for (const fault of faults) {
@@ -165,25 +184,31 @@ export function resolveOptions(
     host,
     port: integerOption('port', options.port ?? 0, 0, 65535),
     virtualClock: options.virtualClock ?? true,
-    interval: integerOption('interval', options.interval ?? 1, 0, 3600),
-    expiresIn: integerOption('expiresIn', options.expiresIn ?? 600, 1, maxSeconds),
+    interval: integerOption('interval', options.interval ?? persona.interval ?? 1, 0, 3600),
+    expiresIn: integerOption(
+      'expiresIn',
+      options.expiresIn ?? persona.expiresIn ?? 600,
+      1,
+      maxSeconds,
+    ),
     accessTokenLifetime: integerOption(
       'accessTokenLifetime',
-      options.accessTokenLifetime ?? 3600,
+      options.accessTokenLifetime ?? persona.accessTokenLifetime ?? 3600,
       1,
       maxSeconds,
     ),
     clientSecretLifetime: integerOption(
       'clientSecretLifetime',
-      options.clientSecretLifetime ?? NINETY_DAYS,
+      options.clientSecretLifetime ?? persona.clientSecretLifetime ?? NINETY_DAYS,
       1,
       maxSeconds,
     ),
     verificationUri,
     slowDown,
-    faults: [...new Set(faults)],
+    faults: [...new Set([...(persona.faults ?? []), ...faults])],
     log,
     iam,
+    ...(like ? { like } : {}),
   };
 }
 
@@ -257,6 +282,7 @@ export async function startReferenceServer(
       clientSecretLifetime: resolved.clientSecretLifetime,
       slowDown: resolved.slowDown,
       faults,
+      region: resolved.iam.region,
     },
     clock,
   );

@@ -12,6 +12,7 @@ import {
   type AuthorizeDecision,
   type PkceMethod,
 } from './authorization.ts';
+import { randomBytes } from 'node:crypto';
 import { epochSeconds, type ServerClock } from './clock.ts';
 import {
   displayUserCode,
@@ -21,6 +22,11 @@ import {
   newClientId,
   newClientSecret,
   newDeviceCode,
+  newAwsClientId,
+  newAwsClientSecret,
+  newAwsDeviceCode,
+  newAwsToken,
+  type AwsSecretClaims,
   newRefreshToken,
   newUnsignedJwt,
   newUnverifiedJwt,
@@ -53,6 +59,9 @@ import {
  * redirect or a refusal), and reads time only from the injected clock.
  */
 
+/** The kid of the AWS-shaped client secrets' header, as AWS writes it (X4). */
+const SECRET_KEY_ID = 'key-1564028099';
+
 export interface StateConfig {
   /** Seconds between polls the server asks for. */
   interval: number;
@@ -62,6 +71,8 @@ export interface StateConfig {
   clientSecretLifetime: number;
   slowDown: 'off' | 'strict';
   faults: FaultSet;
+  /** The region the server serves: aws-shaped-credentials writes it into clientIds. */
+  region: string;
 }
 
 export const SUPPORTED_GRANT_TYPES: readonly string[] = [
@@ -264,6 +275,8 @@ export class ReferenceState {
   /** The faults `has` answers for: all, or inside CreateTokenWithIAM those that act there. */
   private activeFaults: FaultSet;
   private readonly iamFaults: FaultSet;
+  /** Signs AWS-shaped client secrets (aws-shaped-credentials). */
+  private readonly secretKey = randomBytes(48);
 
   constructor(
     private readonly config: StateConfig,
@@ -311,8 +324,15 @@ export class ReferenceState {
       return fail('InvalidScopeException', 'Invalid scope in scopes');
     }
 
-    const nowSec = epochSeconds(this.clock.nowMs());
-    const credentials = this.newCredentials();
+    const nowMs = this.clock.nowMs();
+    const nowSec = epochSeconds(nowMs);
+    const credentials = this.newCredentials({
+      clientName: input.clientName,
+      scopes,
+      // AWS's payload has microseconds; the registration's own figures are whole seconds.
+      createdTimestamp: nowMs / 1000,
+      expirationTimestamp: nowMs / 1000 + this.config.clientSecretLifetime,
+    });
     const record: ClientRecord = {
       ...credentials,
       clientName: input.clientName,
@@ -332,14 +352,31 @@ export class ReferenceState {
     });
   }
 
-  private newCredentials(): { clientId: string; clientSecret: string } {
+  private newCredentials(claims: AwsSecretClaims): { clientId: string; clientSecret: string } {
     if (this.has('duplicate-client-id')) {
       this.sharedCredentials ??= { clientId: newClientId(), clientSecret: newClientSecret() };
       return this.sharedCredentials;
     }
-    let clientId = newClientId();
-    while (this.clients.has(clientId)) clientId = newClientId();
-    return { clientId, clientSecret: newClientSecret() };
+    const next = () =>
+      this.has('aws-shaped-credentials') ? newAwsClientId(this.config.region) : newClientId();
+    let clientId = next();
+    while (this.clients.has(clientId)) clientId = next();
+    return { clientId, clientSecret: this.newClientSecret(clientId, claims) };
+  }
+
+  /** Opaque, or a JWS shaped like AWS's that carries its own expiry (AWS-REG-SECRET-EXPIRY). */
+  private newClientSecret(clientId: string, claims: AwsSecretClaims): string {
+    // secret-expiry-mismatch: the secret says it expires a day after the registration does.
+    if (this.has('secret-expiry-mismatch'))
+      return newAwsClientSecret(
+        clientId,
+        { ...claims, expirationTimestamp: claims.expirationTimestamp + 86_400 },
+        this.secretKey,
+        SECRET_KEY_ID,
+      );
+    if (this.has('aws-shaped-credentials'))
+      return newAwsClientSecret(clientId, claims, this.secretKey, SECRET_KEY_ID);
+    return newClientSecret();
   }
 
   /** Client authentication shared by StartDeviceAuthorization and CreateToken. */
@@ -355,8 +392,11 @@ export class ReferenceState {
       return fail('InvalidClientException', 'Invalid client credentials');
     }
     // registration-expiry-sda-only: the expiry is enforced where a flow starts, nowhere after.
+    // expired-registration-starts-authorization (AWS, E7): the reverse, only where it starts.
     const enforced =
-      operation === 'StartDeviceAuthorization' || !this.has('registration-expiry-sda-only');
+      operation === 'StartDeviceAuthorization'
+        ? !this.has('expired-registration-starts-authorization')
+        : !this.has('registration-expiry-sda-only');
     if (enforced && this.registrationExpired(client)) {
       return fail('InvalidClientException', 'Client registration has expired');
     }
@@ -429,7 +469,9 @@ export class ReferenceState {
       // A fixed prefix and a counter: guessable, and only 32 bits of anything.
       this.has('weak-device-codes')
         ? `dc-${(this.issued++).toString(16).padStart(8, '0')}`
-        : newDeviceCode();
+        : this.has('aws-shaped-credentials')
+          ? newAwsDeviceCode()
+          : newDeviceCode();
     let code = next();
     while (this.byDeviceCode.has(code)) code = next();
     return code;
@@ -832,6 +874,7 @@ export class ReferenceState {
       return `${kind}-${(this.tokensIssued++).toString(16).padStart(12, '0')}`;
     if (this.has('unsigned-jwt-tokens')) return newUnsignedJwt(kind);
     if (kind === 'rt' && this.has('rt-signature-not-verified')) return newUnverifiedJwt(kind);
+    if (this.has('aws-shaped-credentials')) return newAwsToken(kind);
     return random();
   }
 

@@ -3,16 +3,22 @@ import { escapeHtml, HTML_HEADERS } from './html.ts';
 import { userCodeOfHandle, type WireResponse } from './wire.ts';
 
 /**
- * GET /device: a minimal verification page for humans using `serve` (set the verification
- * URI to `{url}/device`). It shows the user code and the client asking, and its Approve and
+ * GET /device (and /start/, the portal path): a minimal verification page for humans using
+ * `serve` (set the verification URI to `{url}/device`). It shows the user code and the client asking, and its Approve and
  * Deny buttons post to the admin routes, so it works only from the server's own machine.
  */
 
 export function isVerificationPagePath(pathname: string): boolean {
-  return pathname === '/device' || pathname === '/device/';
+  // /start/: the access-portal path of verification-uri-portal-fragment (AWS's form).
+  return ['/device', '/device/', '/start', '/start/'].includes(pathname);
 }
 
+// A code in the fragment (`#/device?user_code=…`) never reaches the server: the page's script
+// reads it, as AWS's portal does, and fills the field the user would otherwise type into.
 const SCRIPT = `
+const fragmentCode = new URLSearchParams(location.hash.split('?')[1] || '').get('user_code');
+const field = document.querySelector('#verify input[name=userCode]');
+if (fragmentCode && !field.value) field.value = fragmentCode;
 document.getElementById('verify').addEventListener('submit', async (event) => {
   event.preventDefault();
   const decision = event.submitter && event.submitter.value === 'deny' ? 'deny' : 'approve';

@@ -142,12 +142,19 @@ export function userCodeOfHandle(handle: string): string | undefined {
   return decoded.startsWith('uc:') ? decoded.slice(3) : undefined;
 }
 
+/** The access-portal page of AWS's verification URI, and where the reference serves its page. */
+export const PORTAL_DEVICE_PATH = '/start/#/device';
+
 export function verificationUris(
   base: string,
   userCode: string,
   faults: FaultSet,
 ): { verificationUri: string; verificationUriComplete: string } {
-  const uri = faults.has('verification-uri-http') ? base.replace(/^https:/i, 'http:') : base;
+  let uri = faults.has('verification-uri-http') ? base.replace(/^https:/i, 'http:') : base;
+  // verification-uri-portal-fragment: AWS's access-portal form (EXCHANGES.md X3), the user code
+  // in the query of the fragment, which only the portal's script reads.
+  if (faults.has('verification-uri-portal-fragment'))
+    uri = `${new URL(uri).origin}${PORTAL_DEVICE_PATH}`;
   // vuric-opaque-handle: "or other information with the same function" (RFC 8628 §3.2).
   const param = faults.has('vuric-opaque-handle')
     ? `handle=${userCodeHandle(userCode)}`

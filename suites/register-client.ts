@@ -9,6 +9,7 @@ import {
   type Outcome,
   type TestContext,
 } from '../harness/conformance.ts';
+import { jwsExpiry } from '../harness/token-analysis.ts';
 
 const suite = defineSuite('register-client', 'RegisterClient (RFC 7591 §3, AWS RegisterClient)');
 
@@ -176,6 +177,36 @@ suite.test(
     });
     if (ok)
       t.note(`client secret lifetime: ${((at - now) / 86400).toFixed(1)} days (AWS: about 90)`);
+  },
+);
+
+suite.test(
+  {
+    id: 'AWS-REG-SECRET-EXPIRY',
+    title:
+      'a client secret that states its own expiry agrees with clientSecretExpiresAt (to the second)',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const { o, c } = await registered(t);
+    if (!c) return;
+    // AWS's secret is an HS384 JWS carrying expirationTimestamp (EVIDENCE.md E3). A client may
+    // read either figure to know when to register again; if they disagree, one of them lies.
+    const stated = typeof c.clientSecret === 'string' ? jwsExpiry(c.clientSecret) : undefined;
+    if (stated === undefined)
+      return t.skip(
+        'not judged: the clientSecret is opaque (no JWS stating an expiry), so there is nothing to compare with clientSecretExpiresAt',
+      );
+    const at = c.clientSecretExpiresAt;
+    t.check({
+      requirement: 'AWS-REG-SECRET-EXPIRY',
+      description:
+        "the secret's own expiry (exp or expirationTimestamp) equals clientSecretExpiresAt ± 1 s",
+      ok: typeof at === 'number' && Math.abs(stated - at) <= 1,
+      expected: `${show(at)} ± 1`,
+      actual: show(stated),
+      exchange: o.exchange,
+    });
   },
 );
 

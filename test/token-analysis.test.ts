@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { analyzeTokens, jwsAlgorithm, TOKEN_MIN_BITS } from '../harness/token-analysis.ts';
+import {
+  analyzeTokens,
+  jwsAlgorithm,
+  jwsExpiry,
+  TOKEN_MIN_BITS,
+} from '../harness/token-analysis.ts';
 
 const NOW = 1_750_000_000;
 const sample = <T>(n: number, make: (i: number) => T): T[] =>
@@ -92,5 +97,27 @@ describe('analyzeTokens: JWTs', () => {
 
   it('a mix of JWTs and opaque tokens is read as opaque', async () => {
     expect(analyzeTokens([await signed(), random(48)], NOW).form).toBe('opaque');
+  });
+});
+
+describe('jwsExpiry: the expiry a client secret states', () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const jws = (payload: unknown) => `${b64({ kid: 'key-1', alg: 'HS384' })}.${b64(payload)}.c2ln`;
+
+  it("reads AWS's expirationTimestamp inside the serialized JSON (EVIDENCE.md E3)", () => {
+    const serialized = JSON.stringify({ clientType: 'PUBLIC', expirationTimestamp: 1775328707.47 });
+    expect(jwsExpiry(jws({ serialized }))).toBe(1775328707.47);
+  });
+
+  it('reads exp or a top-level expirationTimestamp', () => {
+    expect(jwsExpiry(jws({ exp: 1700000000 }))).toBe(1700000000);
+    expect(jwsExpiry(jws({ expirationTimestamp: 1700000001 }))).toBe(1700000001);
+  });
+
+  it('an opaque secret, or a JWS without an expiry, states none', () => {
+    expect(jwsExpiry('c2VjcmV0LXZhbHVlLW9wYXF1ZQ')).toBeUndefined();
+    expect(jwsExpiry(jws({ sub: 'x' }))).toBeUndefined();
+    expect(jwsExpiry(jws({ serialized: 'not json' }))).toBeUndefined();
+    expect(jwsExpiry(jws({ exp: '1700000000' }))).toBeUndefined();
   });
 });

@@ -67,7 +67,14 @@ describe.concurrent('run against the embedded reference server', () => {
 
   it('--quiet prints the totals and the report paths only', async () => {
     const reports = tempDir();
-    const r = await runCli(['--quiet', '--grep', '^AWS-REG-', '--reports', reports]);
+    // AWS-REG-SECRET-EXPIRY is not judged on the reference's opaque secrets (a skip).
+    const r = await runCli([
+      '--quiet',
+      '--grep',
+      '^AWS-REG-(?!SECRET-EXPIRY)',
+      '--reports',
+      reports,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../../reference/faults.ts';
 import { findRequirement } from '../../harness/catalogue.ts';
@@ -578,6 +579,67 @@ const CHECKS: Record<FaultName, Check> = {
     const page = await request(s, `/device?handle=${handle}`, { method: 'GET' });
     expect(page.text).toContain(auth.userCode);
   },
+  'verification-uri-portal-fragment': async (s) => {
+    const { auth } = await started(s);
+    expect(auth.verificationUri).toBe('https://device.sso.reference.invalid/start/#/device');
+    expect(auth.verificationUriComplete).toBe(
+      `${auth.verificationUri}?user_code=${encodeURIComponent(auth.userCode)}`,
+    );
+    // The page is served on the portal path; the fragment stays with the browser.
+    const page = await request(s, '/start/', { method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('location.hash');
+  },
+  'aws-headers': async (s) => {
+    // fetch sorts headers: node:http shows them as sent.
+    const raw = await new Promise<string[]>((resolve, reject) => {
+      const req = httpRequest(`${s.url}/token`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.rawHeaders);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    const names = raw.filter((_, i) => i % 2 === 0);
+    expect(names).toEqual([
+      'Date',
+      'Content-Type',
+      'Content-Length',
+      'Connection',
+      'x-amzn-RequestId',
+      'x-amzn-ErrorType',
+      'Cache-Control',
+      'Pragma',
+    ]);
+    expect(raw[names.indexOf('Connection') * 2 + 1]).toBe('keep-alive');
+  },
+  'aws-shaped-credentials': async (s) => {
+    const { client, auth, tokens: t } = await tokens(s);
+    expect(Buffer.from(client.clientId, 'base64url').subarray(16).toString()).toBe(
+      s.options.iam.region,
+    );
+    const [header, payload] = client.clientSecret
+      .split('.')
+      .slice(0, 2)
+      .map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    expect(header).toEqual({ kid: expect.stringMatching(/^key-/), alg: 'HS384' });
+    const inner = JSON.parse(payload.serialized);
+    expect(inner).toMatchObject({ clientType: 'PUBLIC', clientName: 'conformance-test' });
+    expect(Math.floor(inner.expirationTimestamp)).toBe(client.clientSecretExpiresAt);
+    expect(client.clientSecretExpiresAt - client.clientIdIssuedAt).toBe(7_776_000);
+    expect(auth.deviceCode).toMatch(/^[A-Za-z0-9_-]{86}$/);
+    expect(t.accessToken).toMatch(/^aoaAAAAA/);
+    expect(t.refreshToken).toMatch(/^aorAAAAA/);
+    expect(t.expiresIn).toBe(3600);
+  },
+  'secret-expiry-mismatch': async (s) => {
+    const client = await register(s);
+    const payload = JSON.parse(
+      Buffer.from(client.clientSecret.split('.')[1], 'base64url').toString(),
+    );
+    const stated = JSON.parse(payload.serialized).expirationTimestamp;
+    expect(Math.floor(stated) - client.clientSecretExpiresAt).toBe(86_400);
+  },
   'token-structured-extension': async (s) => {
     const { tokens: t } = await tokens(s);
     expect(t.accessToken).toBeTruthy();
@@ -726,6 +788,14 @@ const CHECKS: Record<FaultName, Check> = {
     const start = await post(s, '/device_authorization', { ...client, startUrl: START_URL });
     expect(errorType(start)).toBe('InvalidClientException');
     expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
+  },
+  'expired-registration-starts-authorization': async (s) => {
+    const { client, tokens: t } = await tokens(s);
+    s.advance(client.clientSecretExpiresAt - client.clientIdIssuedAt + 1);
+    const start = await post(s, '/device_authorization', { ...client, startUrl: START_URL });
+    expect(start.status).toBe(200);
+    expect(errorType(await poll(s, client, start.json.deviceCode))).toBe('InvalidClientException');
+    expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidClientException');
   },
   'grant-not-restricted': async (s) => {
     const deviceOnly = await register(s, {
