@@ -27,8 +27,8 @@ const PERSONA_CATALOGUE = {
       'aws-headers', // E1, E2, X1, X2: header set and order, x-amzn-ErrorType suffix
       'aws-shaped-credentials', // E3, E4, X4, X6: clientId with region, JWS secret, aoa/aor tokens
       'verification-uri-portal-fragment', // E2, X3: <portal>/start/#/device?user_code=…
-      // Lead, at merge: add engineer cli's 'authorization-endpoint-null' (E8: null endpoints
-      // even for code clients) here.
+      'authorization-endpoint-null', // E3, E8: null endpoints even for clients with redirect URIs
+      'one-session-per-registration', // E12: reported for Builder ID, not verified for IdC
       // AWS's recorded deviations from the RFCs: a run --like aws fails exactly these.
       'no-cache-control', // E1, X1 (F4): OA-5.1-NOSTORE
       'sda-cacheable', // E2, X2 (F3): DA-3.2-NOSTORE

@@ -45,6 +45,25 @@ describe('the suite against the reference server --like aws', () => {
     ]);
   });
 
+  it('with --known-deviations aws: exit 0, the deviations known, nothing failed, stale or lost', async () => {
+    const run = await runEmbedded({ like: 'aws', knownDeviations: 'aws', strict: true });
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    const verdicts = new Set(run.tests.map((t) => t.verdict));
+    for (const bad of ['failed', 'error', 'warning'] as const)
+      expect(verdicts.has(bad)).toBe(false);
+    const known = run.tests.filter((t) => t.verdict === 'known');
+    expect(
+      [
+        ...new Set(known.flatMap((t) => t.checks.filter((c) => !c.ok).map((c) => c.requirement))),
+      ].sort(),
+    ).toEqual(['DA-3.2-NOSTORE', 'DCR-3.2.1-EXPIRY-ENFORCED', 'OA-5.1-NOSTORE']);
+    expect(run.summary.known).toBe(known.length);
+    // Every entry of the shipped list is confirmed by this run: none stale, none unreached.
+    expect(run.knownDeviations?.stale).toEqual([]);
+    expect(run.knownDeviations?.notReached).toEqual([]);
+    expect(run.knownDeviations?.confirmed.length).toBe(run.knownDeviations?.entries);
+  });
+
   it('is set by --like, SSOC_LIKE or the config key like, for the embedded server only', () => {
     expect(resolveConfig({ env: configFromEnv({ SSOC_LIKE: 'aws' }) }).like).toBe('aws');
     expect(resolveConfig({ file: { like: 'aws' } }).like).toBe('aws');
