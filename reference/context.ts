@@ -1,6 +1,7 @@
 import type { ServerClock, VirtualClock } from './clock.ts';
 import type { FaultSet } from './faults.ts';
 import type { IamContext } from './iam.ts';
+import type { RegionPartition } from './region-partition.ts';
 import type { ReferenceState } from './state.ts';
 
 /** What the HTTP layer of one running reference server needs. */
@@ -17,4 +18,6 @@ export interface ServerContext {
   log: (line: string) => void;
   /** CreateTokenWithIAM: region, credentials, application, trusted issuer, keys. */
   iam: IamContext;
+  /** The regions this server shares tokens' provenance with (AWS-IAM-REGION), if any. */
+  partition?: RegionPartition;
 }

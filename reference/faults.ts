@@ -603,7 +603,7 @@ const CATALOGUE = {
   // no-cache-control and the /authorize faults apply to it as to any operation.
   'iam-signature-not-verified': {
     description:
-      'CreateTokenWithIAM accepts any Authorization header, a wrong signature or none at all (the region of a parseable one is still checked).',
+      'CreateTokenWithIAM accepts any Authorization header, a wrong signature or none at all.',
     breaks: ['AWS-IAM-SIGV4'],
   },
   'iam-payload-hash-trusted': {
@@ -611,14 +611,19 @@ const CATALOGUE = {
       'CreateTokenWithIAM signs over the declared x-amz-content-sha256 without comparing it with the body: a body changed after signing is accepted.',
     breaks: ['AWS-IAM-SIGV4'],
   },
+  'iam-signature-region-ignored': {
+    description:
+      "CreateTokenWithIAM accepts a request signed for another region than its own when the signature is otherwise valid (it verifies with the credential scope's region).",
+    breaks: ['AWS-IAM-SIGV4'],
+  },
   'iam-region-not-checked': {
     description:
-      'CreateTokenWithIAM accepts a request signed for another region when its signature is otherwise valid.',
+      "CreateTokenWithIAM takes a token issued by another region's endpoint (a refresh token, a subject token) for a token nobody issued: invalid_grant, where the model says InvalidRequestRegionException naming where it is usable.",
     breaks: ['AWS-IAM-REGION'],
   },
   'iam-region-error-plain': {
     description:
-      'The region error is typed InvalidRequestException in x-amzn-ErrorType (body unchanged, endpoint and region included).',
+      'The region error (a token issued by another region) is typed InvalidRequestException in x-amzn-ErrorType (body unchanged, endpoint and region included).',
     breaks: ['AWS-IAM-REGION-TYPE'],
   },
   'iam-assertion-not-verified': {

@@ -204,7 +204,6 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
       {
         region: ctx.iam.region,
         credentials: ctx.iam.credentials,
-        endpoint: ctx.url,
         nowMs: ctx.clock.nowMs(),
         faults: ctx.faults,
       },

@@ -22,7 +22,7 @@ import {
   type CreateTokenWithIamInput,
   type JsonObject,
 } from './requests.ts';
-import type { IamCredentials } from './sigv4.ts';
+import { regionError, type IamCredentials } from './sigv4.ts';
 import type { IamApplication, IamIssued } from './state.ts';
 import { errorResponse, iamTokenResponse, type WireResponse } from './wire.ts';
 
@@ -34,7 +34,7 @@ import { errorResponse, iamTokenResponse, type WireResponse } from './wire.ts';
 
 /** The IAM side of one running server. */
 export interface IamContext {
-  /** The region the server serves; requests signed for another get InvalidRequestRegion. */
+  /** The region the server serves (the SigV4 credential scope it accepts). */
   region: string;
   credentials: readonly IamCredentials[];
   application: IamApplication;
@@ -118,9 +118,18 @@ export async function createTokenWithIam(
       ),
     );
   }
+  const foreign = ctx.partition?.issuerOf(presentedToken(input.value));
+  // iam-region-not-checked: another region's token is taken for a token nobody issued.
+  if (foreign && foreign.region !== iam.region && !faults.has('iam-region-not-checked'))
+    return failed(regionError(foreign.endpoint, foreign.region));
   const result = await grant(ctx, input.value);
   if (!result.ok) return failed(result.error);
   const { issued, withIdentity } = result.value;
+  ctx.partition?.record(
+    { region: iam.region, endpoint: ctx.url },
+    issued.tokens.accessToken,
+    issued.tokens.refreshToken,
+  );
   const requestedRefresh =
     input.value.grantType === TOKEN_EXCHANGE_GRANT &&
     input.value.requestedTokenType === REFRESH_TOKEN_TYPE;
@@ -144,6 +153,18 @@ export async function createTokenWithIam(
     },
     faults,
   );
+}
+
+/** The Identity Center token a grant presents, which another region may have issued. */
+function presentedToken(input: CreateTokenWithIamInput): string | undefined {
+  switch (input.grantType) {
+    case REFRESH_TOKEN_GRANT:
+      return input.refreshToken;
+    case TOKEN_EXCHANGE_GRANT:
+      return input.subjectToken;
+    default:
+      return undefined;
+  }
 }
 
 async function grant(

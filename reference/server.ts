@@ -29,6 +29,8 @@ import type { JWK } from 'jose';
 
 export type { AssertionOptions } from './jwt.ts';
 export type { IamCredentials } from './sigv4.ts';
+export { RegionPartition } from './region-partition.ts';
+import type { RegionPartition } from './region-partition.ts';
 
 /**
  * The embedded reference server: a small conformant implementation of RegisterClient,
@@ -90,10 +92,15 @@ export interface ReferenceServerOptions {
   log?: (line: string) => void;
   /** CreateTokenWithIAM: region and accepted credentials. */
   iam?: IamOptions;
+  /**
+   * Servers of other regions this one shares tokens' provenance with: a token one of them
+   * issued is refused here with InvalidRequestRegionException (AWS-IAM-REGION).
+   */
+  partition?: RegionPartition;
 }
 
 export type ResolvedReferenceServerOptions = Required<
-  Omit<ReferenceServerOptions, 'iam' | 'like'>
+  Omit<ReferenceServerOptions, 'iam' | 'like' | 'partition'>
 > & {
   iam: ResolvedIamOptions;
   like?: PersonaName;
@@ -308,6 +315,7 @@ export async function startReferenceServer(
     verificationUri: '',
     log: resolved.log,
     iam,
+    partition: options.partition,
   };
 
   const server = createServer(

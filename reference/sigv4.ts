@@ -31,11 +31,9 @@ export interface IamCredentials {
 
 /** What the server knows to verify a signature with. */
 export interface SignatureVerifier {
-  /** The server's region; another region in the credential scope is InvalidRequestRegion. */
+  /** The server's region; another region in the credential scope is a signature error. */
   region: string;
   credentials: readonly IamCredentials[];
-  /** The server's base URL, the region error's `endpoint` member. */
-  endpoint: string;
   nowMs: number;
   faults: FaultSet;
 }
@@ -125,12 +123,15 @@ function denied(description: string): { ok: false; error: OidcError } {
   return fail('AccessDeniedException', description);
 }
 
-/** InvalidRequestRegionException, with the members that tell the client where to go. */
+/**
+ * InvalidRequestRegionException for a token issued by another region, with the members that
+ * tell the client where it is usable.
+ */
 export function regionError(endpoint: string, region: string): OidcError {
   return {
     ...oidcError(
       'InvalidRequestRegionException',
-      `The request was signed for another region; this endpoint serves ${region}`,
+      `The token was issued by the IAM Identity Center endpoint of ${region} and is only usable there`,
     ),
     extra: { endpoint, region },
   };
@@ -139,11 +140,11 @@ export function regionError(endpoint: string, region: string): OidcError {
 /**
  * Checks, in this order: an Authorization header that parses; the service `sso-oauth`; an
  * x-amz-date within 5 minutes of the server clock and of the scope's day; `host` and
- * x-amz-date signed; a known access key; the region (InvalidRequestRegionException, checked
- * before the signature: signing correctly for another region is the normal way to get it);
- * x-amz-security-token present exactly for temporary credentials, and theirs; x-amz-content-
- * sha256, when sent, the hash of the body; then the signature itself. Every
- * failure but the region is AccessDeniedException.
+ * x-amz-date signed; a known access key; the region of the credential scope (a signature for
+ * another region is a signature error, as AWS front ends answer it: InvalidRequestRegion is
+ * about tokens, iam.ts); x-amz-security-token present exactly for temporary credentials, and
+ * theirs; x-amz-content-sha256, when sent, the hash of the body; then the signature itself.
+ * Every failure is AccessDeniedException.
  */
 export async function verifySignature(
   request: ReceivedRequest,
@@ -151,11 +152,7 @@ export async function verifySignature(
 ): Promise<Outcome<void>> {
   const header = headerValue(request.headers, 'authorization');
   const parsed = header === undefined ? undefined : parseAuthorization(header);
-  const wrongRegion =
-    parsed !== undefined && parsed.region !== v.region && !v.faults.has('iam-region-not-checked');
-  if (v.faults.has('iam-signature-not-verified')) {
-    return wrongRegion ? { ok: false, error: regionError(v.endpoint, v.region) } : ok(undefined);
-  }
+  if (v.faults.has('iam-signature-not-verified')) return ok(undefined);
   if (header === undefined) {
     return denied('Missing Authorization header: the request must be signed with SigV4');
   }
@@ -181,7 +178,9 @@ export async function verifySignature(
   }
   const credentials = v.credentials.find((c) => c.accessKeyId === parsed.accessKeyId);
   if (!credentials) return denied('The access key is not known');
-  if (wrongRegion) return { ok: false, error: regionError(v.endpoint, v.region) };
+  // iam-signature-region-ignored: the signature is checked with the scope's region, whichever.
+  if (parsed.region !== v.region && !v.faults.has('iam-signature-region-ignored'))
+    return denied(`Credential should be scoped to a valid region, not '${parsed.region}'`);
 
   // The signer writes the session token we hold into the rebuilt request, so the received
   // one is compared here (and long-term credentials come without one).

@@ -2,7 +2,6 @@ import {
   AccessDeniedException,
   CreateTokenWithIAMCommand,
   InvalidGrantException,
-  InvalidRequestRegionException,
   SSOOIDCClient,
 } from '@aws-sdk/client-sso-oidc';
 import { decodeJwt } from 'jose';
@@ -91,10 +90,10 @@ describe('reference server: @aws-sdk/client-sso-oidc CreateTokenWithIAM', () => 
     );
     expect(wrongSecret).toBeInstanceOf(AccessDeniedException);
 
+    // Signed for another region: a signature error (the region error is about tokens,
+    // test/reference/sdk.test.ts).
     const region = await send(client('eu-west-1'), await server.mintAssertion());
-    expect(region).toBeInstanceOf(InvalidRequestRegionException);
-    expect((region as InvalidRequestRegionException).region).toBeTruthy();
-    expect((region as InvalidRequestRegionException).endpoint).toBeTruthy();
+    expect(region).toBeInstanceOf(AccessDeniedException);
 
     const expired = await send(client(), await server.mintAssertion({ expiresIn: -600 }));
     expect(expired).toBeInstanceOf(InvalidGrantException);

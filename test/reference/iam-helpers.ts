@@ -6,8 +6,9 @@ import {
   REFERENCE_IAM_CREDENTIALS,
   REFERENCE_IAM_REGION,
 } from '../../reference/iam-config.ts';
-import type { RunningReferenceServer } from '../../reference/server.ts';
-import { pkcePair, readReply, redirectQuery, type Reply } from './helpers.ts';
+import { RegionPartition, type RunningReferenceServer } from '../../reference/server.ts';
+import type { FaultName } from '../../reference/faults.ts';
+import { pkcePair, readReply, redirectQuery, start, type Reply } from './helpers.ts';
 
 /** CreateTokenWithIAM on the wire: requests signed with SignatureV4 as the AWS SDKs sign them. */
 
@@ -26,7 +27,7 @@ export interface Credentials {
 }
 
 export interface SignOptions {
-  /** Default REFERENCE_IAM_REGION. */
+  /** Default the server's region. */
   region?: string;
   /** Default 'sso-oauth'. */
   service?: string;
@@ -66,7 +67,7 @@ export async function signHeaders(
   if (opts.unsigned) return headers;
   const signer = new SignatureV4({
     service: opts.service ?? 'sso-oauth',
-    region: opts.region ?? REFERENCE_IAM_REGION,
+    region: opts.region ?? server.options.iam.region,
     credentials: opts.credentials ?? REFERENCE_IAM_CREDENTIALS,
     sha256: Sha256,
   });
@@ -178,4 +179,24 @@ export function redeemApp(
     codeVerifier,
     ...extra,
   });
+}
+
+/**
+ * Two regions of one partition (AWS-IAM-REGION): `home` us-east-1 with `faults`, `away`
+ * eu-west-1, conformant, whose tokens `home` knows it did not issue.
+ */
+export async function twoRegions(
+  faults: FaultName[] = [],
+): Promise<{ home: RunningReferenceServer; away: RunningReferenceServer }> {
+  const partition = new RegionPartition();
+  const home = await start({ faults, partition });
+  const away = await start({ partition, iam: { region: 'eu-west-1' } });
+  return { home, away };
+}
+
+/** The region error as `home` (with `faults`) answers a refresh token the away region issued. */
+export async function regionErrorReply(faults: FaultName[]): Promise<Reply> {
+  const { home, away } = await twoRegions(faults);
+  const { refreshToken } = await iamTokens(away);
+  return iam(home, { clientId: APP, grantType: 'refresh_token', refreshToken });
 }

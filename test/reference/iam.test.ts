@@ -35,6 +35,7 @@ import {
   send,
   serverNow,
   signHeaders,
+  twoRegions,
 } from './iam-helpers.ts';
 
 const ALL_SCOPES = [...REFERENCE_APPLICATION_SCOPES];
@@ -241,27 +242,63 @@ describe('CreateTokenWithIAM: SigV4', () => {
 });
 
 describe('CreateTokenWithIAM: region', () => {
-  it('a request signed for another region gets InvalidRequestRegionException with endpoint and region', async () => {
+  it('a request signed for another region is a signature error (AccessDenied), not the region error', async () => {
     const server = await start();
-    const reply = await jwtBearer(server, {}, { region: 'eu-west-1' });
-    refused(reply, 'InvalidRequestRegionException', 'invalid_request');
-    expect(reply.json.endpoint).toBe(server.url);
-    expect(reply.json.region).toBe(REFERENCE_IAM_REGION);
-    expect(typeof reply.json.error_description).toBe('string');
-    expect(reply.headers.get('cache-control')).toBe('no-store');
+    denied(await jwtBearer(server, {}, { region: 'eu-west-1' }));
+    const wrongSecret = { ...REFERENCE_IAM_CREDENTIALS, secretAccessKey: 'wrong' };
+    denied(await jwtBearer(server, {}, { region: 'eu-west-1', credentials: wrongSecret }));
+    denied(await jwtBearer(server, {}, { region: 'eu-west-1', unsigned: true }));
   });
 
-  it('the region is checked before the signature; other refusals come first', async () => {
-    const server = await start();
-    const wrongSecret = { ...REFERENCE_IAM_CREDENTIALS, secretAccessKey: 'wrong' };
+  it("another region's refresh token or subject token gets InvalidRequestRegionException naming where it is usable", async () => {
+    const { home, away } = await twoRegions();
+    const foreign = await iamTokens(away);
+    const presented = [
+      { grantType: 'refresh_token', refreshToken: foreign.refreshToken },
+      {
+        grantType: TOKEN_EXCHANGE,
+        subjectToken: foreign.accessToken,
+        subjectTokenType: ACCESS_TOKEN_TYPE,
+        requestedTokenType: ACCESS_TOKEN_TYPE,
+      },
+    ];
+    for (const body of presented) {
+      const reply = await iam(home, { clientId: APP, ...body });
+      refused(reply, 'InvalidRequestRegionException', 'invalid_request');
+      expect(reply.json).toMatchObject({ endpoint: away.url, region: 'eu-west-1' });
+      expect(typeof reply.json.error_description).toBe('string');
+      expect(reply.headers.get('cache-control')).toBe('no-store');
+    }
+    // The home region's own tokens, and tokens nobody issued, are not region errors.
+    const own = await iamTokens(home);
+    expect(
+      (
+        await iam(home, {
+          clientId: APP,
+          grantType: 'refresh_token',
+          refreshToken: own.refreshToken,
+        })
+      ).status,
+    ).toBe(200);
     refused(
-      await jwtBearer(server, {}, { region: 'eu-west-1', credentials: wrongSecret }),
-      'InvalidRequestRegionException',
-      'invalid_request',
+      await iam(home, {
+        clientId: APP,
+        grantType: 'refresh_token',
+        refreshToken: 'nobody-issued-it',
+      }),
+      'InvalidGrantException',
+      'invalid_grant',
     );
-    denied(await jwtBearer(server, {}, { region: 'eu-west-1', unsigned: true }));
-    denied(await jwtBearer(server, {}, { region: 'eu-west-1', service: 'sso' }));
-    denied(await jwtBearer(server, {}, { region: 'eu-west-1', skew: -600 }));
+    // The away region still honours its own refresh token.
+    expect(
+      (
+        await iam(away, {
+          clientId: APP,
+          grantType: 'refresh_token',
+          refreshToken: foreign.refreshToken,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('iam.region sets the region served', async () => {
@@ -272,9 +309,7 @@ describe('CreateTokenWithIAM: region', () => {
       applicationArn: REFERENCE_APPLICATION_ARN,
     });
     expect((await jwtBearer(server, {}, { region: 'eu-central-1' })).status).toBe(200);
-    const reply = await jwtBearer(server);
-    refused(reply, 'InvalidRequestRegionException', 'invalid_request');
-    expect(reply.json.region).toBe('eu-central-1');
+    denied(await jwtBearer(server, {}, { region: REFERENCE_IAM_REGION }));
   });
 });
 

@@ -27,6 +27,8 @@ import {
   codeClient,
   start,
 } from './helpers.ts';
+import { twoRegions } from './iam-helpers.ts';
+import type { RunningReferenceServer } from '../../reference/server.ts';
 
 /** The AWS SDK for JavaScript, a client no one here wrote, accepts and types our responses. */
 describe('reference server: @aws-sdk/client-sso-oidc', () => {
@@ -118,16 +120,23 @@ describe('reference server: @aws-sdk/client-sso-oidc', () => {
   });
 
   it('CreateTokenWithIAM: the SDK signs, gets jwt-bearer tokens, and types the refusals', async () => {
-    const server = await start();
-    const sdk = (region = REFERENCE_IAM_REGION, credentials = REFERENCE_IAM_CREDENTIALS) =>
-      new SSOOIDCClient({ region, endpoint: server.url, credentials, maxAttempts: 1 });
+    const { home: server, away } = await twoRegions();
+    const sdk = (
+      region = REFERENCE_IAM_REGION,
+      credentials = REFERENCE_IAM_CREDENTIALS,
+      endpoint = server.url,
+    ) => new SSOOIDCClient({ region, endpoint, credentials, maxAttempts: 1 });
     const client = sdk();
-    const jwtBearer = async (c: SSOOIDCClient, extra: { scope?: string[] } = {}) =>
+    const jwtBearer = async (
+      c: SSOOIDCClient,
+      extra: { scope?: string[] } = {},
+      issuer: RunningReferenceServer = server,
+    ) =>
       c.send(
         new CreateTokenWithIAMCommand({
           clientId: REFERENCE_APPLICATION_ARN,
           grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-          assertion: await server.mintAssertion(),
+          assertion: await issuer.mintAssertion(),
           ...extra,
         }),
       );
@@ -161,12 +170,28 @@ describe('reference server: @aws-sdk/client-sso-oidc', () => {
       expect((denied as AccessDeniedException).$metadata.httpStatusCode).toBe(400);
       expect((denied as AccessDeniedException).error).toBe('access_denied');
 
-      const elsewhere = sdk('eu-west-1');
-      const region = await jwtBearer(elsewhere).catch((e: unknown) => e);
+      // Signed for another region: a signature error, not the region error.
+      const misSigned = sdk('eu-west-1');
+      expect(await jwtBearer(misSigned).catch((e: unknown) => e)).toBeInstanceOf(
+        AccessDeniedException,
+      );
+      misSigned.destroy();
+      // A refresh token the eu-west-1 endpoint issued: the region error, naming where it works.
+      const elsewhere = sdk('eu-west-1', REFERENCE_IAM_CREDENTIALS, away.url);
+      const foreign = await jwtBearer(elsewhere, {}, away);
       elsewhere.destroy();
+      const region = await client
+        .send(
+          new CreateTokenWithIAMCommand({
+            clientId: REFERENCE_APPLICATION_ARN,
+            grantType: 'refresh_token',
+            refreshToken: foreign.refreshToken,
+          }),
+        )
+        .catch((e: unknown) => e);
       expect(region).toBeInstanceOf(InvalidRequestRegionException);
-      expect((region as InvalidRequestRegionException).region).toBe(REFERENCE_IAM_REGION);
-      expect((region as InvalidRequestRegionException).endpoint).toBe(server.url);
+      expect((region as InvalidRequestRegionException).region).toBe('eu-west-1');
+      expect((region as InvalidRequestRegionException).endpoint).toBe(away.url);
 
       const scope = await jwtBearer(client, { scope: ['admin'] }).catch((e: unknown) => e);
       expect(scope).toBeInstanceOf(InvalidScopeException);
