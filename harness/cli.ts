@@ -118,6 +118,16 @@ function runOptions(y: Argv) {
       type: 'string',
       describe: 'CreateTokenWithIAM: command printing a fresh jwt-bearer assertion (with --target)',
     })
+    .option('iam-other-region-target', {
+      type: 'string',
+      describe:
+        'CreateTokenWithIAM: the endpoint of a second region, whose tokens the target must refuse with InvalidRequestRegionException (AWS-IAM-REGION; without it, not judged)',
+    })
+    .option('iam-other-region', {
+      type: 'string',
+      describe:
+        'CreateTokenWithIAM: the region of --iam-other-region-target when its host does not name it',
+    })
     .option('known-deviations', {
       type: 'string',
       describe:
@@ -155,6 +165,8 @@ const RUN_VALUE_OPTIONS = [
   'iam-redirect-uri',
   'iam-assertion-file',
   'iam-assertion-command',
+  'iam-other-region-target',
+  'iam-other-region',
   'known-deviations',
 ];
 
@@ -189,6 +201,8 @@ function flagsOf(argv: RunArgv): ConfigInput {
     iamRedirectUri: argv['iam-redirect-uri'],
     iamAssertionFile: argv['iam-assertion-file'],
     iamAssertionCommand: argv['iam-assertion-command'],
+    iamOtherRegionTarget: argv['iam-other-region-target'],
+    iamOtherRegion: argv['iam-other-region'],
     knownDeviations: argv['known-deviations'],
   };
 }

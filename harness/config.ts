@@ -49,6 +49,13 @@ export interface Config {
   iamAssertionFile?: string;
   iamAssertionCommand?: string;
   /**
+   * The same service's endpoint in a second region (AWS-IAM-REGION): tokens it issues are
+   * shown to the target, which must answer InvalidRequestRegionException. Its region is taken
+   * from an oidc.<region>.amazonaws.com host, else from iamOtherRegion.
+   */
+  iamOtherRegionTarget?: string;
+  iamOtherRegion?: string;
+  /**
    * Known-deviations list (a file, or `aws` for the shipped one): its failures get the verdict
    * `known` and do not fail the run (harness/known-deviations.ts).
    */
@@ -120,6 +127,8 @@ const ENV: Record<string, { key: keyof Config; type: 'string' | 'number' | 'bool
   SSOC_IAM_REDIRECT_URI: { key: 'iamRedirectUri', type: 'string' },
   SSOC_IAM_ASSERTION_FILE: { key: 'iamAssertionFile', type: 'string' },
   SSOC_IAM_ASSERTION_COMMAND: { key: 'iamAssertionCommand', type: 'string' },
+  SSOC_IAM_OTHER_REGION_TARGET: { key: 'iamOtherRegionTarget', type: 'string' },
+  SSOC_IAM_OTHER_REGION: { key: 'iamOtherRegion', type: 'string' },
   SSOC_KNOWN_DEVIATIONS: { key: 'knownDeviations', type: 'string' },
 };
 
@@ -230,6 +239,10 @@ export function resolveConfig(layers: {
   }
   if (config.iamAssertionFile !== undefined && config.iamAssertionCommand !== undefined)
     throw new ConfigError('--iam-assertion-file and --iam-assertion-command exclude each other');
+  if (config.iamOtherRegion !== undefined && config.iamOtherRegionTarget === undefined)
+    throw new ConfigError(
+      '--iam-other-region names the region of --iam-other-region-target, which is not set',
+    );
   if (!target) {
     for (const key of IAM_KEYS) {
       if (merged[key] !== undefined)
@@ -254,6 +267,8 @@ const IAM_KEYS = [
   'iamRedirectUri',
   'iamAssertionFile',
   'iamAssertionCommand',
+  'iamOtherRegionTarget',
+  'iamOtherRegion',
 ] as const;
 
 /** `/timeout must be > 0` -> `--timeout must be > 0`: a schema problem named after its source. */

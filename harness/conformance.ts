@@ -16,6 +16,7 @@ export {
 } from './profiles/profile.ts';
 export type {
   ClientRegistration,
+  CreateTokenWithIAMParams,
   DeviceAuthorization,
   IamTokenSet,
   Outcome,

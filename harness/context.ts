@@ -91,6 +91,8 @@ export interface ContextServices {
   level: Level;
   /** A profile whose exchanges are only counted (through `count`), not recorded. */
   quietProfile: (count: () => void) => AwsProfile;
+  /** A profile for another endpoint (a second region's), recorded in the test's log. */
+  profileAt?: (baseUrl: string) => AwsProfile;
   /** Remote targets share one registration across tests (CL-20); embedded tests register their own. */
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
   /** Remote targets: values shared by the tests of the run (code samples, say), to spare requests (CL-5). */
@@ -1011,6 +1013,35 @@ export class TestContext {
       exchange: outcome.exchange,
     });
     return { tokens: outcome.value!, outcome };
+  }
+
+  /**
+   * Tokens the same service's endpoint in a second region issued (jwt-bearer, with the same
+   * application, credentials and assertion source), to show the target (AWS-IAM-REGION). Skips
+   * when the user named no second region (--iam-other-region-target), or when that endpoint
+   * gives no tokens: its failure says nothing about the target.
+   */
+  async otherRegionIamTokens(): Promise<{ tokens: IamTokenSet; region: string; endpoint: string }> {
+    const here = this.iamTarget();
+    if (!here.otherRegion || !this.s.profileAt)
+      this.skip(
+        "needs the endpoint of a second region (--iam-other-region-target) to show the target another region's tokens: not judged",
+      );
+    const { baseUrl, iam } = await here.otherRegion();
+    const credentials = await this.iamCredentials(iam);
+    const assertion = await this.assertion(iam, {});
+    const away = this.s.profileAt(baseUrl);
+    away.throttle = this.throttlePolicy();
+    // Signed at the real time: the second region's clock is not the target's (virtual) one.
+    const outcome = await away.createTokenWithIAM(
+      { clientId: iam.applicationArn, grantType: JWT_BEARER_GRANT, assertion },
+      { region: iam.region, credentials, now: new Date() },
+    );
+    if (outcome.kind !== 'ok' || outcome.value === undefined)
+      this.skip(
+        `the ${iam.region} endpoint ${baseUrl} issued no tokens (${describeOutcome(outcome)}): the region error is not judged`,
+      );
+    return { tokens: outcome.value, region: iam.region, endpoint: baseUrl };
   }
 
   /**

@@ -47,6 +47,17 @@ export interface IamTarget {
   credentials(): Promise<AwsCredentials>;
   /** Absent: no assertion source configured. */
   assertions?: AssertionSource;
+  /**
+   * The same service in a second region (AWS-IAM-REGION), started or resolved on first use.
+   * Absent: the user named none, and the region error is not judged.
+   */
+  otherRegion?: () => Promise<OtherRegion>;
+}
+
+/** A second region's endpoint and its IAM side: it issues the tokens the target must refuse. */
+export interface OtherRegion {
+  baseUrl: string;
+  iam: IamTarget;
 }
 
 /** The IAM side of a target, or why there is none. */
@@ -293,15 +304,18 @@ export function assertionMismatch(
 export function embeddedIam(
   baseUrl: string,
   mint: (opts: AssertionOptions) => Promise<string>,
+  otherRegion?: () => Promise<OtherRegion>,
+  region = REFERENCE_IAM_REGION,
 ): IamAvailability {
   return {
     iam: {
       applicationArn: REFERENCE_APPLICATION_ARN,
-      region: REFERENCE_IAM_REGION,
+      region,
       redirectUri: REFERENCE_APPLICATION_REDIRECT_URIS[0],
       authorizationEndpoint: `${baseUrl}/authorize`,
       credentials: async () => ({ ...REFERENCE_IAM_CREDENTIALS }),
       assertions: inProcessAssertions(mint),
+      otherRegion,
     },
   };
 }
@@ -370,17 +384,36 @@ export function remoteIam(
     : served
       ? async () => ({ ...REFERENCE_IAM_CREDENTIALS })
       : fromProviderChain;
-  return {
-    iam: {
-      applicationArn,
-      region,
-      redirectUri:
-        config.iamRedirectUri ?? (served ? REFERENCE_APPLICATION_REDIRECT_URIS[0] : REDIRECT_URI),
-      authorizationEndpoint: `${baseUrl}/authorize`,
-      credentials: memoCredentials(resolve, redactor),
-      assertions,
-    },
+  const iam: IamTarget = {
+    applicationArn,
+    region,
+    redirectUri:
+      config.iamRedirectUri ?? (served ? REFERENCE_APPLICATION_REDIRECT_URIS[0] : REDIRECT_URI),
+    authorizationEndpoint: `${baseUrl}/authorize`,
+    credentials: memoCredentials(resolve, redactor),
+    assertions,
   };
+  const other = config.iamOtherRegionTarget;
+  if (other !== undefined) {
+    const otherRegion = config.iamOtherRegion ?? regionOfEndpoint(other);
+    if (otherRegion === undefined)
+      throw new ConfigError(
+        `--iam-other-region-target ${other} does not name its region in its host: add --iam-other-region`,
+      );
+    // The same application, credentials and assertions, in the other region; a served one
+    // mints its own assertions.
+    const away: OtherRegion = {
+      baseUrl: other,
+      iam: {
+        ...iam,
+        region: otherRegion,
+        authorizationEndpoint: `${other}/authorize`,
+        assertions: served ? adminRouteAssertions(other, timeoutMs) : assertions,
+      },
+    };
+    iam.otherRegion = async () => away;
+  }
+  return { iam };
 }
 
 function oneLine(e: unknown): string {

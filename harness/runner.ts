@@ -295,10 +295,18 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     quiet.traffic = s.traffic;
     return quiet;
   };
+  // Another endpoint the test talks to (a second region's): recorded in the test's log, its
+  // outcomes not judged by the after-run rules, which are about the target.
+  const profileAt = (baseUrl: string) => {
+    const other = new AwsProfile(baseUrl, http);
+    other.traffic = s.traffic;
+    return other;
+  };
   const ctx = new TestContext({
     config: s.config,
     profile,
     quietProfile,
+    profileAt,
     clock: session.clock,
     approver: session.approver,
     signal,

@@ -1,4 +1,9 @@
-import { startReferenceServer, type RunningReferenceServer } from '../reference/server.ts';
+import {
+  RegionPartition,
+  startReferenceServer,
+  type RunningReferenceServer,
+} from '../reference/server.ts';
+import { REFERENCE_IAM_REGION } from '../reference/iam-config.ts';
 import { FAULTS, isFaultName, type FaultName } from '../reference/faults.ts';
 import { PERSONAS } from '../reference/personas.ts';
 import { RealClock, VirtualClock, type Clock } from './clock.ts';
@@ -8,7 +13,8 @@ import { ExecApprover } from './approvers/exec.ts';
 import { ManualApprover } from './approvers/manual.ts';
 import { ConfigError, type Config } from './config.ts';
 import { Redactor } from './redact.ts';
-import { embeddedIam, remoteIam, type IamAvailability } from './iam.ts';
+import { embeddedIam, remoteIam, type IamAvailability, type OtherRegion } from './iam.ts';
+import { otherRegion as anotherRegion } from './sigv4.ts';
 
 /** What one test talks to: a base URL, the clock that governs it, and who approves. */
 export interface TargetSession {
@@ -64,6 +70,7 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
     approverName: config.approver,
     faults,
     async openSession() {
+      const partition = new RegionPartition();
       const server = await startReferenceServer({
         faults,
         like: config.like,
@@ -71,8 +78,27 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
         expiresIn: config.expiresIn,
         slowDown: config.slowDown,
         virtualClock: true,
+        partition,
       });
       open.add(server);
+      // AWS-IAM-REGION: a conformant server of a second region, started when a test asks,
+      // on the real clock (requests to it are signed at the real time).
+      let away: Promise<OtherRegion> | undefined;
+      let second: RunningReferenceServer | undefined;
+      const otherRegion = () =>
+        (away ??= (async () => {
+          const region = anotherRegion(REFERENCE_IAM_REGION);
+          const started = await startReferenceServer({
+            partition,
+            iam: { region },
+            virtualClock: false,
+          });
+          second = started;
+          open.add(started);
+          const iam = embeddedIam(started.url, (o) => started.mintAssertion(o), undefined, region);
+          if (!('iam' in iam)) throw new Error('the second region has no IAM side');
+          return { baseUrl: started.url, iam: iam.iam };
+        })());
       return {
         baseUrl: server.url,
         clock: new VirtualClock(
@@ -83,10 +109,15 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
           config.approver === 'reference'
             ? new InProcessReferenceApprover(server)
             : approverFor(server.url),
-        iam: embeddedIam(server.url, (opts) => server.mintAssertion(opts)),
+        iam: embeddedIam(server.url, (opts) => server.mintAssertion(opts), otherRegion),
         async close() {
           open.delete(server);
           await server.close();
+          await away?.catch(() => undefined);
+          if (second) {
+            open.delete(second);
+            await second.close();
+          }
         },
       };
     },

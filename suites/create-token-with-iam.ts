@@ -12,6 +12,7 @@ import {
   newCodeVerifier,
   show,
   type AssertionOptions,
+  type CreateTokenWithIAMParams,
   type IamTokenSet,
   type Outcome,
   type SigningFault,
@@ -647,6 +648,13 @@ const BAD_SIGNATURES: { fault: SigningFault; title: string; what: string }[] = [
     what: 'a signature for the service sso instead of sso-oauth',
   },
   {
+    // AWS front ends answer it with a signature error ("Credential should be scoped to a valid
+    // region"); InvalidRequestRegionException is about tokens (AWS-IAM-REGION).
+    fault: 'wrong-region',
+    title: 'a request signed for another region is refused and yields no token',
+    what: 'a credential scope naming another region than the endpoint',
+  },
+  {
     fault: 'stale',
     title: 'a request signed 30 minutes ago is refused and yields no token',
     // Twice the widest SigV4 window (15 min): a server allowing more than AWS's 5 still refuses.
@@ -698,23 +706,64 @@ iamTest(
   },
 );
 
-iamTest(
+/** Another region's tokens, as each grant that takes an Identity Center token shows them. */
+const FOREIGN_TOKENS: {
+  title: string;
+  what: string;
+  request: (tokens: IamTokenSet) => Omit<CreateTokenWithIAMParams, 'clientId'> | undefined;
+}[] = [
   {
-    id: 'AWS-IAM-REGION',
     title:
-      'a request signed for another region is refused with 400 invalid_request naming the endpoint and region',
-    level: 'MUST',
+      "a refresh token issued by another region's endpoint is refused with 400 invalid_request naming where it is usable",
+    what: 'refresh_token grant with a refresh token',
+    request: (tokens) =>
+      tokens.refreshToken === undefined
+        ? undefined
+        : { grantType: 'refresh_token', refreshToken: tokens.refreshToken },
   },
-  async (t) => {
-    const o = await jwtBearer(t, 'wrong-region');
+  {
+    title:
+      "an access token issued by another region's endpoint is refused for token exchange with 400 invalid_request naming where it is usable",
+    what: 'token-exchange of an access token',
+    request: (tokens) => ({
+      grantType: TOKEN_EXCHANGE_GRANT,
+      subjectToken: tokens.accessToken,
+      subjectTokenType: ACCESS_TOKEN_TYPE,
+      requestedTokenType: ACCESS_TOKEN_TYPE,
+    }),
+  },
+];
+
+/**
+ * Shows the target a token the second region's endpoint issued (t.otherRegionIamTokens: not
+ * judged without --iam-other-region-target). The model's InvalidRequestRegionException: "a token
+ * provided as input to the request was issued by and is only usable by calling IAM Identity
+ * Center endpoints in another region" (EVIDENCE.md E11).
+ */
+async function showForeignToken(
+  t: TestContext,
+  foreign: (typeof FOREIGN_TOKENS)[number],
+): Promise<{ o: Outcome<IamTokenSet>; description: string; region: string }> {
+  const { tokens, region, endpoint } = await t.otherRegionIamTokens();
+  const params = foreign.request(tokens);
+  if (params === undefined)
+    t.skip(`the ${region} endpoint issued no refresh token: nothing of that kind to show`);
+  const o = await t.createTokenWithIAM(params);
+  t.note(`the token was issued by ${endpoint} (${region})`);
+  return { o, description: `${foreign.what} the ${region} endpoint issued`, region };
+}
+
+for (const foreign of FOREIGN_TOKENS) {
+  iamTest({ id: 'AWS-IAM-REGION', title: foreign.title, level: 'MUST' }, async (t) => {
+    const { o, description } = await showForeignToken(t, foreign);
     expectErrorCode(t, o, {
       requirement: 'AWS-IAM-REGION',
-      description: 'jwt-bearer signed for another region than the endpoint',
+      description,
       codes: ['invalid_request'],
     });
     expectStatus(t, o, {
       requirement: 'AWS-IAM-REGION',
-      description: 'status of the region error',
+      description: `status of the answer to the ${description}`,
       statuses: [400],
     });
     if (o.kind !== 'error') return;
@@ -731,29 +780,32 @@ iamTest(
         exchange: o.exchange,
       });
     }
-  },
-);
+  });
 
-iamTest(
-  {
-    id: 'AWS-IAM-REGION-TYPE',
-    title: 'the region error is typed InvalidRequestRegionException by x-amzn-ErrorType',
-    level: 'MUST',
-  },
-  async (t) => {
-    const o = await jwtBearer(t, 'wrong-region');
-    if (o.kind === 'ok')
-      t.skip('the request signed for another region was accepted (AWS-IAM-REGION judges that)');
-    t.check({
-      requirement: 'AWS-IAM-REGION-TYPE',
-      description: 'x-amzn-ErrorType of the answer to a request signed for another region',
-      ok: o.error?.type === 'InvalidRequestRegionException',
-      expected: 'x-amzn-ErrorType: InvalidRequestRegionException',
-      actual: describeOutcome(o),
-      exchange: o.exchange,
-    });
-  },
-);
+  iamTest(
+    {
+      id: 'AWS-IAM-REGION-TYPE',
+      title: `the region error is typed InvalidRequestRegionException by x-amzn-ErrorType (${foreign.what})`,
+      level: 'MUST',
+    },
+    async (t) => {
+      const { o, description } = await showForeignToken(t, foreign);
+      // Only an invalid_request answer needs its type to tell it from InvalidRequestException.
+      if (o.error?.code !== 'invalid_request')
+        t.skip(
+          `the ${description} got ${describeOutcome(o)}, not invalid_request (AWS-IAM-REGION judges that)`,
+        );
+      t.check({
+        requirement: 'AWS-IAM-REGION-TYPE',
+        description: `x-amzn-ErrorType of the answer to the ${description}`,
+        ok: o.error?.type === 'InvalidRequestRegionException',
+        expected: 'x-amzn-ErrorType: InvalidRequestRegionException',
+        actual: describeOutcome(o),
+        exchange: o.exchange,
+      });
+    },
+  );
+}
 
 /** The target's application ARN with another application id: well formed, not an application. */
 function unknownApplication(arn: string): string {

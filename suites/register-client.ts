@@ -291,10 +291,13 @@ for (const [uri, label] of badRedirects) {
       level: 'MUST',
     },
     async (t) => {
+      // issuerUrl as every AWS client sends it with this grant (EVIDENCE.md E8): only the
+      // redirect URI is wrong, whatever a server requires of code clients.
       const o = await t.profile.registerClient({
         ...VALID,
         grantTypes: ['authorization_code', 'refresh_token'],
         redirectUris: [uri],
+        issuerUrl: t.config.startUrl,
       });
       expectErrorCode(t, o, {
         requirement: 'DCR-3.2.2-REDIRECT',
@@ -316,6 +319,7 @@ suite.test(
       ...VALID,
       grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris: ['http://127.0.0.1:53682/oauth/callback'],
+      issuerUrl: t.config.startUrl,
     });
     expectSuccess(t, o, {
       requirement: 'DCR-3.2.2-REDIRECT',

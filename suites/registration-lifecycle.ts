@@ -154,6 +154,7 @@ suite.test(
       clientType: 'public',
       grantTypes: ['authorization_code', 'refresh_token'],
       redirectUris: ['http://127.0.0.1:53682/oauth/callback'],
+      issuerUrl: t.config.startUrl,
     });
     const o = await t.profile.startDeviceAuthorization({ client, startUrl: t.config.startUrl });
     expectNoSuccess(t, o, {

@@ -26,7 +26,7 @@ import { ConfigError, resolveConfig, type ConfigInput } from '../harness/config.
 import { Redactor } from '../harness/redact.ts';
 import { runConformance } from '../harness/runner.ts';
 import { runEmbedded } from './self/run-embedded.ts';
-import { startReferenceServer } from '../reference/server.ts';
+import { RegionPartition, startReferenceServer } from '../reference/server.ts';
 import {
   REFERENCE_APPLICATION_ARN,
   REFERENCE_IAM_CREDENTIALS,
@@ -124,6 +124,37 @@ describe('IAM settings', () => {
       authorizationEndpoint: 'http://127.0.0.1:9/authorize',
       assertions: undefined,
     });
+  });
+
+  it('a second region (--iam-other-region-target): the same application and credentials, its own region', async () => {
+    const one = remote({ approver: 'none', iamApplicationArn: ARN, iamRegion: 'us-east-1' });
+    expect((one as { iam: IamTarget }).iam.otherRegion).toBeUndefined();
+    const a = remote({
+      approver: 'none',
+      iamApplicationArn: ARN,
+      iamRegion: 'us-east-1',
+      iamOtherRegionTarget: 'https://oidc.eu-west-1.amazonaws.com',
+    });
+    const other = await (a as { iam: IamTarget }).iam.otherRegion!();
+    expect(other.baseUrl).toBe('https://oidc.eu-west-1.amazonaws.com');
+    expect(other.iam).toMatchObject({ applicationArn: ARN, region: 'eu-west-1' });
+    // A host that does not name its region needs --iam-other-region.
+    const loopback = { approver: 'none', iamApplicationArn: ARN, iamRegion: 'us-east-1' } as const;
+    expect(() => remote({ ...loopback, iamOtherRegionTarget: 'http://127.0.0.1:8' })).toThrow(
+      /--iam-other-region/,
+    );
+    const named = remote({
+      ...loopback,
+      iamOtherRegionTarget: 'http://127.0.0.1:8',
+      iamOtherRegion: 'ap-south-1',
+    });
+    expect((await (named as { iam: IamTarget }).iam.otherRegion!()).iam.region).toBe('ap-south-1');
+    expect(() =>
+      resolveConfig({ flags: { target: 'http://x', iamOtherRegion: 'eu-west-1' } }),
+    ).toThrow(/--iam-other-region names the region of --iam-other-region-target/);
+    expect(() => resolveConfig({ flags: { iamOtherRegionTarget: 'http://127.0.0.1:8' } })).toThrow(
+      ConfigError,
+    );
   });
 
   it('a served reference server (--approver reference) defaults to its application, region and test credentials', async () => {
@@ -268,24 +299,40 @@ describe('a reference server started by serve, as a --target', () => {
   });
 
   it('passes the CreateTokenWithIAM tests with --approver reference, and skips them with the reason without', async () => {
-    const server = await startReferenceServer({ port: 0, virtualClock: false });
+    // A second region's server (--iam-other-region-target) that shares the tokens' provenance.
+    const partition = new RegionPartition();
+    const server = await startReferenceServer({ port: 0, virtualClock: false, partition });
+    const away = await startReferenceServer({
+      port: 0,
+      virtualClock: false,
+      partition,
+      iam: { region: 'eu-west-1' },
+    });
     try {
       const run = (approver: 'reference' | 'none') =>
         runConformance(
           resolveConfig({
-            flags: { target: server.url, approver, grep: '^AWS-IAM-', reports: '/dev/null' },
+            flags: {
+              target: server.url,
+              approver,
+              grep: '^AWS-IAM-',
+              reports: '/dev/null',
+              iamOtherRegionTarget: away.url,
+              iamOtherRegion: 'eu-west-1',
+            },
           }),
         );
       const served = await run('reference');
       expect(served.tests.length).toBeGreaterThanOrEqual(15);
       expect(served.tests.filter((t) => t.verdict !== 'passed').map((t) => t.name)).toEqual([]);
+      expect(served.tests.filter((t) => /^AWS-IAM-REGION/.test(t.id)).length).toBe(4);
       const bare = await run('none');
       for (const t of bare.tests) {
         expect(t.verdict, t.name).toBe('skipped');
         expect(t.reason).toMatch(/--iam-application-arn|needs an approver/);
       }
     } finally {
-      await server.close();
+      await Promise.all([server.close(), away.close()]);
     }
   });
 });

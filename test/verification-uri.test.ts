@@ -7,7 +7,10 @@ describe('carriesUserCode: the user code of a verification URI, parsed', () => {
       true,
     );
     expect(
-      carriesUserCode('https://device.sso.us-west-2.amazonaws.com/?user_code=PMPJ-VZCJ', 'PMPJ-VZCJ'),
+      carriesUserCode(
+        'https://device.sso.us-west-2.amazonaws.com/?user_code=PMPJ-VZCJ',
+        'PMPJ-VZCJ',
+      ),
     ).toBe(true);
   });
 
