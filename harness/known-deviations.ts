@@ -24,11 +24,18 @@ export interface KnownDeviation {
   evidence: string;
 }
 
+/** A requirement where the vendor's behaviour is not recorded: judged by the RFC, flagged. */
+export interface UnverifiedBehaviour {
+  requirement: string;
+  note: string;
+}
+
 export interface KnownDeviationList {
   /** The file it was read from, as the user named it (the shipped file for a vendor name). */
   file: string;
   vendor?: string;
   deviations: KnownDeviation[];
+  unverified?: UnverifiedBehaviour[];
 }
 
 /** Lists shipped with the tool, selected by vendor name instead of a path. */
@@ -70,7 +77,7 @@ export function loadKnownDeviations(spec: string): KnownDeviationList {
   if (problems.length > 0)
     throw new ConfigError(`known-deviations file ${file}: ${problems.join('; ')}`);
   const list = value as Omit<KnownDeviationList, 'file'>;
-  const unknown = list.deviations
+  const unknown = [...list.deviations, ...(list.unverified ?? [])]
     .map((d) => d.requirement)
     .filter((id) => {
       const kind = findRequirement(id)?.kind;
@@ -81,7 +88,7 @@ export function loadKnownDeviations(spec: string): KnownDeviationList {
     throw new ConfigError(
       `known-deviations file ${file}: not a requirement of harness/catalogue.json: ${[...new Set(unknown)].join(', ')}`,
     );
-  return { file, vendor: list.vendor, deviations: list.deviations };
+  return { file, vendor: list.vendor, deviations: list.deviations, unverified: list.unverified };
 }
 
 /** The entry of `list` a check falls under, whether it passed or not. */
@@ -125,6 +132,11 @@ export interface KnownDeviationsReport {
   stale: { requirement: string; label: string; tests: string[] }[];
   /** Entries no counted check matched in this run (not selected, skipped, or not reachable). */
   notReached: string[];
+  /**
+   * Requirements the list says the vendor's behaviour is unverified for, that failed here (not
+   * as a known deviation): findings to confirm, with the tests that failed them.
+   */
+  unverified: { requirement: string; note: string; tests: string[] }[];
 }
 
 /**
@@ -143,6 +155,7 @@ export function applyKnownDeviations(
     confirmed: [],
     stale: [],
     notReached: [],
+    unverified: [],
   };
   for (const entry of list.deviations) {
     const label = entryLabel(entry);
@@ -170,6 +183,17 @@ export function applyKnownDeviations(
         tests: flagged.map((t) => t.name),
       });
     }
+  }
+  for (const { requirement, note } of list.unverified ?? []) {
+    const failed = tests.filter((test) =>
+      countedChecks(test).some(
+        (c) => c.requirement === requirement && !c.ok && !c.known && c.level !== 'INFO',
+      ),
+    );
+    if (failed.length === 0) continue;
+    const text = `${requirement}: the behaviour of ${list.vendor ?? 'this vendor'} here is not recorded, so this failure is a finding to confirm (${note})`;
+    for (const test of failed) test.notes.push(text);
+    report.unverified.push({ requirement, note, tests: failed.map((t) => t.name) });
   }
   return report;
 }

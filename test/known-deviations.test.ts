@@ -299,6 +299,46 @@ describe('verdicts with a known-deviations list', () => {
     }
   });
 
+  it('an unverified requirement that fails still fails, flagged as a finding to confirm', async () => {
+    const file = listFile({
+      vendor: 'ACME',
+      deviations: [],
+      unverified: [
+        { requirement: 'BCP-4.14.2-ROTATE', note: 'rotation not recorded' },
+        { requirement: 'DA-3.2-NOSTORE', note: 'headers not recorded' },
+      ],
+    });
+    const run = await runConformance(
+      resolveConfig({ flags: { reports: '/dev/null', knownDeviations: file } }),
+      {
+        tests: [
+          fake('BCP-4.14.2-ROTATE', 'MUST', async (t) => check(t, 'BCP-4.14.2-ROTATE', false)),
+          fake('DA-3.2-NOSTORE', 'SHOULD', async (t) => check(t, 'DA-3.2-NOSTORE', true)),
+        ],
+      },
+    );
+    expect(run.tests.map((t) => t.verdict)).toEqual(['failed', 'passed']);
+    expect(run.exitCode).toBe(1);
+    expect(run.knownDeviations!.unverified).toEqual([
+      {
+        requirement: 'BCP-4.14.2-ROTATE',
+        note: 'rotation not recorded',
+        tests: [run.tests[0]!.name],
+      },
+    ]);
+    expect(run.tests[0]!.notes.join('\n')).toContain(
+      'BCP-4.14.2-ROTATE: the behaviour of ACME here is not recorded, so this failure is a finding to confirm (rotation not recorded)',
+    );
+    expect(renderSummary(run, { color: false })).toContain(
+      "Failed where the vendor's behaviour is not recorded (findings to confirm, not known deviations): BCP-4.14.2-ROTATE",
+    );
+    const unknownId = listFile({
+      deviations: [],
+      unverified: [{ requirement: 'DA-99-NOPE', note: 'x' }],
+    });
+    expect(() => loadKnownDeviations(unknownId)).toThrow(/DA-99-NOPE/);
+  });
+
   it('an entry that passes in one test and fails in another still deviates', async () => {
     const run = await runWith(
       [fake('DA-3.2-NOSTORE', 'MUST', async (t) => check(t, 'DA-3.2-NOSTORE', true)), failsNoStore],

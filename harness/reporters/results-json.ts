@@ -115,13 +115,17 @@ const RESULTS: Shape = {
         'skipped',
         'error',
         'requests',
+        'registrations',
         'requirements',
       ],
       children: { requirements: { keys: ['judged', 'failed', 'known', 'notJudged'] } },
     },
     knownDeviations: {
-      keys: ['file', 'vendor', 'entries', 'confirmed', 'stale', 'notReached'],
-      children: { stale: { keys: [], items: { keys: ['requirement', 'label', 'tests'] } } },
+      keys: ['file', 'vendor', 'entries', 'confirmed', 'stale', 'notReached', 'unverified'],
+      children: {
+        stale: { keys: [], items: { keys: ['requirement', 'label', 'tests'] } },
+        unverified: { keys: [], items: { keys: ['requirement', 'note', 'tests'] } },
+      },
     },
     tests: { keys: [], items: TEST },
     // Already sorted by requirement ID (natural order), entries built as { tests, verdict, checks }.

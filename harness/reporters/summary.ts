@@ -188,6 +188,10 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
       );
     if (list.notReached.length > 0)
       out.push(`Not reached (no check of theirs ran): ${list.notReached.map(safe).join(', ')}`);
+    if (list.unverified.length > 0)
+      out.push(
+        `Failed where the vendor's behaviour is not recorded (findings to confirm, not known deviations): ${list.unverified.map((u) => safe(u.requirement)).join(', ')}`,
+      );
   }
   for (const p of run.problems) out.push(paint(COLORS.error, `Problem: ${safe(p)}`));
   return out.join('\n') + '\n';
