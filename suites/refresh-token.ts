@@ -59,8 +59,8 @@ async function rotationLevel(
   return withCredentials;
 }
 
-/** First refresh of a fresh grant; skips when the server does not rotate (BCP-2.2.2 judges that). */
-async function rotation(t: TestContext) {
+/** A fresh grant refreshed once, which must succeed (precondition, OA-6-REFRESH). */
+async function firstRefresh(t: TestContext) {
   const { client, tokens } = await t.refreshable();
   const first = await t.refresh(client, tokens.refreshToken);
   t.require({
@@ -72,6 +72,12 @@ async function rotation(t: TestContext) {
     actual: describeOutcome(first),
     exchange: first.exchange,
   });
+  return { client, tokens, first };
+}
+
+/** First refresh of a fresh grant; skips when the server does not rotate (BCP-2.2.2 judges that). */
+async function rotation(t: TestContext) {
+  const { client, tokens, first } = await firstRefresh(t);
   if (!rotated(first, tokens.refreshToken))
     t.skip(
       'the server issued no new refresh token: it does not rotate (BCP-2.2.2-RT-PUBLIC judges that)',
@@ -119,17 +125,7 @@ suite.test(
     needs: REFRESH,
   },
   async (t) => {
-    const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(client, tokens.refreshToken);
-    t.require({
-      requirement: 'OA-6-REFRESH',
-      level: 'MUST',
-      description: 'the first refresh of a fresh grant succeeds (precondition)',
-      ok: ok(o),
-      expected: 'HTTP 200 token response',
-      actual: describeOutcome(o),
-      exchange: o.exchange,
-    });
+    const { tokens, first: o } = await firstRefresh(t);
     // RFC 6749 §6 makes it optional; the JS and Go SDKs overwrite the cached refresh token
     // with the response's unconditionally (EVIDENCE.md E6), so a missing one logs users out.
     const rt = o.value!.refreshToken;
@@ -296,17 +292,7 @@ suite.test(
     needs: REFRESH,
   },
   async (t) => {
-    const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(client, tokens.refreshToken);
-    t.require({
-      requirement: 'OA-6-REFRESH',
-      level: 'MUST',
-      description: 'the first refresh of a fresh grant succeeds (precondition)',
-      ok: ok(o),
-      expected: 'HTTP 200 token response',
-      actual: describeOutcome(o),
-      exchange: o.exchange,
-    });
+    const { client, tokens, first: o } = await firstRefresh(t);
     const isRotated = rotated(o, tokens.refreshToken);
     t.check({
       requirement: 'BCP-2.2.2-RT-PUBLIC',
