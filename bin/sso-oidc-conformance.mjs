@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { cli } = await import('../harness/cli.ts');
+const { cli } = await import('../harness/cli/cli.ts');
 await cli(process.argv.slice(2));

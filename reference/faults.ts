@@ -2,7 +2,7 @@
  * The catalogue of seeded faults: named, documented deviations from the conformant
  * behaviour. The self-test runs the suite against the reference server with each fault in
  * turn and checks that it fails on the requirements listed in `breaks` (IDs from
- * harness/catalogue.json). Faults are independent of one another and can be combined.
+ * harness/engine/catalogue.json). Faults are independent of one another and can be combined.
  */
 export interface FaultInfo {
   /** What the server does differently, in one sentence. */

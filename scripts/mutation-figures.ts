@@ -7,10 +7,10 @@
  * - the catalogue requirements still not covered (no fault fails them), cited or not.
  * Usage: npm run mutation-figures [-- --json]
  */
-import { resolveConfig } from '../harness/config.ts';
-import { runConformance } from '../harness/runner.ts';
-import { registeredTests } from '../harness/registry.ts';
-import { REQUIREMENTS } from '../harness/catalogue.ts';
+import { resolveConfig } from '../harness/engine/config.ts';
+import { runConformance } from '../harness/engine/runner.ts';
+import { registeredTests } from '../harness/api/registry.ts';
+import { REQUIREMENTS } from '../harness/engine/catalogue.ts';
 import { FAULTS, FAULT_NAMES, type FaultName } from '../reference/faults.ts';
 import { numRunsFor } from '../test/self/run-embedded.ts';
 import '../suites/index.ts';

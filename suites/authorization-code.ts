@@ -5,7 +5,7 @@ import {
   expectNoSuccess,
   newCodeVerifier,
   UNSUPPORTED_PKCE_METHOD,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /**
  * CreateToken with the authorization code grant and PKCE (RFC 7636, RFC 9700 §2.1.1,

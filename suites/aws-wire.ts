@@ -9,7 +9,7 @@ import {
   isFrontEndError,
   type Outcome,
   type TestContext,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /**
  * Wire rules that hold for every response: these tests run after all the others and judge

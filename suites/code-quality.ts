@@ -1,5 +1,5 @@
-import { defineSuite, describeOutcome, show, type Outcome } from '../harness/conformance.ts';
-import { analyzeDeviceCodes, analyzeUserCodes } from '../harness/code-analysis.ts';
+import { defineSuite, describeOutcome, show, type Outcome } from '../harness/api/conformance.ts';
+import { analyzeDeviceCodes, analyzeUserCodes } from '../harness/api/conformance.ts';
 
 /**
  * RFC 8628 §5.1, §5.2, §6.1: user codes and device codes judged over a sample of

@@ -7,7 +7,7 @@ import {
   member,
   show,
   DEVICE_CODE_GRANT,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 const suite = defineSuite(
   'create-token-device',

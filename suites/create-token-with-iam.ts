@@ -17,7 +17,7 @@ import {
   type Outcome,
   type SigningFault,
   type TestContext,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /**
  * CreateTokenWithIAM (WIRE.md §1.4): SigV4-signed (service sso-oauth, the endpoint's region),

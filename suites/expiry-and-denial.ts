@@ -5,7 +5,7 @@ import {
   expectNoSuccess,
   expectStatus,
   pollMargin,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /** RFC 8628 §3.2 (lifetime) and §3.5 (expired_token, access_denied). */
 const suite = defineSuite('expiry-and-denial', 'Expiry and denial (RFC 8628 §3.2, §3.5)');

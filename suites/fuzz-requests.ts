@@ -10,18 +10,18 @@ import {
   isFrontEndError,
   type Outcome,
   type TestContext,
-} from '../harness/conformance.ts';
-import { awsRequestSchema, type AwsOperation } from '../harness/schemas.ts';
-import type { AwsProfile, AwsSendOptions } from '../harness/profiles/aws.ts';
-import { arbitraryFromSchema, type SchemaLike } from '../harness/fuzz/schema-arbitrary.ts';
-import { mutationArbitrary, type MutatedRequest } from '../harness/fuzz/mutations.ts';
+} from '../harness/api/conformance.ts';
+import { awsRequestSchema, type AwsOperation } from '../harness/api/properties.ts';
+import type { AwsProfile, AwsSendOptions } from '../harness/api/properties.ts';
+import { arbitraryFromSchema, type SchemaLike } from '../harness/api/properties.ts';
+import { mutationArbitrary, type MutatedRequest } from '../harness/api/properties.ts';
 import {
   endStopped,
   RateLimited,
   runProperty,
   type PropertyRun,
-} from '../harness/fuzz/property.ts';
-import { TransportError } from '../harness/transport-error.ts';
+} from '../harness/api/properties.ts';
+import { TransportError } from '../harness/api/properties.ts';
 
 /**
  * Property-based request fuzzing (fast-check): arbitraries built from the request schemas,

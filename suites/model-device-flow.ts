@@ -1,15 +1,15 @@
 import type fc from 'fast-check';
-import { defineSuite, describeOutcome, type TestContext } from '../harness/conformance.ts';
+import { defineSuite, describeOutcome, type TestContext } from '../harness/api/conformance.ts';
 import {
   flowCommands,
   initialModel,
   ModelViolation,
   Poller,
   type FlowReal,
-} from '../harness/fuzz/device-flow-model.ts';
-import type { Profile } from '../harness/profiles/profile.ts';
-import { endStopped, RateLimited, runProperty } from '../harness/fuzz/property.ts';
-import { TransportError } from '../harness/transport-error.ts';
+} from '../harness/api/properties.ts';
+import type { Profile } from '../harness/api/properties.ts';
+import { endStopped, RateLimited, runProperty } from '../harness/api/properties.ts';
+import { TransportError } from '../harness/api/properties.ts';
 
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

@@ -9,7 +9,7 @@ import {
   type Outcome,
   type TestContext,
   type TokenSet,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /**
  * RFC 8628 §3.5: polling, authorization_pending and slow_down. The server MAY send slow_down

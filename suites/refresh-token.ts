@@ -8,7 +8,7 @@ import {
   type Level,
   type TestContext,
   type TokenSet,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /**
  * RFC 6749 §6 (refresh) and RFC 9700 §4.14.2 (rotation and replay). Each test works on a grant

@@ -8,8 +8,8 @@ import {
   DEVICE_CODE_GRANT,
   type Outcome,
   type TestContext,
-} from '../harness/conformance.ts';
-import { jwsExpiry } from '../harness/token-analysis.ts';
+} from '../harness/api/conformance.ts';
+import { jwsExpiry } from '../harness/api/conformance.ts';
 
 const suite = defineSuite('register-client', 'RegisterClient (RFC 7591 §3, AWS RegisterClient)');
 

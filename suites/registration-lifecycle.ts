@@ -7,7 +7,7 @@ import {
   CLOCK_SKEW_TOLERANCE,
   type ClientRegistration,
   type TestContext,
-} from '../harness/conformance.ts';
+} from '../harness/api/conformance.ts';
 
 /** RFC 7591 §3.2.1 (secret expiry) and the AWS rule that registered grant types restrict flows. */
 const suite = defineSuite(

@@ -5,8 +5,8 @@ import {
   describeOutcome,
   member,
   show,
-} from '../harness/conformance.ts';
-import { carriesUserCode, normaliseUserCode as normalise } from '../harness/verification-uri.ts';
+} from '../harness/api/conformance.ts';
+import { carriesUserCode, normaliseUserCode as normalise } from '../harness/api/conformance.ts';
 
 const suite = defineSuite(
   'start-device-authorization',

@@ -1,5 +1,5 @@
-import { defineSuite, expectErrorCode, type TestContext } from '../harness/conformance.ts';
-import { analyzeTokens, TOKEN_MIN_BITS } from '../harness/token-analysis.ts';
+import { defineSuite, expectErrorCode, type TestContext } from '../harness/api/conformance.ts';
+import { analyzeTokens, TOKEN_MIN_BITS } from '../harness/api/conformance.ts';
 
 /**
  * RFC 6749 §10.3, §10.4, §10.10 and RFC 9700 §4.14.2: access and refresh tokens cannot be

@@ -1,4 +1,4 @@
-import { defineSuite, describeOutcome, show } from '../harness/conformance.ts';
+import { defineSuite, describeOutcome, show } from '../harness/api/conformance.ts';
 
 /**
  * RFC 8628 §3.3: the user enters the code the device shows, and that code alone says which

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frontEndError, isFrontEndError } from '../harness/aws-common-errors.ts';
+import { frontEndError, isFrontEndError } from '../harness/aws/aws-common-errors.ts';
 import type { Outcome } from '../harness/profiles/profile.ts';
 
 const outcome = (op: Outcome<unknown>['op'], type: string | undefined, body: unknown = {}) =>

@@ -5,7 +5,7 @@ import {
   analyzeDeviceCodes,
   analyzeUserCodes,
   CODE_ANALYSIS_THRESHOLDS,
-} from '../harness/code-analysis.ts';
+} from '../harness/analysis/code-analysis.ts';
 
 const BASE20 = 'BCDFGHJKLMNPQRSTVWXZ';
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { curlFor, shellQuote } from '../harness/curl.ts';
-import { ExchangeLog, type Exchange } from '../harness/exchange.ts';
-import { send } from '../harness/http.ts';
-import { Redactor, redactionMarker } from '../harness/redact.ts';
+import { curlFor, shellQuote } from '../harness/http/curl.ts';
+import { ExchangeLog, type Exchange } from '../harness/http/exchange.ts';
+import { send } from '../harness/http/http.ts';
+import { Redactor, redactionMarker } from '../harness/http/redact.ts';
 import { httpServer } from './helpers/hostile-server.ts';
 import { startReferenceServer } from '../reference/server.ts';
 import {

@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { startReferenceServer, type RunningReferenceServer } from '../reference/server.ts';
-import { resolveConfig } from '../harness/config.ts';
-import { runConformance } from '../harness/runner.ts';
-import type { TestResult } from '../harness/results.ts';
-import { TransportError } from '../harness/transport-error.ts';
+import { resolveConfig } from '../harness/engine/config.ts';
+import { runConformance } from '../harness/engine/runner.ts';
+import type { TestResult } from '../harness/engine/results.ts';
+import { TransportError } from '../harness/http/transport-error.ts';
 import { runProperty } from '../harness/fuzz/property.ts';
 import { MAX_THROTTLE_RETRIES } from '../harness/profiles/aws.ts';
+import '../suites/index.ts';
 
 /**
  * Transport trouble is not a counterexample: a property that meets a dropped connection or a

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExchangeLog } from '../harness/exchange.ts';
+import { ExchangeLog } from '../harness/http/exchange.ts';
 import {
   classifyError,
   closeHttp,
@@ -8,10 +8,10 @@ import {
   type HttpContext,
   type HttpLimits,
   type HttpRequest,
-} from '../harness/http.ts';
-import { parseJsonBounded } from '../harness/json.ts';
-import { Redactor } from '../harness/redact.ts';
-import { TransportError, type TransportCause } from '../harness/transport-error.ts';
+} from '../harness/http/http.ts';
+import { parseJsonBounded } from '../harness/http/json.ts';
+import { Redactor } from '../harness/http/redact.ts';
+import { TransportError, type TransportCause } from '../harness/http/transport-error.ts';
 import {
   closedPort,
   deepJsonServer,

@@ -21,10 +21,11 @@ import {
   remoteIam,
   resignWithForeignKey,
   type IamTarget,
-} from '../harness/iam.ts';
-import { ConfigError, resolveConfig, type ConfigInput } from '../harness/config.ts';
-import { Redactor } from '../harness/redact.ts';
-import { runConformance } from '../harness/runner.ts';
+} from '../harness/aws/iam.ts';
+import { ConfigError, resolveConfig, type ConfigInput } from '../harness/engine/config.ts';
+import { Redactor } from '../harness/http/redact.ts';
+import { REFERENCE_IAM } from '../harness/engine/target.ts';
+import { runConformance } from '../harness/engine/runner.ts';
 import { runEmbedded } from './self/run-embedded.ts';
 import { RegionPartition, startReferenceServer } from '../reference/server.ts';
 import {
@@ -32,6 +33,7 @@ import {
   REFERENCE_IAM_CREDENTIALS,
   REFERENCE_IAM_REGION,
 } from '../reference/iam-config.ts';
+import '../suites/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssoc-iam-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +54,7 @@ const remote = (flags: ConfigInput, env: NodeJS.ProcessEnv = {}) =>
     resolveConfig({ flags: { target: 'http://127.0.0.1:9', ...flags } }),
     env,
     new Redactor(),
+    REFERENCE_IAM,
   );
 
 describe('credentials from SSOC_AWS_*', () => {
@@ -180,6 +183,7 @@ describe('IAM settings', () => {
         SSOC_AWS_SESSION_TOKEN: 'session-token-from-the-environment',
       },
       redactor,
+      REFERENCE_IAM,
     );
     expect(await (a as { iam: IamTarget }).iam.credentials()).toMatchObject({
       accessKeyId: 'AKIDFROMENV',

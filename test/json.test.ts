@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonBounded } from '../harness/json.ts';
+import { parseJsonBounded } from '../harness/http/json.ts';
 
 describe('parseJsonBounded', () => {
   it('parses ordinary JSON like JSON.parse', () => {

@@ -7,22 +7,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../harness/config.ts';
-import type { TestContext } from '../harness/context.ts';
+import { ConfigError, resolveConfig } from '../harness/engine/config.ts';
+import type { TestContext } from '../harness/api/context.ts';
 import {
   deviationFor,
   knownDeviationsPath,
   loadKnownDeviations,
-} from '../harness/known-deviations.ts';
-import type { Level } from '../harness/levels.ts';
-import type { TestDefinition } from '../harness/registry.ts';
-import { requirementVerdicts } from '../harness/requirement-verdicts.ts';
-import { runConformance } from '../harness/runner.ts';
-import type { RunResult } from '../harness/results.ts';
+} from '../harness/engine/known-deviations.ts';
+import type { Level } from '../harness/api/levels.ts';
+import type { TestDefinition } from '../harness/api/registry.ts';
+import { requirementVerdicts } from '../harness/engine/requirement-verdicts.ts';
+import { runConformance } from '../harness/engine/runner.ts';
+import type { RunResult } from '../harness/engine/results.ts';
 import { renderJunit } from '../harness/reporters/junit.ts';
 import { buildResultsJson } from '../harness/reporters/results-json.ts';
 import { renderSummary } from '../harness/reporters/summary.ts';
-import { validateKnownDeviations } from '../harness/schemas.ts';
+import { validateKnownDeviations } from '../harness/aws/schemas.ts';
 import {
   hasXmllint,
   JENKINS_XSD,

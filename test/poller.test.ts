@@ -4,9 +4,9 @@ import {
   DEFAULT_INTERVAL,
   MAX_SLOW_DOWNS_PER_POLL,
   pollMargin,
-} from '../harness/poller.ts';
-import { VirtualClock } from '../harness/clock.ts';
-import { TransportError } from '../harness/transport-error.ts';
+} from '../harness/engine/poller.ts';
+import { VirtualClock } from '../harness/engine/clock.ts';
+import { TransportError } from '../harness/http/transport-error.ts';
 import type {
   DeviceAuthorization,
   Outcome,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IN_PLACE, Redactor, redactionMarker, SENSITIVE_KEYS } from '../harness/redact.ts';
+import { IN_PLACE, Redactor, redactionMarker, SENSITIVE_KEYS } from '../harness/http/redact.ts';
 
 const marker = (s: string) =>
   `«redacted:${createHash('sha256').update(s).digest('hex').slice(0, 8)}»`;

@@ -2,17 +2,21 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExchangeLog } from '../harness/exchange.ts';
-import { closeHttp, DEFAULT_LIMITS } from '../harness/http.ts';
+import { ExchangeLog } from '../harness/http/exchange.ts';
+import { closeHttp, DEFAULT_LIMITS } from '../harness/http/http.ts';
 import { AwsProfile, sanitizeErrorType } from '../harness/profiles/aws.ts';
 import type { Outcome } from '../harness/profiles/profile.ts';
-import { Redactor } from '../harness/redact.ts';
-import { registeredTests } from '../harness/registry.ts';
-import type { CheckResult } from '../harness/results.ts';
-import { validateAwsError, validateAwsResponse, type AwsOperation } from '../harness/schemas.ts';
-import { jwsExpiry } from '../harness/token-analysis.ts';
-import { carriesUserCode } from '../harness/verification-uri.ts';
-import type { TestContext } from '../harness/conformance.ts';
+import { Redactor } from '../harness/http/redact.ts';
+import { registeredTests } from '../harness/api/registry.ts';
+import type { CheckResult } from '../harness/engine/results.ts';
+import {
+  validateAwsError,
+  validateAwsResponse,
+  type AwsOperation,
+} from '../harness/aws/schemas.ts';
+import { jwsExpiry } from '../harness/analysis/token-analysis.ts';
+import { carriesUserCode } from '../harness/oauth/verification-uri.ts';
+import type { TestContext } from '../harness/api/conformance.ts';
 import '../suites/aws-wire.ts';
 
 /**

@@ -5,12 +5,12 @@
  * test keeps what it saw.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../harness/config.ts';
-import { runConformance } from '../harness/runner.ts';
-import type { TestContext } from '../harness/context.ts';
-import type { Level } from '../harness/levels.ts';
-import type { TestDefinition } from '../harness/registry.ts';
-import type { RunResult } from '../harness/results.ts';
+import { resolveConfig } from '../harness/engine/config.ts';
+import { runConformance } from '../harness/engine/runner.ts';
+import type { TestContext } from '../harness/api/context.ts';
+import type { Level } from '../harness/api/levels.ts';
+import type { TestDefinition } from '../harness/api/registry.ts';
+import type { RunResult } from '../harness/engine/results.ts';
 import { renderJunit } from '../harness/reporters/junit.ts';
 
 function fake(

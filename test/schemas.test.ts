@@ -13,8 +13,8 @@ import {
   validateAwsResponse,
   validateConfig,
   type AwsOperation,
-} from '../harness/schemas.ts';
-import { member } from '../harness/checks.ts';
+} from '../harness/aws/schemas.ts';
+import { member } from '../harness/api/checks.ts';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const AWS_DIR = path.join(REPO, 'schemas', 'aws');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { otherRegion, signRequest, STALE_SECONDS, type SigningParams } from '../harness/sigv4.ts';
+import {
+  otherRegion,
+  signRequest,
+  STALE_SECONDS,
+  type SigningParams,
+} from '../harness/aws/sigv4.ts';
 
 const REQUEST = {
   method: 'POST',

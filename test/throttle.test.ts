@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExchangeLog } from '../harness/exchange.ts';
-import { closeHttp, DEFAULT_LIMITS } from '../harness/http.ts';
+import { ExchangeLog } from '../harness/http/exchange.ts';
+import { closeHttp, DEFAULT_LIMITS } from '../harness/http/http.ts';
 import {
   AwsProfile,
   MAX_RETRY_AFTER,
@@ -10,7 +10,7 @@ import {
   type ThrottlePolicy,
 } from '../harness/profiles/aws.ts';
 import { DEVICE_CODE_GRANT, type Outcome } from '../harness/profiles/profile.ts';
-import { Redactor } from '../harness/redact.ts';
+import { Redactor } from '../harness/http/redact.ts';
 import { startReferenceServer } from '../reference/server.ts';
 
 /** CL-18: HTTP 429 is retried after Retry-After, bounded, and never reaches the wire rules. */

@@ -6,7 +6,7 @@ import {
   jwsAlgorithm,
   jwsExpiry,
   TOKEN_MIN_BITS,
-} from '../harness/token-analysis.ts';
+} from '../harness/analysis/token-analysis.ts';
 
 const NOW = 1_750_000_000;
 const sample = <T>(n: number, make: (i: number) => T): T[] =>

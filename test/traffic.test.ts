@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RegistrationBoundReached, RunTraffic } from '../harness/traffic.ts';
+import { RegistrationBoundReached, RunTraffic } from '../harness/engine/traffic.ts';
 
 describe('a run is polite to its target (issue 10, part 4)', () => {
   it('never has more than maxInFlight requests in flight', async () => {

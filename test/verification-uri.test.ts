@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { carriesUserCode } from '../harness/verification-uri.ts';
+import { carriesUserCode } from '../harness/oauth/verification-uri.ts';
 
 describe('carriesUserCode: the user code of a verification URI, parsed', () => {
   it('finds it in the query (RFC 8628 §3.3.1 example, the 2021 AWS form)', () => {

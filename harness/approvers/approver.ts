@@ -1,5 +1,5 @@
 import type { DeviceAuthorization } from '../profiles/profile.ts';
-import type { AuthorizationRequest } from '../authorization-request.ts';
+import type { AuthorizationRequest } from '../oauth/authorization-request.ts';
 
 /** The end-user step of the device flow: somebody approves or denies a user code. */
 export type Decision = 'approve' | 'deny';

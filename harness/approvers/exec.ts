@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { ApproverError, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
-import { findRedirect, type AuthorizationRequest } from '../authorization-request.ts';
+import { findRedirect, type AuthorizationRequest } from '../oauth/authorization-request.ts';
 
 const OUTPUT_LIMIT = 8192;
 

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { ApproverError, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
-import { findRedirect, type AuthorizationRequest } from '../authorization-request.ts';
+import { findRedirect, type AuthorizationRequest } from '../oauth/authorization-request.ts';
 
 /**
  * A person at the terminal: prints the verification URI and the user code (CL-16: the code is

@@ -1,6 +1,6 @@
 import { ApproverError, AuthorizationRefused, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
-import type { AuthorizationRequest } from '../authorization-request.ts';
+import type { AuthorizationRequest } from '../oauth/authorization-request.ts';
 
 /** What the in-process approver needs of an embedded reference server. */
 export interface ReferenceServerControls {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { Clock } from '../clock.ts';
-import { DECISION_POLLS, Poller } from '../poller.ts';
+import type { Clock } from '../engine/clock.ts';
+import { DECISION_POLLS, Poller } from '../engine/poller.ts';
 import type { ApproverError } from '../approvers/approver.ts';
 import type {
   ClientRegistration,
@@ -9,7 +9,7 @@ import type {
   Profile,
   TokenSet,
 } from '../profiles/profile.ts';
-import { describeOutcome } from '../describe.ts';
+import { describeOutcome } from '../api/describe.ts';
 import { RateLimited } from './property.ts';
 
 /**

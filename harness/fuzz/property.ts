@@ -34,8 +34,8 @@ export interface PropertyRun<T> {
   errorInstance?: unknown;
 }
 
-export { RateLimited } from '../test-endings.ts';
-import { RateLimited } from '../test-endings.ts';
+export { RateLimited } from '../api/test-endings.ts';
+import { RateLimited } from '../api/test-endings.ts';
 
 export async function runProperty<T>(
   arbitrary: fc.Arbitrary<T>,

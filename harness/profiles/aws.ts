@@ -1,5 +1,5 @@
-import { send, type HttpContext } from '../http.ts';
-import { parseJsonBounded } from '../json.ts';
+import { send, type HttpContext } from '../http/http.ts';
+import { parseJsonBounded } from '../http/json.ts';
 import {
   validateAwsError,
   validateAwsResponse,
@@ -7,9 +7,9 @@ import {
   AWS_ERROR_SHAPES,
   AWS_OPERATIONS,
   type AwsOperation,
-} from '../schemas.ts';
-import { signRequest, type RequestToSign, type SigningParams } from '../sigv4.ts';
-import type { RunTraffic } from '../traffic.ts';
+} from '../aws/schemas.ts';
+import { signRequest, type RequestToSign, type SigningParams } from '../aws/sigv4.ts';
+import type { RunTraffic } from '../engine/traffic.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import type {
   ClientRegistration,
@@ -147,7 +147,7 @@ export class AwsProfile implements Profile {
   /**
    * Credentials the harness made (a code verifier) or got outside a recorded response (an
    * authorization code from the browser step, an assertion): the report hides them everywhere.
-   * A request itself teaches the redactor nothing (fuzzed values; harness/redact.ts).
+   * A request itself teaches the redactor nothing (fuzzed values; harness/http/redact.ts).
    */
   learnSecrets(...values: (string | undefined)[]): void {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
@@ -156,7 +156,7 @@ export class AwsProfile implements Profile {
   /** Set by the test context: throttling is then retried (CL-18); without it, answered as is. */
   throttle?: ThrottlePolicy;
 
-  /** Set by the runner: the run's requests in flight and registrations (harness/traffic.ts). */
+  /** Set by the runner: the run's requests in flight and registrations (harness/engine/traffic.ts). */
   traffic?: RunTraffic;
 
   private inTurn<T>(send: () => Promise<T>): Promise<T> {
@@ -172,7 +172,7 @@ export class AwsProfile implements Profile {
     body: AwsBody,
     options: AwsSendOptions = {},
   ): Promise<Outcome<unknown>> {
-    // Any RegisterClient may create a lasting client: the run bounds them (harness/traffic.ts).
+    // Any RegisterClient may create a lasting client: the run bounds them (harness/engine/traffic.ts).
     const registers = op === 'RegisterClient' && this.traffic !== undefined;
     if (registers) this.traffic!.reserveRegistration();
     let accepted = false;

@@ -1,4 +1,4 @@
-import type { Exchange } from '../exchange.ts';
+import type { Exchange } from '../http/exchange.ts';
 
 /**
  * A wire profile turns the abstract operations the suites use into HTTP and back.

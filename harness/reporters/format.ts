@@ -2,9 +2,9 @@
  * Text building blocks shared by the reporters (JUnit, console summary, results.json index).
  * Everything here returns plain text; XML escaping happens in junit.ts.
  */
-import type { Exchange } from '../exchange.ts';
-import type { Level, Verdict } from '../levels.ts';
-import type { CheckResult, RunResult, TestResult } from '../results.ts';
+import type { Exchange } from '../http/exchange.ts';
+import type { Level, Verdict } from '../api/levels.ts';
+import type { CheckResult, RunResult, TestResult } from '../engine/results.ts';
 
 /** Verdicts from worst to best: the first one a requirement's tests reach is its verdict. */
 export const VERDICT_SEVERITY: readonly Verdict[] = [

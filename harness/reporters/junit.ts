@@ -13,8 +13,8 @@
  * - `<system-out>` (checks, notes, curl, redacted exchanges) for every test that did not pass,
  *   skipped ones included when they saw something before they stopped.
  */
-import type { Verdict } from '../levels.ts';
-import type { RunResult, TestResult } from '../results.ts';
+import type { Verdict } from '../api/levels.ts';
+import type { RunResult, TestResult } from '../engine/results.ts';
 import {
   checkBlock,
   checkSummary,

@@ -6,9 +6,9 @@
  * Key order is stable: known keys in the order of the interfaces in results.ts / exchange.ts,
  * then unknown keys sorted. Header maps keep the order the harness recorded them in.
  */
-import type { Verdict } from '../levels.ts';
-import type { RunResult } from '../results.ts';
-import { requirementVerdicts, type RequirementEntry } from '../requirement-verdicts.ts';
+import type { Verdict } from '../api/levels.ts';
+import type { RunResult } from '../engine/results.ts';
+import { requirementVerdicts, type RequirementEntry } from '../engine/requirement-verdicts.ts';
 
 /**
  * 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none).

@@ -11,8 +11,8 @@
  * ANSI colour only when `opts.color`; text coming from the target is never allowed to carry
  * its own escape sequences to the terminal (C0 controls are shown as `\x1b` ...).
  */
-import type { Verdict } from '../levels.ts';
-import type { RunResult } from '../results.ts';
+import type { Verdict } from '../api/levels.ts';
+import type { RunResult } from '../engine/results.ts';
 import {
   checkBlock,
   checkSummary,
@@ -24,7 +24,7 @@ import {
   reasonOf,
   warningChecks,
 } from './format.ts';
-import { requirementVerdicts, type RequirementVerdict } from '../requirement-verdicts.ts';
+import { requirementVerdicts, type RequirementVerdict } from '../engine/requirement-verdicts.ts';
 import { makeXmlSafe } from './xml.ts';
 
 export const SYMBOLS: Record<Verdict | RequirementVerdict, string> = {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from '../results.ts';
+import type { RunResult } from '../engine/results.ts';
 import { renderJunit } from './junit.ts';
 import { renderResultsJson } from './results-json.ts';
 

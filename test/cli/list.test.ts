@@ -1,8 +1,8 @@
 /** `list`: every test with its IDs, level, needs and profiles; --uncovered; --faults; --json. */
 import { describe, expect, it } from 'vitest';
 import '../../suites/index.ts';
-import { registeredTests } from '../../harness/registry.ts';
-import { REQUIREMENTS } from '../../harness/catalogue.ts';
+import { registeredTests } from '../../harness/api/registry.ts';
+import { REQUIREMENTS } from '../../harness/engine/catalogue.ts';
 import { FAULTS } from '../../reference/faults.ts';
 import { runCli } from './helpers.ts';
 

@@ -1,4 +1,4 @@
-import { isSensitiveKey, Redactor } from '../../harness/redact.ts';
+import { isSensitiveKey, Redactor } from '../../harness/http/redact.ts';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redactor } from '../../harness/redact.ts';
+import { Redactor } from '../../harness/http/redact.ts';
 import type { RunningReferenceServer } from '../../reference/server.ts';
 
 /**

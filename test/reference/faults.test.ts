@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../../reference/faults.ts';
-import { findRequirement } from '../../harness/catalogue.ts';
+import { findRequirement } from '../../harness/engine/catalogue.ts';
 import type { RunningReferenceServer } from '../../reference/server.ts';
 import {
   CODE_GRANT,

@@ -2,13 +2,13 @@
  * Hand-built RunResults for the reporter tests: every verdict, strict mode, and hostile text
  * (ANSI escapes, NUL, `]]>`, lone surrogates, emoji, 5 KiB bodies) in redacted exchanges.
  */
-import type { Exchange } from '../../harness/exchange.ts';
+import type { Exchange } from '../../harness/http/exchange.ts';
 import {
   summarize,
   type CheckResult,
   type RunResult,
   type TestResult,
-} from '../../harness/results.ts';
+} from '../../harness/engine/results.ts';
 
 /** A value that must never reach a report: it appears nowhere in the fixtures below. */
 export const SECRET = 'aoa-live-7f3c9e1d4b8a2f60';

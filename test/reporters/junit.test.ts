@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderJunit } from '../../harness/reporters/junit.ts';
-import type { RunResult } from '../../harness/results.ts';
+import type { RunResult } from '../../harness/engine/results.ts';
 import { BIG_BODY, fixtureRun, SECRET, strictRun } from './fixture.ts';
 import {
   hasXmllint,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderResultsJson } from '../../harness/reporters/results-json.ts';
-import type { RunResult } from '../../harness/results.ts';
+import type { RunResult } from '../../harness/engine/results.ts';
 import { fixtureRun, SECRET, strictRun } from './fixture.ts';
 
 /** The same value with every object's keys in reverse order (header maps left alone). */

@@ -3,9 +3,9 @@ import {
   authorizationUrl,
   REDIRECT_URI,
   REGISTERED_REDIRECT_URI,
-} from '../../harness/authorization-request.ts';
-import { newCodeVerifier, s256Challenge } from '../../harness/pkce.ts';
-import { DEFAULT_START_URL } from '../../harness/config.ts';
+} from '../../harness/oauth/authorization-request.ts';
+import { newCodeVerifier, s256Challenge } from '../../harness/oauth/pkce.ts';
+import { DEFAULT_START_URL } from '../../harness/engine/config.ts';
 import { runEmbedded, describeRun } from './run-embedded.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runEmbedded, describeRun } from './run-embedded.ts';
-import { registeredTests } from '../../harness/registry.ts';
-import { isCitableId } from '../../harness/catalogue.ts';
+import { registeredTests } from '../../harness/api/registry.ts';
+import { isCitableId } from '../../harness/engine/catalogue.ts';
 import '../../suites/index.ts';
 
 describe('the suite against the conformant reference server', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS } from '../../reference/faults.ts';
-import { registeredTests } from '../../harness/registry.ts';
-import { isCitableId } from '../../harness/catalogue.ts';
+import { registeredTests } from '../../harness/api/registry.ts';
+import { isCitableId } from '../../harness/engine/catalogue.ts';
 import '../../suites/index.ts';
 
 /**

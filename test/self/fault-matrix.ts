@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../reference/faults.ts';
 import { runEmbedded, failedIds, describeRun, numRunsFor } from './run-embedded.ts';
-import type { RunResult } from '../../harness/results.ts';
+import type { RunResult } from '../../harness/engine/results.ts';
 import '../../suites/index.ts';
 
 /**

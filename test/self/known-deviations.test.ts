@@ -4,7 +4,7 @@
  * requirements `known`, nothing failed) and, without the list, fails on exactly them.
  */
 import { describe, expect, it } from 'vitest';
-import { requirementVerdicts } from '../../harness/requirement-verdicts.ts';
+import { requirementVerdicts } from '../../harness/engine/requirement-verdicts.ts';
 import { FAULTS } from '../../reference/faults.ts';
 import { describeRun, failedIds, runEmbedded } from './run-embedded.ts';
 

@@ -3,7 +3,7 @@ import { runEmbedded, failedIds, describeRun } from './run-embedded.ts';
 import { FAULTS } from '../../reference/faults.ts';
 import { PERSONAS } from '../../reference/personas.ts';
 import { startServe } from '../cli/helpers.ts';
-import { ConfigError, configFromEnv, resolveConfig } from '../../harness/config.ts';
+import { ConfigError, configFromEnv, resolveConfig } from '../../harness/engine/config.ts';
 import '../../suites/index.ts';
 
 /**

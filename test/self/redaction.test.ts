@@ -2,11 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../harness/config.ts';
-import { runConformance } from '../../harness/runner.ts';
-import { Redactor, redactionMarker } from '../../harness/redact.ts';
+import { resolveConfig } from '../../harness/engine/config.ts';
+import { runConformance } from '../../harness/engine/runner.ts';
+import { Redactor, redactionMarker } from '../../harness/http/redact.ts';
 import { REFERENCE_IAM_CREDENTIALS } from '../../reference/iam-config.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
+import '../../suites/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssoc-self-redaction-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

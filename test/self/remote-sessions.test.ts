@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../harness/config.ts';
-import { runConformance } from '../../harness/runner.ts';
+import { resolveConfig } from '../../harness/engine/config.ts';
+import { runConformance } from '../../harness/engine/runner.ts';
 import { startReferenceServer, type RunningReferenceServer } from '../../reference/server.ts';
 import { describeRun } from './run-embedded.ts';
+import '../../suites/index.ts';
 
 /**
  * The refresh-dependent tests through the remote code path (one registration shared by the run,

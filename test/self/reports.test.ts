@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEmbedded } from './run-embedded.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
-import { isCitableId } from '../../harness/catalogue.ts';
+import { isCitableId } from '../../harness/engine/catalogue.ts';
 import { hasXmllint, JENKINS_XSD, SKIP_REASON, xmllint } from '../reporters/xmllint.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssoc-self-reports-'));

@@ -1,7 +1,8 @@
-import { resolveConfig, type ConfigInput } from '../../harness/config.ts';
-import { runConformance } from '../../harness/runner.ts';
-import type { RunResult } from '../../harness/results.ts';
+import { resolveConfig, type ConfigInput } from '../../harness/engine/config.ts';
+import { runConformance } from '../../harness/engine/runner.ts';
+import type { RunResult } from '../../harness/engine/results.ts';
 import { FAULTS, type FaultName } from '../../reference/faults.ts';
+import '../../suites/index.ts';
 
 /** Run the whole suite in-process against the embedded reference server. */
 export function runEmbedded(flags: ConfigInput = {}): Promise<RunResult> {

@@ -5,7 +5,7 @@
  * no verdict here.
  */
 import { findRequirement } from './catalogue.ts';
-import type { Verdict } from './levels.ts';
+import type { Verdict } from '../api/levels.ts';
 import type { CheckResult, TestResult } from './results.ts';
 
 /** `not-judged`: cited by some test, but no check of it counted (its tests skipped, say). */

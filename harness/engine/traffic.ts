@@ -1,4 +1,4 @@
-import { TestSkip } from './test-endings.ts';
+import { TestSkip } from '../api/test-endings.ts';
 
 /**
  * What one run asks of its target, across every test and profile (issue 10, part 4; CL-5):

@@ -1,6 +1,6 @@
 /**
  * What a test throws to end early. The runner weighs the checks recorded before either (a
- * failure recorded before a skip stays a failure: harness/verdict.ts).
+ * failure recorded before a skip stays a failure: harness/engine/verdict.ts).
  */
 
 /** A precondition failed and was recorded as a failed check: the test stops here. */

@@ -5,9 +5,9 @@ import type {
   Outcome,
   Profile,
   TokenSet,
-} from './profiles/profile.ts';
-import { DEVICE_CODE_GRANT } from './profiles/profile.ts';
-import { TransportError } from './transport-error.ts';
+} from '../profiles/profile.ts';
+import { DEVICE_CODE_GRANT } from '../profiles/profile.ts';
+import { TransportError } from '../http/transport-error.ts';
 
 /** RFC 8628 §3.2: a client uses 5 s when the server sends no usable interval. */
 export const DEFAULT_INTERVAL = 5;

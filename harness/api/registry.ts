@@ -1,5 +1,5 @@
 import type { Level } from './levels.ts';
-import type { ProfileName } from './profiles/profile.ts';
+import type { ProfileName } from '../profiles/profile.ts';
 import type { TestContext } from './context.ts';
 
 /** What a test needs from the run, as data (shown by `list`). */

@@ -1,16 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, generateSecret, SignJWT } from 'jose';
-import { ConfigError, type Config } from './config.ts';
-import { runShellCommand } from './approvers/exec.ts';
-import type { Redactor } from './redact.ts';
+import { ConfigError, type Config } from '../engine/config.ts';
+import { runShellCommand } from '../approvers/exec.ts';
+import type { Redactor } from '../http/redact.ts';
 import type { AwsCredentials } from './sigv4.ts';
-import { REDIRECT_URI } from './authorization-request.ts';
-import {
-  REFERENCE_APPLICATION_ARN,
-  REFERENCE_APPLICATION_REDIRECT_URIS,
-  REFERENCE_IAM_CREDENTIALS,
-  REFERENCE_IAM_REGION,
-} from '../reference/iam-config.ts';
+import { REDIRECT_URI } from '../oauth/authorization-request.ts';
 
 /**
  * What the CreateTokenWithIAM tests need of a target: the application (its ARN, region and
@@ -58,6 +52,18 @@ export interface IamTarget {
 export interface OtherRegion {
   baseUrl: string;
   iam: IamTarget;
+}
+
+/**
+ * The reference server's IAM side (its application, region, redirect URI and test
+ * credentials), handed in by the embedded target (engine/target.ts): this module does not
+ * import the reference (test/layers.test.ts).
+ */
+export interface ReferenceIam {
+  applicationArn: string;
+  region: string;
+  redirectUri: string;
+  credentials: AwsCredentials;
 }
 
 /** The IAM side of a target, or why there is none. */
@@ -304,16 +310,17 @@ export function assertionMismatch(
 export function embeddedIam(
   baseUrl: string,
   mint: (opts: AssertionOptions) => Promise<string>,
+  reference: ReferenceIam,
   otherRegion?: () => Promise<OtherRegion>,
-  region = REFERENCE_IAM_REGION,
+  region = reference.region,
 ): IamAvailability {
   return {
     iam: {
-      applicationArn: REFERENCE_APPLICATION_ARN,
+      applicationArn: reference.applicationArn,
       region,
-      redirectUri: REFERENCE_APPLICATION_REDIRECT_URIS[0],
+      redirectUri: reference.redirectUri,
       authorizationEndpoint: `${baseUrl}/authorize`,
-      credentials: async () => ({ ...REFERENCE_IAM_CREDENTIALS }),
+      credentials: async () => ({ ...reference.credentials }),
       assertions: inProcessAssertions(mint),
       otherRegion,
     },
@@ -343,6 +350,7 @@ export function remoteIam(
   config: Config,
   env: NodeJS.ProcessEnv,
   redactor: Redactor,
+  reference: ReferenceIam,
 ): IamAvailability {
   const baseUrl = config.target!;
   const served = config.approver === 'reference';
@@ -352,14 +360,14 @@ export function remoteIam(
     if (fromEnv.sessionToken) redactor.addSecret(fromEnv.sessionToken);
   }
   const applicationArn =
-    config.iamApplicationArn ?? (served ? REFERENCE_APPLICATION_ARN : undefined);
+    config.iamApplicationArn ?? (served ? reference.applicationArn : undefined);
   if (applicationArn === undefined)
     return {
       unavailable:
         'needs the application ARN of the target (--iam-application-arn) to test CreateTokenWithIAM',
     };
   const region =
-    config.iamRegion ?? regionOfEndpoint(baseUrl) ?? (served ? REFERENCE_IAM_REGION : undefined);
+    config.iamRegion ?? regionOfEndpoint(baseUrl) ?? (served ? reference.region : undefined);
   if (region === undefined)
     return {
       unavailable:
@@ -382,13 +390,12 @@ export function remoteIam(
   const resolve = fromEnv
     ? async () => fromEnv
     : served
-      ? async () => ({ ...REFERENCE_IAM_CREDENTIALS })
+      ? async () => ({ ...reference.credentials })
       : fromProviderChain;
   const iam: IamTarget = {
     applicationArn,
     region,
-    redirectUri:
-      config.iamRedirectUri ?? (served ? REFERENCE_APPLICATION_REDIRECT_URIS[0] : REDIRECT_URI),
+    redirectUri: config.iamRedirectUri ?? (served ? reference.redirectUri : REDIRECT_URI),
     authorizationEndpoint: `${baseUrl}/authorize`,
     credentials: memoCredentials(resolve, redactor),
     assertions,

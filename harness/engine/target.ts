@@ -2,19 +2,38 @@ import {
   RegionPartition,
   startReferenceServer,
   type RunningReferenceServer,
-} from '../reference/server.ts';
-import { REFERENCE_IAM_REGION } from '../reference/iam-config.ts';
-import { FAULTS, isFaultName, type FaultName } from '../reference/faults.ts';
-import { PERSONAS } from '../reference/personas.ts';
+} from '../../reference/server.ts';
+import {
+  REFERENCE_APPLICATION_ARN,
+  REFERENCE_APPLICATION_REDIRECT_URIS,
+  REFERENCE_IAM_CREDENTIALS,
+  REFERENCE_IAM_REGION,
+} from '../../reference/iam-config.ts';
+import { FAULTS, isFaultName, type FaultName } from '../../reference/faults.ts';
+import { PERSONAS } from '../../reference/personas.ts';
 import { RealClock, VirtualClock, type Clock } from './clock.ts';
-import type { Approver } from './approvers/approver.ts';
-import { InProcessReferenceApprover, AdminRouteApprover } from './approvers/reference.ts';
-import { ExecApprover } from './approvers/exec.ts';
-import { ManualApprover } from './approvers/manual.ts';
+import type { Approver } from '../approvers/approver.ts';
+import { InProcessReferenceApprover, AdminRouteApprover } from '../approvers/reference.ts';
+import { ExecApprover } from '../approvers/exec.ts';
+import { ManualApprover } from '../approvers/manual.ts';
 import { ConfigError, type Config } from './config.ts';
-import { Redactor } from './redact.ts';
-import { embeddedIam, remoteIam, type IamAvailability, type OtherRegion } from './iam.ts';
-import { otherRegion as anotherRegion } from './sigv4.ts';
+import { Redactor } from '../http/redact.ts';
+import {
+  embeddedIam,
+  remoteIam,
+  type IamAvailability,
+  type OtherRegion,
+  type ReferenceIam,
+} from '../aws/iam.ts';
+
+/** The reference server's IAM side: the embedded server's, and a served one's defaults. */
+export const REFERENCE_IAM: ReferenceIam = {
+  applicationArn: REFERENCE_APPLICATION_ARN,
+  region: REFERENCE_IAM_REGION,
+  redirectUri: REFERENCE_APPLICATION_REDIRECT_URIS[0]!,
+  credentials: REFERENCE_IAM_CREDENTIALS,
+};
+import { otherRegion as anotherRegion } from '../aws/sigv4.ts';
 
 /** What one test talks to: a base URL, the clock that governs it, and who approves. */
 export interface TargetSession {
@@ -95,7 +114,13 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
           });
           second = started;
           open.add(started);
-          const iam = embeddedIam(started.url, (o) => started.mintAssertion(o), undefined, region);
+          const iam = embeddedIam(
+            started.url,
+            (o) => started.mintAssertion(o),
+            REFERENCE_IAM,
+            undefined,
+            region,
+          );
           if (!('iam' in iam)) throw new Error('the second region has no IAM side');
           return { baseUrl: started.url, iam: iam.iam };
         })());
@@ -109,7 +134,12 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
           config.approver === 'reference'
             ? new InProcessReferenceApprover(server)
             : approverFor(server.url),
-        iam: embeddedIam(server.url, (opts) => server.mintAssertion(opts), otherRegion),
+        iam: embeddedIam(
+          server.url,
+          (opts) => server.mintAssertion(opts),
+          REFERENCE_IAM,
+          otherRegion,
+        ),
         async close() {
           open.delete(server);
           await server.close();
@@ -131,7 +161,7 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
 export function remoteTarget(config: Config, redactor: Redactor): Target {
   const baseUrl = config.target!;
   const approver = approverFactory(config, redactor)(baseUrl);
-  const iam = remoteIam(config, process.env, redactor);
+  const iam = remoteIam(config, process.env, redactor, REFERENCE_IAM);
   const clock = new RealClock();
   return {
     kind: 'remote',

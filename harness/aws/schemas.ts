@@ -36,7 +36,7 @@ export interface AwsOperationInfo {
   errors: string[];
 }
 
-const SCHEMAS_DIR = new URL('../schemas/', import.meta.url);
+const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
 const AWS_DIR = new URL('aws/', SCHEMAS_DIR);
 const ERRORS_DIR = new URL('errors/', AWS_DIR);
 const CONFIG_SCHEMA = new URL('config.schema.json', SCHEMAS_DIR);

@@ -12,7 +12,7 @@ import { findRequirement } from './catalogue.ts';
 import { ConfigError } from './config.ts';
 import type { CheckResult, TestResult } from './results.ts';
 import { countedChecks } from './requirement-verdicts.ts';
-import { validateKnownDeviations } from './schemas.ts';
+import { validateKnownDeviations } from '../aws/schemas.ts';
 
 export interface KnownDeviation {
   /** The requirement ID the target deviates from. */
@@ -41,7 +41,7 @@ export interface KnownDeviationList {
 /** Lists shipped with the tool, selected by vendor name instead of a path. */
 const SHIPPED: Record<string, string> = { aws: 'known-deviations/aws.json' };
 
-const PACKAGE_ROOT = new URL('../', import.meta.url);
+const PACKAGE_ROOT = new URL('../../', import.meta.url);
 
 /** The path `spec` stands for: a shipped list's for a vendor name, else `spec` itself. */
 export function knownDeviationsPath(spec: string): string {
@@ -86,7 +86,7 @@ export function loadKnownDeviations(spec: string): KnownDeviationList {
     });
   if (unknown.length > 0)
     throw new ConfigError(
-      `known-deviations file ${file}: not a requirement of harness/catalogue.json: ${[...new Set(unknown)].join(', ')}`,
+      `known-deviations file ${file}: not a requirement of harness/engine/catalogue.json: ${[...new Set(unknown)].join(', ')}`,
     );
   return { file, vendor: list.vendor, deviations: list.deviations, unverified: list.unverified };
 }

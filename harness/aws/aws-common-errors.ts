@@ -1,5 +1,5 @@
-import type { Outcome } from './profiles/profile.ts';
-import { sanitizeErrorType } from './profiles/aws.ts';
+import type { Outcome } from '../profiles/profile.ts';
+import { sanitizeErrorType } from '../profiles/aws.ts';
 
 /**
  * Errors an AWS JSON service's front end (Coral) answers before the service itself runs, on any

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { validateConfig } from './schemas.ts';
+import { validateConfig } from '../aws/schemas.ts';
 
 /** Everything a run needs to know, after flags, SSOC_* environment and config file are merged. */
 export interface Config {
@@ -57,7 +57,7 @@ export interface Config {
   iamOtherRegion?: string;
   /**
    * Known-deviations list (a file, or `aws` for the shipped one): its failures get the verdict
-   * `known` and do not fail the run (harness/known-deviations.ts).
+   * `known` and do not fail the run (harness/engine/known-deviations.ts).
    */
   knownDeviations?: string;
 }

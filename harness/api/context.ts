@@ -1,15 +1,15 @@
-import { isCitableId } from './catalogue.ts';
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Exchange, ExchangeLog } from './exchange.ts';
+import { isCitableId } from '../engine/catalogue.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { Config } from '../engine/config.ts';
+import type { Exchange, ExchangeLog } from '../http/exchange.ts';
 import type { Level } from './levels.ts';
-import { ApproverError, AuthorizationRefused, type Approver } from './approvers/approver.ts';
+import { ApproverError, AuthorizationRefused, type Approver } from '../approvers/approver.ts';
 import {
   AwsProfile,
   MAX_RETRY_AFTER,
   MAX_THROTTLE_RETRIES,
   type ThrottlePolicy,
-} from './profiles/aws.ts';
+} from '../profiles/aws.ts';
 import type {
   ClientRegistration,
   CreateTokenWithIAMParams,
@@ -19,8 +19,8 @@ import type {
   Profile,
   RegisterClientParams,
   TokenSet,
-} from './profiles/profile.ts';
-import { DEVICE_CODE_GRANT, JWT_BEARER_GRANT } from './profiles/profile.ts';
+} from '../profiles/profile.ts';
+import { DEVICE_CODE_GRANT, JWT_BEARER_GRANT } from '../profiles/profile.ts';
 import {
   assertionMismatch,
   CredentialsUnavailable,
@@ -28,15 +28,15 @@ import {
   type AssertionOptions,
   type IamAvailability,
   type IamTarget,
-} from './iam.ts';
+} from '../aws/iam.ts';
 import {
   signRequest,
   type AwsCredentials,
   type RequestToSign,
   type SigningFault,
-} from './sigv4.ts';
-import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, pollMargin, Poller } from './poller.ts';
-import { newCodeVerifier, newState, s256Challenge } from './pkce.ts';
+} from '../aws/sigv4.ts';
+import { DECISION_POLLS, MAX_SLOW_DOWNS_PER_POLL, pollMargin, Poller } from '../engine/poller.ts';
+import { newCodeVerifier, newState, s256Challenge } from '../oauth/pkce.ts';
 import {
   authorizationUrl,
   loopbackRedirect,
@@ -44,8 +44,8 @@ import {
   REDIRECT_URI,
   REGISTERED_REDIRECT_URI,
   type AuthorizationResponse,
-} from './authorization-request.ts';
-import type { CheckResult } from './results.ts';
+} from '../oauth/authorization-request.ts';
+import type { CheckResult } from '../engine/results.ts';
 import { describeOutcome } from './describe.ts';
 
 import { RateLimited, TestAbort, TestSkip } from './test-endings.ts';
@@ -71,7 +71,7 @@ export interface CheckSpec {
   fixture?: true;
 }
 
-export { REDIRECT_URI, REGISTERED_REDIRECT_URI } from './authorization-request.ts';
+export { REDIRECT_URI, REGISTERED_REDIRECT_URI } from '../oauth/authorization-request.ts';
 
 /** Registration the fixtures use: public, device and refresh grants (as the AWS CLI does). */
 export const FIXTURE_REGISTRATION: RegisterClientParams = {

@@ -1,6 +1,6 @@
-import type { Exchange } from './exchange.ts';
+import type { Exchange } from '../http/exchange.ts';
 import type { KnownDeviationsReport } from './known-deviations.ts';
-import type { Level, Verdict } from './levels.ts';
+import type { Level, Verdict } from '../api/levels.ts';
 import { requirementTotals, requirementVerdicts } from './requirement-verdicts.ts';
 
 /** One assertion made inside a test, with the requirement it checks. */

@@ -1,8 +1,8 @@
 import type { TestContext } from './context.ts';
 import type { Level } from './levels.ts';
-import type { Outcome } from './profiles/profile.ts';
+import type { Outcome } from '../profiles/profile.ts';
 import { describeOutcome } from './describe.ts';
-import { frontEndError } from './aws-common-errors.ts';
+import { frontEndError } from '../aws/aws-common-errors.ts';
 
 /**
  * Plain check functions: each looks at one outcome and records one check on the context.

@@ -1,4 +1,4 @@
-import type { Level, Verdict } from './levels.ts';
+import type { Level, Verdict } from '../api/levels.ts';
 import type { CheckResult } from './results.ts';
 
 /** How a test's function ended, before its checks are weighed. */

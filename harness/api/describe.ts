@@ -1,4 +1,4 @@
-import type { Outcome } from './profiles/profile.ts';
+import type { Outcome } from '../profiles/profile.ts';
 
 /** One-line, secret-free description of an outcome, for the "Actual" of a check. */
 export function describeOutcome(o: Outcome<unknown>): string {

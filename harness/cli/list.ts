@@ -1,6 +1,6 @@
-import { REQUIREMENTS } from './catalogue.ts';
-import { registeredTests, type TestDefinition } from './registry.ts';
-import { FAULTS } from '../reference/faults.ts';
+import { REQUIREMENTS } from '../engine/catalogue.ts';
+import { registeredTests, type TestDefinition } from '../api/registry.ts';
+import { FAULTS } from '../../reference/faults.ts';
 
 /** Text for `list`: one line per test, its IDs, level, needs and profiles. */
 export function listTests(opts: {

@@ -8,14 +8,15 @@ import {
   configFromFile,
   resolveConfig,
   type ConfigInput,
-} from './config.ts';
-import { runConformance, RunError, selectTests } from './runner.ts';
-import { judgedText, knownText, renderSummary } from './reporters/summary.ts';
-import { writeReports } from './reporters/write.ts';
-import { closeHttp } from './http.ts';
+} from '../engine/config.ts';
+import { runConformance, RunError, selectTests } from '../engine/runner.ts';
+import { judgedText, knownText, renderSummary } from '../reporters/summary.ts';
+import { writeReports } from '../reporters/write.ts';
+import { closeHttp } from '../http/http.ts';
 import { listTests, listUncovered } from './list.ts';
 import { serve } from './serve.ts';
-import { checkFaultNames } from './target.ts';
+import { checkFaultNames } from '../engine/target.ts';
+import '../../suites/index.ts';
 
 /**
  * Exit codes of the CLI (README): 0 conformant, 1 non-conformant, 2 could not run, 3 ran but

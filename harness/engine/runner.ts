@@ -1,20 +1,20 @@
-import { TestAbort, TestContext, TestSkip } from './context.ts';
+import { TestAbort, TestContext, TestSkip } from '../api/context.ts';
 import type { Config } from './config.ts';
-import { ExchangeLog, type Exchange } from './exchange.ts';
-import { send, type HttpContext, type HttpLimits } from './http.ts';
+import { ExchangeLog, type Exchange } from '../http/exchange.ts';
+import { send, type HttpContext, type HttpLimits } from '../http/http.ts';
 import { RunTraffic } from './traffic.ts';
-import { Redactor } from './redact.ts';
-import { registeredTests, type TestDefinition } from './registry.ts';
+import { Redactor } from '../http/redact.ts';
+import { registeredTests, type TestDefinition } from '../api/registry.ts';
 import { summarize, type ExitCode, type RunResult, type TestResult } from './results.ts';
-import { AwsProfile } from './profiles/aws.ts';
-import type { ClientRegistration, Outcome } from './profiles/profile.ts';
-import { FIXTURE_REGISTRATION } from './context.ts';
+import { AwsProfile } from '../profiles/aws.ts';
+import type { ClientRegistration, Outcome } from '../profiles/profile.ts';
+import { FIXTURE_REGISTRATION } from '../api/context.ts';
 import { embeddedTarget, remoteTarget, type Target } from './target.ts';
 import { verdictOf, type TestEnding } from './verdict.ts';
 import { CircuitBreaker } from './breaker.ts';
-import { TransportError } from './transport-error.ts';
-import { ApproverError } from './approvers/approver.ts';
-import { curlFor } from './curl.ts';
+import { TransportError } from '../http/transport-error.ts';
+import { ApproverError } from '../approvers/approver.ts';
+import { curlFor } from '../http/curl.ts';
 import { ConfigError } from './config.ts';
 import {
   applyKnownDeviations,
@@ -23,7 +23,6 @@ import {
   type KnownDeviationList,
   type KnownDeviationsReport,
 } from './known-deviations.ts';
-import '../suites/index.ts';
 
 export const TOOL = { name: 'sso-oidc-conformance', version: '0.1.0' };
 

@@ -1,6 +1,6 @@
-import { startReferenceServer, type ReferenceServerOptions } from '../reference/server.ts';
-import { PERSONAS } from '../reference/personas.ts';
-import { ConfigError } from './config.ts';
+import { startReferenceServer, type ReferenceServerOptions } from '../../reference/server.ts';
+import { PERSONAS } from '../../reference/personas.ts';
+import { ConfigError } from '../engine/config.ts';
 
 /**
  * `serve`: the reference server alone, until SIGINT/SIGTERM. Returns the exit code. The first
