@@ -109,12 +109,12 @@ describe('loading a known-deviations list', () => {
     [
       'an ID absent from the catalogue',
       { deviations: [entry('DA-99-NOPE')] },
-      /not a requirement of harness\/catalogue.json: DA-99-NOPE/,
+      /not a requirement of harness\/engine\/catalogue.json: DA-99-NOPE/,
     ],
     [
       'an ambiguity (cited in text only)',
       { deviations: [entry('AMB-9')] },
-      /not a requirement of harness\/catalogue.json: AMB-9/,
+      /not a requirement of harness\/engine\/catalogue.json: AMB-9/,
     ],
   ])('refuses %s as a configuration error', (_label, content, message) => {
     const file = listFile(content);
