@@ -12,9 +12,6 @@ import type { IssuedTokens, StateContext } from './store.ts';
 import { refresh } from './tokens.ts';
 
 /** CreateToken: authenticates the client, then hands the request to its grant's area. */
-
-// CreateToken
-
 export function createToken(ctx: StateContext, input: CreateTokenInput): Outcome<IssuedTokens> {
   // secret-checked-once: once a device code has been polled, its polls skip the secret.
   const polled = (ctx.store.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;

@@ -244,7 +244,8 @@ export function describeUserCode(ctx: StateContext, userCode: string): UserCodeI
   };
 }
 
-// CreateToken
+// The device code grant at CreateToken (RFC 8628 §3.4-3.5)
+
 export function redeemDeviceCode(
   ctx: StateContext,
   client: ClientRecord,

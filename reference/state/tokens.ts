@@ -25,6 +25,10 @@ import {
  * one-session-per-registration.
  */
 
+/**
+ * The refresh_token grant. `downscope` (CreateTokenWithIAM) narrows the new access token;
+ * the refresh token keeps the family's scopes.
+ */
 export function refresh(
   ctx: StateContext,
   client: ClientRecord,
