@@ -1,0 +1,48 @@
+import { fail, type Outcome } from '../errors.ts';
+import {
+  AUTHORIZATION_CODE_GRANT,
+  DEVICE_CODE_GRANT,
+  REFRESH_TOKEN_GRANT,
+  type CreateTokenInput,
+} from '../requests.ts';
+import { redeemAuthorizationCode } from './authorization-code.ts';
+import { redeemDeviceCode } from './device-flow.ts';
+import { authenticate } from './registration.ts';
+import type { IssuedTokens, StateContext } from './store.ts';
+import { refresh } from './tokens.ts';
+
+/** CreateToken: authenticates the client, then hands the request to its grant's area. */
+export function createToken(ctx: StateContext, input: CreateTokenInput): Outcome<IssuedTokens> {
+  // secret-checked-once: once a device code has been polled, its polls skip the secret.
+  const polled = (ctx.store.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;
+  const skipSecret =
+    (ctx.faults.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
+    ((ctx.faults.has('refresh-secret-not-checked') || ctx.faults.has('refresh-bearer-only')) &&
+      input.grantType === REFRESH_TOKEN_GRANT);
+  const secret = skipSecret
+    ? (ctx.store.clients.get(input.clientId ?? '')?.clientSecret ?? input.clientSecret)
+    : input.clientSecret;
+  // client-from-device-code: the client a poll without clientId is taken to be.
+  const clientId =
+    input.clientId ?? ctx.store.byDeviceCode.get(input.deviceCode ?? '')?.clientId ?? '';
+  const auth = authenticate(ctx, clientId, secret, 'CreateToken');
+  if (!auth.ok) return auth;
+  const client = auth.value;
+  // `scope` is ignored (AWS documents that it has no effect), but for refresh-widens-scope.
+  switch (input.grantType) {
+    case DEVICE_CODE_GRANT:
+      if (ctx.faults.has('device-grant-unsupported')) {
+        return fail('UnsupportedGrantTypeException', 'Unsupported grant type');
+      }
+      return redeemDeviceCode(ctx, client, input.deviceCode);
+    case REFRESH_TOKEN_GRANT:
+      return refresh(ctx, client, input.refreshToken, input.scope);
+    case AUTHORIZATION_CODE_GRANT:
+      return redeemAuthorizationCode(ctx, client, input);
+    default:
+      if (ctx.faults.has('unknown-grant-invalid-request')) {
+        return fail('InvalidRequestException', 'Invalid grant type');
+      }
+      return fail('UnsupportedGrantTypeException', 'Unsupported grant type');
+  }
+}
