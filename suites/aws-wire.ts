@@ -74,6 +74,7 @@ const shapeOf = (o: Outcome<unknown>) => o.error?.type;
 suite.test(
   {
     id: 'AWS-ERR-TYPE',
+    profiles: ['aws'],
     title: 'every error response carries x-amzn-ErrorType naming the shape of its error code',
     level: 'MUST',
     after: true,
@@ -100,6 +101,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-ERR-STATUS',
+    profiles: ['aws'],
     title: "every error is sent with its exception's modelled HTTP status",
     level: 'MUST',
     after: true,
@@ -128,6 +130,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-ERR-SET',
+    profiles: ['aws'],
     title: 'each operation raises only the exceptions modelled for it',
     level: 'MUST',
     after: true,
@@ -215,6 +218,7 @@ const isExtraMember = (line: string) => line.endsWith('is not an allowed member'
 suite.test(
   {
     id: 'AWS-WIRE-RESPONSE',
+    profiles: ['aws'],
     title: "every success body has its operation's modelled members with their JSON types",
     level: 'MUST',
     after: true,
@@ -236,6 +240,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-WIRE-RESPONSE',
+    profiles: ['aws'],
     title: 'success bodies carry no members the model does not define',
     level: 'SHOULD',
     after: true,
@@ -258,6 +263,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-REQUEST-ID',
+    profiles: ['aws'],
     title: 'every response carries an x-amzn-RequestId header',
     level: 'SHOULD',
     after: true,
@@ -284,6 +290,7 @@ const isModelledError = (o: Outcome<unknown>) =>
 suite.test(
   {
     id: 'AWS-ERR-DESCRIPTION',
+    profiles: ['aws'],
     title: 'every modelled error body carries a readable error_description',
     level: 'SHOULD',
     after: true,
@@ -315,6 +322,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-NO-5XX',
+    profiles: ['aws'],
     title: 'no request the suite sent, valid or broken, was answered with a 5xx',
     level: 'MUST',
     after: true,

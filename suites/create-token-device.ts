@@ -325,6 +325,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.4-CLIENT-AUTH',
+    profiles: ['aws'],
     title: 'a poll with a wrong client secret is refused with invalid_client',
     level: 'MUST',
     also: ['AWS-CT-INVALID-CLIENT-401'],
@@ -356,6 +357,7 @@ for (const field of ['clientId', 'clientSecret', 'grantType'] as const) {
   suite.test(
     {
       id,
+      profiles: ['aws'],
       title: `a CreateToken without ${field} is refused with ${codes.join(' or ')}`,
       level: 'MUST',
       ...(field === 'clientId' ? { also: ['AWS-CT-REQUIRED'] } : {}),
@@ -402,6 +404,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-NO-5XX',
+    profiles: ['aws'],
     title: 'a CreateToken body that is not JSON is refused with invalid_request, not a 5xx',
     level: 'MUST',
   },

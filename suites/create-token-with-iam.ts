@@ -31,9 +31,12 @@ const suite = defineSuite(
   'CreateTokenWithIAM: SigV4, the IAM grants, downscoping (WIRE.md §1.4)',
 );
 
-/** Every test here needs the target's application and credentials (`list` shows it). */
+/**
+ * Every test here needs the target's application and credentials (`list` shows it), and
+ * CreateTokenWithIAM is an AWS operation: no other profile runs these.
+ */
 const iamTest: typeof suite.test = (meta, fn) =>
-  suite.test({ ...meta, needs: { ...meta.needs, iam: true } }, fn);
+  suite.test({ ...meta, profiles: ['aws'], needs: { ...meta.needs, iam: true } }, fn);
 
 const BROWSER = { approver: true } as const;
 const DEVICE_TOKENS = { approver: true, wait: 'interval' } as const;
@@ -88,6 +91,7 @@ const isScopeList = (v: unknown) =>
 iamTest(
   {
     id: 'AWS-IAM-JWT-BEARER',
+    profiles: ['aws'],
     title: 'a fresh assertion from the trusted issuer yields tokens with every modelled member',
     level: 'MUST',
   },
@@ -169,6 +173,7 @@ function expectIdTokenClaims(t: TestContext, o: Outcome<IamTokenSet>, applicatio
 iamTest(
   {
     id: 'AWS-IAM-ID-TOKEN',
+    profiles: ['aws'],
     title:
       'the idToken of a jwt-bearer response carries sub, iss, aud (the application), exp, iat and sts:identity_context',
     level: 'MUST',
@@ -229,6 +234,7 @@ function unsecured(jwt: string): string {
 iamTest(
   {
     id: 'AWS-IAM-JWT-INVALID',
+    profiles: ['aws'],
     title: 'an unsigned (alg none) assertion is refused with invalid_grant',
     level: 'MUST',
   },
@@ -248,6 +254,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
+    profiles: ['aws'],
     title: 'asking for a subset of the application scopes grants exactly that subset',
     level: 'MUST',
   },
@@ -285,6 +292,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
+    profiles: ['aws'],
     title: 'asking for a scope outside the application set is refused with invalid_scope',
     level: 'MUST',
   },
@@ -352,6 +360,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
+    profiles: ['aws'],
     title:
       "another client's access token is exchanged for an access token, without a refresh token",
     level: 'MUST',
@@ -394,6 +403,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
+    profiles: ['aws'],
     title: 'a subject token nobody issued is refused with invalid_grant',
     level: 'MUST',
   },
@@ -415,6 +425,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-REFRESH',
+    profiles: ['aws'],
     title: 'a refresh token obtained through CreateTokenWithIAM yields a new access token',
     level: 'MUST',
   },
@@ -437,6 +448,7 @@ iamTest(
 iamTest(
   {
     id: 'OA-6-NEW-RT-SCOPE',
+    profiles: ['aws'],
     title:
       'a refresh token issued by a narrowed refresh keeps the scope of the one presented (RFC 6749 §6)',
     level: 'MUST',
@@ -591,6 +603,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-AUTH-CODE',
+    profiles: ['aws'],
     title: 'an authorization code issued to the application is redeemed with its verifier',
     level: 'MUST',
     needs: BROWSER,
@@ -679,6 +692,7 @@ for (const bad of BAD_SIGNATURES) {
 iamTest(
   {
     id: 'AWS-IAM-SIGV4',
+    profiles: ['aws'],
     title: 'a request whose body was changed after signing is refused and yields no token',
     level: 'MUST',
   },
@@ -785,6 +799,7 @@ for (const foreign of FOREIGN_TOKENS) {
   iamTest(
     {
       id: 'AWS-IAM-REGION-TYPE',
+      profiles: ['aws'],
       title: `the region error is typed InvalidRequestRegionException by x-amzn-ErrorType (${foreign.what})`,
       level: 'MUST',
     },
@@ -816,6 +831,7 @@ function unknownApplication(arn: string): string {
 iamTest(
   {
     id: 'AWS-IAM-CLIENT-ARN',
+    profiles: ['aws'],
     title: 'an application ARN that names no application is refused with invalid_client',
     level: 'MUST',
   },

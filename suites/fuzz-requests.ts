@@ -221,6 +221,7 @@ OPERATIONS.forEach(({ op, required }, index) => {
   suite.test(
     {
       id: 'AWS-NO-5XX',
+      profiles: ['aws'],
       title: `broken ${op} requests get a well-formed error from its error set, never a 5xx or a success`,
       level: 'MUST',
       also: [...new Set(['OA-5.2-FORMAT', 'AWS-ERR-SET', required])].filter(
@@ -287,6 +288,7 @@ OPERATIONS.forEach(({ op }, index) => {
   suite.test(
     {
       id: 'AWS-NO-5XX',
+      profiles: ['aws'],
       title: `well-typed generated ${op} requests never get a 5xx`,
       level: 'MUST',
       also: ['AWS-ERR-SET'],

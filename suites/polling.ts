@@ -146,6 +146,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-SLOWDOWN-EMIT',
+    profiles: ['aws'],
     title:
       'over-eager polling gets authorization_pending or slow_down (whether slow_down is sent is recorded)',
     level: 'INFO',

@@ -120,6 +120,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-CT-REFRESH-RT',
+    profiles: ['aws'],
     title: 'a refresh response carries a refreshToken, which AWS SDKs store over the old one',
     level: 'MUST',
     needs: REFRESH,
@@ -435,6 +436,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-CT-REFRESH',
+    profiles: ['aws'],
     title: 'the refresh grant works and its rotation policy is reported',
     level: 'INFO',
     needs: REFRESH,

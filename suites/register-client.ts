@@ -27,6 +27,7 @@ async function registered(t: TestContext) {
 suite.test(
   {
     id: 'AWS-REG-200',
+    profiles: ['aws'],
     title: 'a valid public-client registration is answered with HTTP 200',
     level: 'MUST',
   },
@@ -51,6 +52,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-REG-SECRET-FOR-PUBLIC',
+    profiles: ['aws'],
     title: 'a public client is issued a clientSecret',
     level: 'MUST',
   },
@@ -157,6 +159,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-REG-EXPIRES',
+    profiles: ['aws'],
     title:
       'the client secret has a finite lifetime: clientSecretExpiresAt is a future epoch, never 0',
     level: 'MUST',
@@ -183,6 +186,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-REG-SECRET-EXPIRY',
+    profiles: ['aws'],
     title:
       'a client secret that states its own expiry agrees with clientSecretExpiresAt (to the second)',
     level: 'SHOULD',
@@ -244,7 +248,12 @@ suite.test(
 );
 
 suite.test(
-  { id: 'AWS-REG-PUBLIC-ONLY', title: 'a clientType other than public is refused', level: 'MUST' },
+  {
+    id: 'AWS-REG-PUBLIC-ONLY',
+    profiles: ['aws'],
+    title: 'a clientType other than public is refused',
+    level: 'MUST',
+  },
   async (t) => {
     const o = await t.profile.registerClient({ ...VALID, clientType: 'confidential' });
     expectErrorCode(t, o, {
@@ -262,6 +271,7 @@ for (const [field, label] of [
   suite.test(
     {
       id: 'AWS-REG-REQUIRED',
+      profiles: ['aws'],
       title: `a registration ${label} is refused with invalid_request`,
       level: 'MUST',
     },
@@ -360,6 +370,7 @@ function refusedWith(
 suite.test(
   {
     id: 'AWS-REG-ERRORS',
+    profiles: ['aws'],
     title: 'an unknown grant type is refused with unsupported_grant_type',
     level: 'MUST',
     also: ['DCR-3.2.2-METADATA'],
@@ -388,6 +399,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-REG-ERRORS',
+    profiles: ['aws'],
     title: 'a syntactically invalid scope is refused with invalid_scope',
     level: 'MUST',
   },
@@ -410,6 +422,7 @@ suite.test(
 suite.test(
   {
     id: 'DCR-3.1-JSON',
+    profiles: ['aws'],
     title: 'a registration body that is not JSON is refused with a 400 error, not a 5xx',
     level: 'MUST',
     also: ['AWS-NO-5XX'],
@@ -438,6 +451,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-NO-5XX',
+    profiles: ['aws'],
     title: 'a registration with a member of the wrong JSON type is refused with invalid_request',
     level: 'MUST',
   },

@@ -144,6 +144,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-CT-GRANT-RESTRICT',
+    profiles: ['aws'],
     title: 'a client registered without the device grant cannot start a device authorization',
     level: 'MUST',
     also: ['DA-3.1-UNAUTH-CLIENT'],
@@ -174,6 +175,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-CT-GRANT-RESTRICT',
+    profiles: ['aws'],
     title: 'a client registered without the refresh_token grant cannot refresh',
     level: 'MUST',
     needs: { approver: true, wait: 'interval' },

@@ -123,6 +123,7 @@ suite.test(
 suite.test(
   {
     id: 'AWS-SDA-FIELDS',
+    profiles: ['aws'],
     title: 'all six members are present, interval and verificationUriComplete included',
     level: 'MUST',
   },
@@ -306,6 +307,7 @@ for (const field of ['clientId', 'clientSecret', 'startUrl'] as const) {
   suite.test(
     {
       id: 'AWS-SDA-REQUIRED',
+      profiles: ['aws'],
       title: `a request without ${field} is refused with ${codes.join(' or ')}`,
       level: 'MUST',
     },
@@ -330,6 +332,7 @@ for (const field of ['clientId', 'clientSecret', 'startUrl'] as const) {
 suite.test(
   {
     id: 'AWS-SDA-REQUIRED',
+    profiles: ['aws'],
     title: 'a wrong clientSecret is refused with invalid_client and HTTP 401',
     level: 'MUST',
     also: ['DA-3.1-CONF-AUTH'],

@@ -6,7 +6,7 @@ import { RunTraffic } from './traffic.ts';
 import { Redactor } from '../http/redact.ts';
 import { registeredTests, type TestDefinition } from '../api/registry.ts';
 import { summarize, type ExitCode, type RunResult, type TestResult } from './results.ts';
-import { AwsProfile } from '../profiles/aws.ts';
+import { createProfile } from '../profiles/create.ts';
 import type { ClientRegistration, Outcome } from '../profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from '../api/context.ts';
 import { embeddedTarget, remoteTarget, type Target } from './target.ts';
@@ -155,12 +155,12 @@ function memoSharedClient(
   return () => {
     memo ??= (async () => {
       const log = new ExchangeLog();
-      const profile = new AwsProfile(
-        config.target!,
-        { recorder: breakerRecorder(log, breaker), redactor, limits },
-        (o) => observed.push(o),
-      );
-      profile.traffic = traffic;
+      const profile = createProfile(config, {
+        baseUrl: config.target!,
+        http: { recorder: breakerRecorder(log, breaker), redactor, limits },
+        observe: (o) => observed.push(o),
+        traffic,
+      });
       return profile.registerClient(FIXTURE_REGISTRATION);
     })();
     // A transport failure is not cached: the next test may try again.
@@ -275,32 +275,35 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     limits: s.limits,
     signal,
   };
-  const profile = new AwsProfile(session.baseUrl, http, (o) => s.observed.push(o));
-  profile.traffic = s.traffic;
+  const profile = createProfile(s.config, {
+    baseUrl: session.baseUrl,
+    http,
+    observe: (o) => s.observed.push(o),
+    traffic: s.traffic,
+  });
   // Property-based tests send hundreds of requests: they count them here instead of keeping
   // each exchange, and replay a failing case through `profile` to record it.
   const quietProfile = (count: () => void) => {
-    const quiet = new AwsProfile(session.baseUrl, {
-      ...http,
-      recorder: {
-        record(e) {
-          count();
-          if (e.error && !e.response) s.breaker.failure(e.error);
-          else s.breaker.success();
-          return { seq: 0, ...e };
+    return createProfile(s.config, {
+      baseUrl: session.baseUrl,
+      traffic: s.traffic,
+      http: {
+        ...http,
+        recorder: {
+          record(e) {
+            count();
+            if (e.error && !e.response) s.breaker.failure(e.error);
+            else s.breaker.success();
+            return { seq: 0, ...e };
+          },
         },
       },
     });
-    quiet.traffic = s.traffic;
-    return quiet;
   };
   // Another endpoint the test talks to (a second region's): recorded in the test's log, its
   // outcomes not judged by the after-run rules, which are about the target.
-  const profileAt = (baseUrl: string) => {
-    const other = new AwsProfile(baseUrl, http);
-    other.traffic = s.traffic;
-    return other;
-  };
+  const profileAt = (baseUrl: string) =>
+    createProfile(s.config, { baseUrl, http, traffic: s.traffic });
   const ctx = new TestContext({
     config: s.config,
     profile,

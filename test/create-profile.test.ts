@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createProfile } from '../harness/profiles/create.ts';
+import { AwsProfile } from '../harness/profiles/aws.ts';
+import { Redactor } from '../harness/http/redact.ts';
+import type { HttpContext } from '../harness/http/http.ts';
+
+// The runner chooses a wire profile in one place (issue 11, part 2): the factory answers the
+// configured profile and refuses one that does not exist yet rather than quietly using AWS.
+describe('createProfile', () => {
+  const http = {
+    recorder: { record: (e: never) => e },
+    redactor: new Redactor(),
+  } as unknown as HttpContext;
+
+  it('builds the AWS profile for profile "aws", wired to the given endpoint', () => {
+    const p = createProfile({ profile: 'aws' }, { baseUrl: 'http://127.0.0.1:1', http });
+    expect(p).toBeInstanceOf(AwsProfile);
+    expect(p.name).toBe('aws');
+    expect(p.baseUrl).toBe('http://127.0.0.1:1');
+  });
+
+  it('refuses a profile it cannot build', () => {
+    expect(() => createProfile({ profile: 'rfc8628' }, { baseUrl: 'http://x', http })).toThrow(
+      /rfc8628/,
+    );
+  });
+});
