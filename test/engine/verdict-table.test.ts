@@ -10,6 +10,7 @@ import { resolveConfig } from '../../harness/engine/config.ts';
 import { runConformance } from '../../harness/engine/runner.ts';
 import type { TestContext } from '../../harness/api/context.ts';
 import type { TestDefinition } from '../../harness/api/registry.ts';
+import { TransportError } from '../../harness/http/transport-error.ts';
 
 const ID = 'DA-3.5-PENDING';
 
@@ -60,6 +61,32 @@ const TABLE: Row[] = [
     run: async (t) => {
       check(t, true);
       throw new Error('harness bug');
+    },
+    verdict: 'error',
+    requirementFailed: undefined,
+    exitCode: 2,
+  },
+  {
+    body: 'a failed require (the test stops there)',
+    run: async (t) => {
+      t.require({
+        requirement: ID,
+        description: 'a require',
+        ok: false,
+        expected: 'x',
+        actual: 'y',
+      });
+      check(t, true); // never reached
+    },
+    verdict: 'failed',
+    requirementFailed: true,
+    exitCode: 1,
+  },
+  {
+    body: 'a transport failure after a passing check',
+    run: async (t) => {
+      check(t, true);
+      throw new TransportError('reset', 'connection reset');
     },
     verdict: 'error',
     requirementFailed: undefined,
