@@ -116,3 +116,27 @@ describe('runner verdicts, declared as data', () => {
     });
   }
 });
+
+describe('after-tests', () => {
+  it('run after every other test and judge what the others observed', async () => {
+    let seenByAfter = -1;
+    const before = fake(async (t) => {
+      await t.client();
+      check(t, true);
+    });
+    const after: TestDefinition = {
+      ...fake(async (t) => {
+        seenByAfter = t.observed().length;
+        check(t, seenByAfter > 0);
+      }),
+      meta: { id: ID, title: 'an after test', level: 'MUST', also: [], after: true },
+      name: `${ID} an after test`,
+    };
+    const config = resolveConfig({ flags: { reports: '/dev/null' } });
+    // Listed first, still run last.
+    const run = await runConformance(config, { tests: [after, before] });
+    expect(seenByAfter).toBeGreaterThan(0);
+    expect(run.tests.map((r) => r.verdict)).toEqual(['passed', 'passed']);
+    expect(run.exitCode).toBe(0);
+  });
+});
