@@ -17,6 +17,7 @@ import { listTests, listUncovered } from './list.ts';
 import { serve } from './serve.ts';
 import { checkFaultNames } from '../engine/target.ts';
 import '../../suites/index.ts';
+import { registeredTests } from '../api/registry.ts';
 
 /**
  * Exit codes of the CLI (README): 0 conformant, 1 non-conformant, 2 could not run, 3 ran but
@@ -245,7 +246,8 @@ async function runCommand(argv: RunArgv): Promise<number> {
   if (!config.target) checkFaultNames(config.faults);
   // Before the run: a real-time run can take minutes, and its reports must have somewhere to go.
   await ensureDirectory(config.reports);
-  const run = await runConformance(config);
+  // The CLI chooses what runs: the suites it imported above (the runner never imports them).
+  const run = await runConformance(config, { tests: registeredTests() });
   let paths: string[];
   try {
     paths = await writeReports(run, config.reports);
