@@ -36,6 +36,16 @@ function policy(): ThrottlePolicy & { waits: number[] } {
   };
 }
 
+/** An AWS profile on `server` with a recording throttle policy and the outcomes it observed. */
+function throttledProfile(server: { url: string }) {
+  const observed: Outcome<unknown>[] = [];
+  const http = { recorder: new ExchangeLog(), redactor: new Redactor(), limits: DEFAULT_LIMITS };
+  const profile = new AwsProfile(server.url, http, (o) => observed.push(o));
+  const p = policy();
+  profile.throttle = p;
+  return { profile, observed, p };
+}
+
 describe('CL-18: HTTP 429 and Retry-After', () => {
   it('waits Retry-After seconds (none past MAX_RETRY_AFTER: never sooner than asked); else 5 s more each time', () => {
     expect(throttleWait(throttled('2'), 1)).toBe(2);
@@ -49,15 +59,7 @@ describe('CL-18: HTTP 429 and Retry-After', () => {
   it('a front door throttling some requests of every operation: each one gets through', async () => {
     const server = await startReferenceServer({ faults: ['throttle-429'], virtualClock: true });
     try {
-      const observed: Outcome<unknown>[] = [];
-      const http = {
-        recorder: new ExchangeLog(),
-        redactor: new Redactor(),
-        limits: DEFAULT_LIMITS,
-      };
-      const profile = new AwsProfile(server.url, http, (o) => observed.push(o));
-      const p = policy();
-      profile.throttle = p;
+      const { profile, observed, p } = throttledProfile(server);
       for (let i = 0; i < 12; i++) {
         const reg = await profile.registerClient({ clientName: `c${i}`, clientType: 'public' });
         expect(reg.status).toBe(200);
@@ -81,15 +83,7 @@ describe('CL-18: HTTP 429 and Retry-After', () => {
       virtualClock: true,
     });
     try {
-      const observed: Outcome<unknown>[] = [];
-      const http = {
-        recorder: new ExchangeLog(),
-        redactor: new Redactor(),
-        limits: DEFAULT_LIMITS,
-      };
-      const profile = new AwsProfile(server.url, http, (o) => observed.push(o));
-      const p = policy();
-      profile.throttle = p;
+      const { profile, observed, p } = throttledProfile(server);
       const reg = await profile.registerClient({ clientName: 'c', clientType: 'public' });
       expect(reg.status).toBe(200);
       const start = await profile.startDeviceAuthorization({
