@@ -379,8 +379,6 @@ export type SettingValues = {
   -readonly [S in Entry as S extends { default: unknown } ? never : S['key']]?: ValueOf<S>;
 };
 
-export type SettingKey = Entry['key'];
-
 const BY_KEY: ReadonlyMap<string, Setting> = new Map(SETTINGS.map((s) => [s.key, s]));
 
 export function settingOf(key: string): Setting | undefined {

@@ -6,27 +6,6 @@ import type { Exchange } from '../http/exchange.ts';
 import type { Level, Verdict } from '../api/levels.ts';
 import type { CheckResult, RunResult, TestResult } from '../engine/results.ts';
 
-/** Verdicts from worst to best: the first one a requirement's tests reach is its verdict. */
-export const VERDICT_SEVERITY: readonly Verdict[] = [
-  'failed',
-  'error',
-  'warning',
-  'known',
-  'skipped',
-  'info',
-  'passed',
-];
-
-/** The worst of `verdicts` (`passed` for none). */
-export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
-  let worst = VERDICT_SEVERITY.length - 1;
-  for (const v of verdicts) {
-    const i = VERDICT_SEVERITY.indexOf(v);
-    if (i >= 0 && i < worst) worst = i;
-  }
-  return VERDICT_SEVERITY[worst];
-}
-
 /**
  * The verdict reports show. Under `--strict` the harness already turns warnings into failures;
  * if a `warning` still reaches a strict run's report it is shown as `failed` all the same,
