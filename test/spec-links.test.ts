@@ -22,3 +22,19 @@ describe('spec links', () => {
     expect(specLink('NO-SUCH-ID')).toBeUndefined();
   });
 });
+
+describe('the failure block', () => {
+  it('ends with the link of the requirement the check cites', async () => {
+    const { checkBlock } = await import('../harness/reporters/format.ts');
+    const id = REQUIREMENTS.find((r) => r.source === '8628 §3.5')!.id;
+    const block = checkBlock({
+      requirement: id,
+      level: 'MUST',
+      description: 'a check',
+      ok: false,
+      expected: ['x'],
+      actual: 'y',
+    } as Parameters<typeof checkBlock>[0]);
+    expect(block.at(-1)).toBe('Spec: https://www.rfc-editor.org/rfc/rfc8628#section-3.5');
+  });
+});

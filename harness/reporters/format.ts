@@ -5,6 +5,7 @@
 import type { Exchange } from '../http/exchange.ts';
 import type { Level, Verdict } from '../api/levels.ts';
 import type { CheckResult, RunResult, TestResult } from '../engine/results.ts';
+import { specLink } from '../engine/catalogue.ts';
 
 /**
  * The verdict reports show. Under `--strict` the harness already turns warnings into failures;
@@ -136,6 +137,9 @@ export function checkBlock(check: CheckResult): string[] {
     `Expected (any of): ${expectedText(check.expected)}`,
     `Actual: ${oneLine(check.actual)}`,
   ];
+  // Where the requirement is written, last so that the h2spec-style lines above keep their place.
+  const spec = specLink(check.requirement);
+  if (spec) block.push(`Spec: ${spec}`);
   if (check.known)
     block.push(
       `Known deviation: ${oneLine(check.known.reason)}`,
