@@ -28,14 +28,6 @@ export type SigningFault =
   /** Signed with a date STALE_SECONDS in the past. */
   | 'stale';
 
-export const SIGNING_FAULTS: readonly SigningFault[] = [
-  'unsigned',
-  'wrong-secret',
-  'wrong-service',
-  'wrong-region',
-  'stale',
-];
-
 /** Another real service name (the SSO portal), not the legacy `awsssooidc` a server may accept. */
 export const WRONG_SERVICE = 'sso';
 

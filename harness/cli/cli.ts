@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type Options } from 'yargs';
 import {
   ConfigError,
   configFromEnv,
@@ -10,6 +10,7 @@ import {
   type ConfigInput,
 } from '../engine/config.ts';
 import { runConformance, RunError, selectTests } from '../engine/runner.ts';
+import { SETTINGS, type Setting } from '../engine/settings.ts';
 import { judgedText, knownText, renderSummary } from '../reporters/summary.ts';
 import { writeReports } from '../reporters/write.ts';
 import { closeHttp } from '../http/http.ts';
@@ -25,188 +26,50 @@ import { registeredTests } from '../api/registry.ts';
  */
 const EXIT_COULD_NOT_RUN = 2;
 
+/** The run's options: one per setting of settings.ts that has a flag, then --config and --quiet. */
 function runOptions(y: Argv) {
-  return y
-    .option('target', {
-      type: 'string',
-      describe: 'Base URL of the server under test (default: the embedded reference server)',
-    })
-    .option('start-url', { type: 'string', describe: 'startUrl sent on StartDeviceAuthorization' })
-    .option('approver', {
-      type: 'string',
-      choices: ['reference', 'exec', 'manual', 'none'],
-      describe: 'Who approves or denies device authorizations',
-    })
-    .option('approver-command', {
-      type: 'string',
-      describe: 'Command of the exec approver (run with sh -c)',
-    })
-    .option('approver-timeout', { type: 'number', describe: 'Seconds one approval may take' })
-    .option('approver-uses-page', {
-      type: 'boolean',
-      describe:
-        'The exec approver enters codes at the verification page as a user does (enables the tests of what the page accepts)',
-    })
-    .option('grep', {
-      type: 'string',
-      describe: 'Only tests whose name matches this regular expression',
-    })
-    .option('strict', { type: 'boolean', describe: 'SHOULD-level deviations fail the run' })
-    .option('max-wait', {
-      type: 'number',
-      describe: 'Longest wait (s) a test may need in real time; longer ones are skipped',
-    })
-    .option('reports', {
-      type: 'string',
-      describe: 'Directory for junit.xml and results.json (default reports)',
-    })
-    .option('timeout', { type: 'number', describe: 'Seconds one HTTP exchange may take in all' })
-    .option('concurrency', { type: 'number', describe: 'Tests run at the same time' })
+  let options = y;
+  for (const setting of SETTINGS as readonly Setting[]) {
+    if (setting.flag) options = options.option(setting.flag, yargsOption(setting));
+  }
+  return options
     .option('config', { type: 'string', describe: 'JSON config file (schemas/config.schema.json)' })
-    .option('fault', {
-      type: 'string',
-      array: true,
-      describe: 'Embedded reference server: switch on a seeded fault (repeatable)',
-    })
-    .option('like', {
-      type: 'string',
-      choices: ['aws'],
-      describe: 'Embedded reference server: behave like AWS as recorded, its deviations included',
-    })
-    .option('interval', {
-      type: 'number',
-      describe: 'Embedded reference server: polling interval it sends (s)',
-    })
-    .option('expires-in', {
-      type: 'number',
-      describe: 'Embedded reference server: device code lifetime (s)',
-    })
-    .option('slow-down', {
-      type: 'string',
-      choices: ['off', 'strict'],
-      describe: 'Embedded reference server: slow_down mode',
-    })
-    .option('seed', {
-      type: 'number',
-      describe: 'Seed of the property-based suites (default fixed: 8628)',
-    })
-    .option('num-runs', { type: 'number', describe: 'Generated cases per property' })
-    .option('request-budget', { type: 'number', describe: 'Most requests one property may send' })
-    .option('max-in-flight', {
-      type: 'number',
-      describe: 'Requests in flight at once over the run (4 against a target)',
-    })
-    .option('max-registrations', {
-      type: 'number',
-      describe: 'Registrations the run may create (60 against a target); beyond it tests skip',
-    })
-    .option('iam-application-arn', {
-      type: 'string',
-      describe: 'CreateTokenWithIAM: application ARN sent as clientId (with --target)',
-    })
-    .option('iam-region', {
-      type: 'string',
-      describe: 'CreateTokenWithIAM: endpoint region requests are signed for (with --target)',
-    })
-    .option('iam-redirect-uri', {
-      type: 'string',
-      describe: "CreateTokenWithIAM: a redirect URI of the application's (with --target)",
-    })
-    .option('iam-assertion-file', {
-      type: 'string',
-      describe: 'CreateTokenWithIAM: file holding a jwt-bearer assertion (with --target)',
-    })
-    .option('iam-assertion-command', {
-      type: 'string',
-      describe: 'CreateTokenWithIAM: command printing a fresh jwt-bearer assertion (with --target)',
-    })
-    .option('iam-other-region-target', {
-      type: 'string',
-      describe:
-        'CreateTokenWithIAM: the endpoint of a second region, whose tokens the target must refuse with InvalidRequestRegionException (AWS-IAM-REGION; without it, not judged)',
-    })
-    .option('iam-other-region', {
-      type: 'string',
-      describe:
-        'CreateTokenWithIAM: the region of --iam-other-region-target when its host does not name it',
-    })
-    .option('known-deviations', {
-      type: 'string',
-      describe:
-        'JSON list of known deviations (schemas/known-deviations.schema.json), or aws for the shipped one: their failures are reported as known and do not fail the run',
-    })
     .option('quiet', { type: 'boolean', describe: 'Print only the totals' })
-    .requiresArg(RUN_VALUE_OPTIONS);
+    .requiresArg(valueFlags());
+}
+
+function yargsOption(setting: Setting): Options {
+  const type = setting.type === 'list' ? 'string' : setting.type;
+  return {
+    type,
+    ...(setting.type === 'list' ? { array: true } : {}),
+    ...(setting.choices ? { choices: [...setting.choices] } : {}),
+    describe: setting.help,
+  };
 }
 
 /** Options that take a value: `--timeout` alone is an error, not a silent default. */
-const RUN_VALUE_OPTIONS = [
-  'target',
-  'start-url',
-  'approver',
-  'approver-command',
-  'approver-timeout',
-  'grep',
-  'max-wait',
-  'reports',
-  'timeout',
-  'concurrency',
-  'config',
-  'fault',
-  'like',
-  'interval',
-  'expires-in',
-  'slow-down',
-  'seed',
-  'num-runs',
-  'request-budget',
-  'max-in-flight',
-  'max-registrations',
-  'iam-application-arn',
-  'iam-region',
-  'iam-redirect-uri',
-  'iam-assertion-file',
-  'iam-assertion-command',
-  'iam-other-region-target',
-  'iam-other-region',
-  'known-deviations',
-];
+function valueFlags(): string[] {
+  const flags = (SETTINGS as readonly Setting[])
+    .filter((s) => s.flag && s.type !== 'boolean')
+    .map((s) => s.flag!);
+  return [...flags, 'config'];
+}
 
-type RunArgv = Awaited<ReturnType<ReturnType<typeof runOptions>['parseAsync']>>;
+type RunArgv = Record<string, unknown> & { config?: string; quiet?: boolean };
 
+/** The flags given, as config keys; a list flag may repeat and take commas (`--fault a,b`). */
 function flagsOf(argv: RunArgv): ConfigInput {
-  return {
-    target: argv.target,
-    startUrl: argv['start-url'],
-    approver: argv.approver as ConfigInput['approver'],
-    approverCommand: argv['approver-command'],
-    approverTimeout: argv['approver-timeout'],
-    approverUsesPage: argv['approver-uses-page'],
-    grep: argv.grep,
-    strict: argv.strict,
-    maxWait: argv['max-wait'],
-    reports: argv.reports,
-    timeout: argv.timeout,
-    concurrency: argv.concurrency,
-    faults: argv.fault?.flatMap((f) => String(f).split(',')).filter(Boolean),
-    like: argv.like as ConfigInput['like'],
-    interval: argv.interval,
-    expiresIn: argv['expires-in'],
-    slowDown: argv['slow-down'] as ConfigInput['slowDown'],
-    seed: argv.seed,
-    numRuns: argv['num-runs'],
-    requestBudget: argv['request-budget'],
-    maxInFlight: argv['max-in-flight'],
-    maxRegistrations: argv['max-registrations'],
-    iamApplicationArn: argv['iam-application-arn'],
-    iamRegion: argv['iam-region'],
-    iamRedirectUri: argv['iam-redirect-uri'],
-    iamAssertionFile: argv['iam-assertion-file'],
-    iamAssertionCommand: argv['iam-assertion-command'],
-    iamOtherRegionTarget: argv['iam-other-region-target'],
-    iamOtherRegion: argv['iam-other-region'],
-    knownDeviations: argv['known-deviations'],
-  };
+  const out: Record<string, unknown> = {};
+  for (const setting of SETTINGS as readonly Setting[]) {
+    if (!setting.flag) continue;
+    const value = argv[setting.flag];
+    out[setting.key] =
+      setting.type === 'list' && Array.isArray(value)
+        ? value.flatMap((f) => String(f).split(',')).filter(Boolean)
+        : value;
+  }
+  return out as ConfigInput;
 }
 
 function errorCode(e: unknown): string {

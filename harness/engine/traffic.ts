@@ -58,6 +58,3 @@ export class RunTraffic {
     }
   }
 }
-
-/** No limits: what a profile without a run (the project's own tests) uses. */
-export const UNLIMITED: TrafficLimits = { maxInFlight: Infinity, maxRegistrations: Infinity };

@@ -5,27 +5,7 @@
 import type { Exchange } from '../http/exchange.ts';
 import type { Level, Verdict } from '../api/levels.ts';
 import type { CheckResult, RunResult, TestResult } from '../engine/results.ts';
-
-/** Verdicts from worst to best: the first one a requirement's tests reach is its verdict. */
-export const VERDICT_SEVERITY: readonly Verdict[] = [
-  'failed',
-  'error',
-  'warning',
-  'known',
-  'skipped',
-  'info',
-  'passed',
-];
-
-/** The worst of `verdicts` (`passed` for none). */
-export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
-  let worst = VERDICT_SEVERITY.length - 1;
-  for (const v of verdicts) {
-    const i = VERDICT_SEVERITY.indexOf(v);
-    if (i >= 0 && i < worst) worst = i;
-  }
-  return VERDICT_SEVERITY[worst];
-}
+import { specLink } from '../engine/catalogue.ts';
 
 /**
  * The verdict reports show. Under `--strict` the harness already turns warnings into failures;
@@ -157,6 +137,9 @@ export function checkBlock(check: CheckResult): string[] {
     `Expected (any of): ${expectedText(check.expected)}`,
     `Actual: ${oneLine(check.actual)}`,
   ];
+  // Where the requirement is written, last so that the h2spec-style lines above keep their place.
+  const spec = specLink(check.requirement);
+  if (spec) block.push(`Spec: ${spec}`);
   if (check.known)
     block.push(
       `Known deviation: ${oneLine(check.known.reason)}`,
