@@ -87,7 +87,7 @@ const cases: Case[] = [
     name: 'known-deviations file naming an ID outside the catalogue',
     args: () => ['--known-deviations', path.join(dir, 'unknown-id.json')],
     expect:
-      /known-deviations file .*unknown-id\.json: not a requirement of harness\/catalogue\.json: DA-99-NOPE/,
+      /known-deviations file .*unknown-id\.json: not a requirement of harness\/engine\/catalogue\.json: DA-99-NOPE/,
   },
   {
     name: 'known-deviations file (from the environment) failing its schema',

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/**
+ * Builds the published JavaScript into dist/ (npm run build; npm runs it on prepare, which npm ci, npm install in a checkout and npm pack run):
+ * tsc compiles harness/, suites/ and reference/ (tsconfig.build.json), then the JSON files the
+ * code reads at run time through paths relative to its own module (schemas/, known-deviations/)
+ * are copied beside it, so dist/harness/aws/schemas.js finds dist/schemas/ as the sources find
+ * schemas/. Last, a stamp: bin/ uses dist/ only when no source is newer than it.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dist = new URL('../dist/', import.meta.url);
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+for (const dir of ['schemas', 'known-deviations']) {
+  cpSync(new URL(`../${dir}/`, import.meta.url), new URL(`${dir}/`, dist), { recursive: true });
+}
+writeFileSync(new URL('BUILT', dist), `${new Date().toISOString()}\n`);
