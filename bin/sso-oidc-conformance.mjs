@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point. The package ships compiled JavaScript in dist/ (scripts/build.mjs, run on
-// prepare and prepack): loading it takes a fraction of compiling the TypeScript sources at every
+// prepare): loading it takes a fraction of compiling the TypeScript sources at every
 // start. A checkout without dist/, or one where a source changed after the build, runs the
 // sources through tsx instead, so what runs is always what is on disk.
 import { existsSync, readdirSync, statSync } from 'node:fs';
