@@ -12,7 +12,6 @@ export {
   JWT_BEARER_GRANT,
   TOKEN_EXCHANGE_GRANT,
   ACCESS_TOKEN_TYPE,
-  REFRESH_TOKEN_TYPE,
 } from '../profiles/profile.ts';
 export type {
   ClientRegistration,

@@ -2,23 +2,11 @@ import { constants } from 'node:fs';
 import { access, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import yargs, { type Argv, type Options } from 'yargs';
-import {
-  ConfigError,
-  configFromEnv,
-  configFromFile,
-  resolveConfig,
-  type ConfigInput,
-} from '../engine/config.ts';
-import { runConformance, RunError, selectTests } from '../engine/runner.ts';
 import { SETTINGS, type Setting } from '../engine/settings.ts';
-import { judgedText, knownText, renderSummary } from '../reporters/summary.ts';
-import { writeReports } from '../reporters/write.ts';
-import { closeHttp } from '../http/http.ts';
-import { listTests, listUncovered } from './list.ts';
-import { serve } from './serve.ts';
-import { checkFaultNames } from '../engine/target.ts';
-import '../../suites/index.ts';
-import { registeredTests } from '../api/registry.ts';
+import type { ConfigInput } from '../engine/config.ts';
+
+// Each command imports its own modules when it runs (import() in its handler), not here: `--help`
+// then loads yargs alone, `list` no HTTP client, `serve` no suite. Startup is most of a short run.
 
 /**
  * Exit codes of the CLI (README): 0 conformant, 1 non-conformant, 2 could not run, 3 ran but
@@ -81,6 +69,7 @@ function errorCode(e: unknown): string {
  * /proc), then a write check: exit 2 with one line when the reports cannot be written.
  */
 async function ensureDirectory(dir: string, depth = 0): Promise<void> {
+  const { RunError } = await import('../engine/runner.ts');
   try {
     await mkdir(dir);
   } catch (e) {
@@ -101,6 +90,14 @@ async function ensureDirectory(dir: string, depth = 0): Promise<void> {
 }
 
 async function runCommand(argv: RunArgv): Promise<number> {
+  const { configFromEnv, configFromFile, resolveConfig } = await import('../engine/config.ts');
+  const { runConformance, RunError } = await import('../engine/runner.ts');
+  const { checkFaultNames } = await import('../engine/target.ts');
+  const { judgedText, knownText, renderSummary } = await import('../reporters/summary.ts');
+  const { writeReports } = await import('../reporters/write.ts');
+  closeHttp = (await import('../http/http.ts')).closeHttp;
+  await import('../../suites/index.ts');
+  const { registeredTests } = await import('../api/registry.ts');
   const config = resolveConfig({
     file: argv.config ? configFromFile(argv.config) : undefined,
     env: configFromEnv(process.env),
@@ -200,6 +197,8 @@ export async function main(args: string[]): Promise<number> {
             'like',
           ]),
       async (argv) => {
+        const { serve } = await import('./serve.ts');
+        const { checkFaultNames } = await import('../engine/target.ts');
         exitCode = await serve({
           port: argv.port,
           host: argv.host,
@@ -231,10 +230,14 @@ export async function main(args: string[]): Promise<number> {
           .option('grep', { type: 'string', describe: 'Only tests whose name matches' })
           .option('json', { type: 'boolean', default: false, describe: 'JSON output' })
           .requiresArg('grep'),
-      (argv) => {
+      async (argv) => {
+        const { listTests, listUncovered } = await import('./list.ts');
+        await import('../../suites/index.ts'); // the tests (--uncovered: what they cite)
         if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json }));
         else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
         else {
+          const { ConfigError } = await import('../engine/config.ts');
+          const { RunError, selectTests } = await import('../engine/runner.ts');
           let tests;
           try {
             tests = selectTests({ grep: argv.grep, profile: 'aws' });
@@ -254,7 +257,7 @@ export async function main(args: string[]): Promise<number> {
     .fail((message, error) => {
       // yargs' own complaints (YError) are settings problems; errors of the handlers pass as is.
       if (error && error.name !== 'YError') throw error;
-      throw new ConfigError(message ?? error?.message ?? 'invalid arguments');
+      throw new UsageError(message ?? error?.message ?? 'invalid arguments');
     });
   await parser.parseAsync();
   return exitCode;
@@ -265,6 +268,26 @@ function oneLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return message.replace(/\s+/g, ' ').trim();
 }
+
+/** A complaint of yargs about the arguments: reported as a ConfigError is, with no module loaded. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Errors the user can act on print their message alone. Known by name: their classes live in
+ * modules the failing command may never have loaded (and loading them to compare is slow).
+ */
+function isSettingsError(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'ConfigError' || e.name === 'UsageError');
+}
+
+function isKnownError(e: unknown): boolean {
+  return isSettingsError(e) || (e instanceof Error && e.name === 'RunError');
+}
+
+/** Set by the commands that load the HTTP client: it is closed before exit. */
+let closeHttp: (() => Promise<void>) | undefined;
 
 function die(e: unknown): never {
   if (process.env.SSOC_DEBUG) console.error(e);
@@ -281,12 +304,12 @@ export async function cli(args: string[]): Promise<never> {
     code = await main(args);
   } catch (e) {
     if (process.env.SSOC_DEBUG) console.error(e);
-    const known = e instanceof ConfigError || e instanceof RunError;
+    const known = isKnownError(e);
     process.stderr.write(`sso-oidc-conformance: ${known ? '' : 'error: '}${oneLine(e)}\n`);
-    if (e instanceof ConfigError) process.stderr.write('see --help for the options\n');
+    if (isSettingsError(e)) process.stderr.write('see --help for the options\n');
     code = EXIT_COULD_NOT_RUN;
   } finally {
-    await closeHttp().catch(() => undefined);
+    await closeHttp?.().catch(() => undefined);
   }
   process.exit(code);
 }

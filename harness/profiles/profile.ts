@@ -14,9 +14,8 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** The grants only CreateTokenWithIAM takes (RFC 7523, RFC 8693). */
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-/** Token type URIs of RFC 8693 §3 (subjectTokenType, requestedTokenType, issuedTokenType). */
+/** Token type URI of RFC 8693 §3 the harness names (the access token it exchanges). */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-export const REFRESH_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:refresh_token';
 
 /** Credentials a registered client presents. */
 export interface ClientCredentials {
