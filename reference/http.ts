@@ -16,6 +16,7 @@ import {
   withDecodingFaults,
   type JsonObject,
 } from './requests.ts';
+import { handleOauth, isOauthPath } from './oauth/front.ts';
 import { verifySignature } from './sigv4.ts';
 import { isVerificationPagePath, verificationPage } from './verification-page.ts';
 import {
@@ -164,6 +165,8 @@ async function route(ctx: ServerContext, req: IncomingMessage): Promise<Routed> 
   if (!url) return { response: routeError(404, 'Unknown request target'), closeConnection: false };
   if (isAdminPath(url.pathname)) return handleAdmin(ctx, req, url.pathname);
   if (isAuthorizePath(url.pathname)) return handleAuthorize(ctx, req, url);
+  // The plain OAuth front end (the rfc8628 profile) over the same state (reference/oauth/).
+  if (isOauthPath(url.pathname)) return handleOauth(ctx, req, url);
   if (isVerificationPagePath(url.pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
     return { response: verificationPage(ctx, url.searchParams), closeConnection: false };
   }

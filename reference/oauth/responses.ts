@@ -1,0 +1,87 @@
+import { errorStatus, type OidcError } from '../errors.ts';
+import type { IssuedTokens, RegisteredClient, StartedAuthorization } from '../state.ts';
+import { jsonResponse, verificationUris, type WireResponse } from '../wire.ts';
+import type { FaultSet } from '../faults.ts';
+
+/**
+ * Serialisation of the plain OAuth front end: snake_case JSON (RFC 6749 §5.1, RFC 8628 §3.2,
+ * RFC 7591 §3.2.1) and RFC 6749 §5.2 errors. No x-amzn-* header: this is not the AWS wire.
+ */
+
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+/** The realm a Basic-auth refusal names (RFC 6749 §5.2, RFC 7617). */
+export const BASIC_REALM = 'reference';
+
+/**
+ * RFC 6749 §5.2: 400 with `error` and `error_description`; invalid_client is 401, and when the
+ * client authenticated with the Authorization header the answer MUST carry WWW-Authenticate.
+ */
+export function oauthErrorResponse(
+  err: OidcError,
+  options: { basicAuth: boolean; noStore?: boolean },
+): WireResponse {
+  const status = errorStatus(err.shape);
+  const headers: Record<string, string> = options.noStore === false ? {} : { ...NO_STORE };
+  if (err.shape === 'InvalidClientException' && options.basicAuth) {
+    headers['WWW-Authenticate'] = `Basic realm="${BASIC_REALM}"`;
+  }
+  const response = jsonResponse(
+    status,
+    { error: err.error, error_description: err.description },
+    headers,
+  );
+  return { ...response, errorShape: err.shape };
+}
+
+/** RFC 8628 §3.2, the device authorization response. */
+export function deviceAuthorizationResponse(
+  value: StartedAuthorization,
+  verificationUriBase: string,
+  faults: FaultSet,
+): WireResponse {
+  const uris = verificationUris(verificationUriBase, value.userCode, faults);
+  return jsonResponse(
+    200,
+    {
+      device_code: value.deviceCode,
+      user_code: value.userCode,
+      verification_uri: uris.verificationUri,
+      verification_uri_complete: uris.verificationUriComplete,
+      expires_in: value.expiresIn,
+      interval: value.interval,
+    },
+    { ...NO_STORE },
+  );
+}
+
+/** RFC 6749 §5.1, the token response; `scope` is sent as a space-delimited string when known. */
+export function oauthTokenResponse(value: IssuedTokens, scope?: readonly string[]): WireResponse {
+  const body: Record<string, unknown> = {
+    access_token: value.accessToken,
+    token_type: value.tokenType,
+    expires_in: value.expiresIn,
+  };
+  if (value.refreshToken !== undefined) body.refresh_token = value.refreshToken;
+  const granted = value.scope ?? scope;
+  if (granted !== undefined && granted.length > 0) body.scope = granted.join(' ');
+  return jsonResponse(200, body, { ...NO_STORE });
+}
+
+/** RFC 7591 §3.2.1, the client information response (201), with the metadata in effect. */
+export function clientInformationResponse(
+  value: RegisteredClient,
+  metadata: Record<string, unknown>,
+): WireResponse {
+  return jsonResponse(
+    201,
+    {
+      ...metadata,
+      client_id: value.clientId,
+      client_secret: value.clientSecret,
+      client_id_issued_at: value.clientIdIssuedAt,
+      client_secret_expires_at: value.clientSecretExpiresAt,
+    },
+    { ...NO_STORE },
+  );
+}
