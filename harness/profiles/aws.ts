@@ -20,7 +20,9 @@ import type {
   OperationName,
   Outcome,
   Profile,
+  ProtocolError,
   RegisterClientParams,
+  SentMembers,
   StartDeviceAuthorizationParams,
   TokenSet,
 } from './profile.ts';
@@ -66,7 +68,83 @@ function tokenSetOf(outcome: Outcome<unknown>): TokenSet | undefined {
     expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
     refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
     idToken: isString(b.idToken) ? b.idToken : undefined,
+    scope: isStringArray(b.scope) ? b.scope : undefined,
   };
+}
+
+/**
+ * The members each typed operation reports as sent (Outcome.sent). The AWS wire already uses
+ * the harness's camelCase names, so the AWS profile only picks them out of the body.
+ */
+const SENT: {
+  registerClient: (keyof ClientRegistration)[];
+  startDeviceAuthorization: (keyof DeviceAuthorization)[];
+  createToken: (keyof TokenSet)[];
+  createTokenWithIAM: (keyof IamTokenSet)[];
+} = {
+  registerClient: [
+    'clientId',
+    'clientSecret',
+    'clientIdIssuedAt',
+    'clientSecretExpiresAt',
+    'authorizationEndpoint',
+    'tokenEndpoint',
+  ],
+  startDeviceAuthorization: [
+    'deviceCode',
+    'userCode',
+    'verificationUri',
+    'verificationUriComplete',
+    'expiresIn',
+    'interval',
+  ],
+  createToken: ['accessToken', 'tokenType', 'expiresIn', 'refreshToken', 'idToken', 'scope'],
+  createTokenWithIAM: [
+    'accessToken',
+    'tokenType',
+    'expiresIn',
+    'refreshToken',
+    'idToken',
+    'scope',
+    'issuedTokenType',
+    'awsAdditionalDetails',
+  ],
+};
+
+/**
+ * The named members of a body as sent. A null member reads as absent, as restJson1 clients
+ * (Smithy, the AWS SDKs) read it: AWS sends unset members as null.
+ */
+function sentMembers<T>(body: unknown, names: readonly (keyof T)[]): SentMembers<T> {
+  const object =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<PropertyKey, unknown>)
+      : {};
+  const sent: Partial<Record<keyof T, unknown>> = {};
+  for (const name of names) {
+    const v = object[name];
+    if (v !== undefined && v !== null) sent[name] = v;
+  }
+  return sent;
+}
+
+/** The OAuth error members of a body as sent (ProtocolError.sent); null reads as absent. */
+function errorMembersSent(body: Record<string, unknown> | undefined): ProtocolError['sent'] {
+  const { error, error_description } = sentMembers<{ error: unknown; error_description: unknown }>(
+    body,
+    ['error', 'error_description'],
+  );
+  return defined({ code: error, description: error_description });
+}
+
+/**
+ * The outcome of a typed operation, its sent members set in place (the same object the wire
+ * rules observed); `value` is added by the caller when the body has what it needs.
+ */
+function typed<T>(outcome: Outcome<unknown>, names: readonly (keyof T)[]): Outcome<T> {
+  const result = outcome as Outcome<T>;
+  result.sent = sentMembers<T>(outcome.body, names);
+  return result;
 }
 
 /** Drop undefined members so that "absent" means absent on the wire. */
@@ -76,6 +154,7 @@ function defined(obj: Record<string, unknown>): Record<string, unknown> {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
 /**
  * CL-18: how the profile answers throttling (see isThrottling): wait and send the request again,
@@ -251,6 +330,7 @@ export class AwsProfile implements Profile {
           ? bodyObject.error_description
           : undefined,
         type,
+        sent: errorMembersSent(bodyObject),
       };
       outcome.schemaErrors = this.errorSchemaErrors(outcome, type);
     } else {
@@ -281,10 +361,11 @@ export class AwsProfile implements Profile {
         issuerUrl: p.issuerUrl,
       }),
     });
+    const typedOutcome = typed<ClientRegistration>(outcome, SENT.registerClient);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (outcome.kind === 'ok' && b && isString(b.clientId)) {
       return {
-        ...outcome,
+        ...typedOutcome,
         value: {
           clientId: b.clientId,
           clientSecret: isString(b.clientSecret) ? b.clientSecret : undefined,
@@ -299,7 +380,7 @@ export class AwsProfile implements Profile {
         },
       };
     }
-    return outcome as Outcome<ClientRegistration>;
+    return typedOutcome;
   }
 
   async startDeviceAuthorization(
@@ -312,6 +393,7 @@ export class AwsProfile implements Profile {
         startUrl: p.startUrl,
       }),
     });
+    const typedOutcome = typed<DeviceAuthorization>(outcome, SENT.startDeviceAuthorization);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (
       outcome.kind === 'ok' &&
@@ -322,7 +404,7 @@ export class AwsProfile implements Profile {
       isNumber(b.expiresIn)
     ) {
       return {
-        ...outcome,
+        ...typedOutcome,
         value: {
           deviceCode: b.deviceCode,
           userCode: b.userCode,
@@ -335,7 +417,7 @@ export class AwsProfile implements Profile {
         },
       };
     }
-    return outcome as Outcome<DeviceAuthorization>;
+    return typedOutcome;
   }
 
   async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
@@ -353,8 +435,9 @@ export class AwsProfile implements Profile {
         scope: p.scope,
       }),
     });
+    const typedOutcome = typed<TokenSet>(outcome, SENT.createToken);
     const value = tokenSetOf(outcome);
-    return value ? { ...outcome, value } : (outcome as Outcome<TokenSet>);
+    return value ? { ...typedOutcome, value } : typedOutcome;
   }
 
   /** CreateTokenWithIAM, signed as `signing` says (a fault signs wrongly on purpose). */
@@ -382,12 +465,13 @@ export class AwsProfile implements Profile {
       },
       { sign: (request) => signRequest(request, signing) },
     );
+    const typedOutcome = typed<IamTokenSet>(outcome, SENT.createTokenWithIAM);
     const tokens = tokenSetOf(outcome);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (tokens && b) {
       const details = b.awsAdditionalDetails as Record<string, unknown> | undefined;
       return {
-        ...outcome,
+        ...typedOutcome,
         value: {
           ...tokens,
           issuedTokenType: isString(b.issuedTokenType) ? b.issuedTokenType : undefined,
@@ -404,6 +488,6 @@ export class AwsProfile implements Profile {
         },
       };
     }
-    return outcome as Outcome<IamTokenSet>;
+    return typedOutcome;
   }
 }
