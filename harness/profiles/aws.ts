@@ -10,6 +10,7 @@ import {
 } from '../aws/schemas.ts';
 import { signRequest, type RequestToSign, type SigningParams } from '../aws/sigv4.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
+import { frontEndError } from '../aws/aws-common-errors.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import type {
   ClientRegistration,
@@ -19,6 +20,7 @@ import type {
   DeviceAuthorization,
   OperationName,
   Outcome,
+  FrontEndRefusals,
   Profile,
   ProtocolError,
   RegisterClientParams,
@@ -216,6 +218,13 @@ export function isThrottling(op: AwsOperation, body: AwsBody, o: Outcome<unknown
 export class AwsProfile implements Profile {
   readonly name = 'aws' as const;
 
+  /** AWS's front end (Coral) refuses what it cannot deserialise (aws-common-errors.ts). */
+  readonly frontEnd: FrontEndRefusals = {
+    who: 'the AWS front end',
+    expected: 'an AWS front-end refusal (4xx SerializationException ...)',
+    refusal: frontEndError,
+  };
+
   constructor(
     /** The target's endpoint: where the AWS CLI sends the browser, at /authorize (E8). */
     readonly baseUrl: string,
@@ -330,6 +339,7 @@ export class AwsProfile implements Profile {
           ? bodyObject.error_description
           : undefined,
         type,
+        typeCarrier: 'x-amzn-ErrorType',
         sent: errorMembersSent(bodyObject),
       };
       outcome.schemaErrors = this.errorSchemaErrors(outcome, type);

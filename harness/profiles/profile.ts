@@ -108,6 +108,11 @@ export interface ProtocolError {
   /** Profile-specific error type (AWS: sanitised x-amzn-ErrorType), if any. */
   type?: string;
   /**
+   * Where the profile carries that type (AWS: `x-amzn-ErrorType`), so a description can say it
+   * is missing; absent for a profile whose errors have no type besides the OAuth code.
+   */
+  typeCarrier?: string;
+  /**
    * The body's own `error` and `error_description` as sent, unchecked: what a test of the error
    * format judges (`code` may come from a header when the body has none).
    */
@@ -149,8 +154,23 @@ export interface Outcome<T> {
   exchange: Exchange;
 }
 
+/**
+ * Refusals a front door answers before the service runs (AWS: SerializationException for a body
+ * it cannot read). A test of a malformed request accepts them besides the protocol's own error.
+ */
+export interface FrontEndRefusals {
+  /** Who refuses, for a note: "the AWS front end". */
+  readonly who: string;
+  /** What an expectation adds to its "any of". */
+  readonly expected: string;
+  /** The refusal an outcome is (its name), if it is one. */
+  refusal(outcome: Outcome<unknown>): string | undefined;
+}
+
 export interface Profile {
   readonly name: ProfileName;
+  /** Absent when the profile's targets have no front door of their own. */
+  readonly frontEnd?: FrontEndRefusals;
   registerClient(params: RegisterClientParams): Promise<Outcome<ClientRegistration>>;
   startDeviceAuthorization(
     params: StartDeviceAuthorizationParams,
