@@ -11,6 +11,7 @@ import type { ClientRegistration, Outcome } from '../profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from '../api/context.ts';
 import { embeddedTarget, remoteTarget, type Target } from './target.ts';
 import { verdictOf, type TestEnding } from './verdict.ts';
+import { profileSkipReason } from './profile-skip.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { TransportError } from '../http/transport-error.ts';
 import { ApproverError } from '../approvers/approver.ts';
@@ -33,16 +34,16 @@ export class RunError extends Error {
 
 const BREAKER_THRESHOLD = 3;
 
+/**
+ * The tests a run reports: those whose name matches --grep. A test for another profile is
+ * selected too, and reported as skipped (profileSkipReason), not dropped from the report.
+ */
 export function selectTests(
-  config: Pick<Config, 'grep' | 'profile'>,
+  config: Pick<Config, 'grep'>,
   from: readonly TestDefinition[] = registeredTests(),
 ): TestDefinition[] {
   const pattern = config.grep ? new RegExp(config.grep, 'i') : undefined;
-  return from.filter(
-    (t) =>
-      (!t.meta.profiles || t.meta.profiles.includes(config.profile)) &&
-      (!pattern || pattern.test(t.name)),
-  );
+  return from.filter((t) => !pattern || pattern.test(t.name));
 }
 
 export interface RunHooks {
@@ -248,6 +249,10 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
       durationMs: Math.round(performance.now() - t0),
     };
   };
+
+  const notForProfile = profileSkipReason(def, s.config.profile);
+  if (notForProfile !== undefined)
+    return finish({ verdict: 'skipped', reason: notForProfile, failedRequirements: [] });
 
   if (s.runSignal.aborted) {
     return finish({
