@@ -166,9 +166,9 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 export interface ThrottlePolicy {
   sleep(seconds: number): Promise<void>;
   /** A throttled request is sent again after `wait` seconds. */
-  retrying(op: AwsOperation, outcome: Outcome<unknown>, wait: number): void;
+  retrying(op: string, outcome: Outcome<unknown>, wait: number): void;
   /** The target kept throttling: must throw (the test ends without a verdict). */
-  giveUp(op: AwsOperation, outcome: Outcome<unknown>): never;
+  giveUp(op: string, outcome: Outcome<unknown>): never;
 }
 
 /** Retries of one throttled request (CL-18). */

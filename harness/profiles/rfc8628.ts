@@ -1,0 +1,316 @@
+import { send, type HttpContext, type HttpRequest } from '../http/http.ts';
+import { parseJsonBounded } from '../http/json.ts';
+import type { RunTraffic } from '../engine/traffic.ts';
+import type { OauthEndpoints } from '../oauth/discovery.ts';
+import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
+import { MAX_THROTTLE_RETRIES, throttleWait, type ThrottlePolicy } from './aws.ts';
+import { DEVICE_CODE_GRANT } from './profile.ts';
+import type {
+  ClientCredentials,
+  ClientRegistration,
+  CreateTokenParams,
+  DeviceAuthorization,
+  OperationName,
+  Outcome,
+  Profile,
+  RegisterClientParams,
+  SentMembers,
+  StartDeviceAuthorizationParams,
+  TokenSet,
+} from './profile.ts';
+
+/**
+ * The plain OAuth 2.0 profile: what every identity provider with the device grant speaks.
+ * Form-encoded requests (RFC 6749 §3.2, RFC 8628 §3.1, §3.4), snake_case JSON answers
+ * normalised to the harness's names, RFC 6749 §5.2 errors, RFC 7591 registration (JSON) when
+ * the server has a registration endpoint, and the client authentication the user chose.
+ */
+
+/** How the client authenticates at the token and device authorization endpoints (RFC 6749 §2.3). */
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** The wire names of each operation's members, under the harness's names. */
+const WIRE_NAMES = {
+  registerClient: {
+    clientId: 'client_id',
+    clientSecret: 'client_secret',
+    clientIdIssuedAt: 'client_id_issued_at',
+    clientSecretExpiresAt: 'client_secret_expires_at',
+  },
+  startDeviceAuthorization: {
+    deviceCode: 'device_code',
+    userCode: 'user_code',
+    verificationUri: 'verification_uri',
+    verificationUriComplete: 'verification_uri_complete',
+    expiresIn: 'expires_in',
+    interval: 'interval',
+  },
+  createToken: {
+    accessToken: 'access_token',
+    tokenType: 'token_type',
+    expiresIn: 'expires_in',
+    refreshToken: 'refresh_token',
+    idToken: 'id_token',
+    scope: 'scope',
+  },
+} as const;
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** The members a body sent, renamed to the harness's names; null reads as absent. */
+function sentMembers<T>(body: unknown, names: Record<string, string>): SentMembers<T> {
+  const object =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
+  const sent: Record<string, unknown> = {};
+  for (const [ours, wire] of Object.entries(names)) {
+    const v = object[wire];
+    if (v !== undefined && v !== null) sent[ours] = v;
+  }
+  return sent as SentMembers<T>;
+}
+
+/** Form parameters without the absent ones (RFC 6749 §3.1: empty means omitted). */
+function form(params: Record<string, string | undefined>): string {
+  const out = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) out.set(name, value);
+  return out.toString();
+}
+
+/** RFC 6749 §2.3.1: id and secret form-urlencoded, joined by ':', base64. */
+function basicCredentials(client: ClientCredentials): string {
+  const encode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+  const pair = `${encode(client.clientId)}:${encode(client.clientSecret ?? '')}`;
+  return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
+}
+
+export class Rfc8628Profile implements Profile {
+  readonly name = 'rfc8628' as const;
+
+  constructor(
+    readonly endpoints: OauthEndpoints,
+    readonly clientAuth: ClientAuthMethod,
+    private readonly http: HttpContext,
+    private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
+  ) {}
+
+  /** Set by the test context: throttling is then retried (CL-18). */
+  throttle?: ThrottlePolicy;
+  /** Set by the runner: the run's requests in flight and registrations. */
+  traffic?: RunTraffic;
+
+  /** Whether clients can be registered here (RFC 7591); without it they come from the settings. */
+  get canRegister(): boolean {
+    return this.endpoints.registrationEndpoint !== undefined;
+  }
+
+  learnSecrets(...values: (string | undefined)[]): void {
+    for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
+  }
+
+  async registerClient(p: RegisterClientParams): Promise<Outcome<ClientRegistration>> {
+    const url = this.endpoints.registrationEndpoint;
+    if (url === undefined) throw new Error('the server has no registration endpoint');
+    const metadata = Object.fromEntries(
+      Object.entries({
+        client_name: p.clientName,
+        grant_types: p.grantTypes ?? [DEVICE_CODE_GRANT, 'refresh_token'],
+        redirect_uris: p.redirectUris,
+        scope: p.scopes?.join(' '),
+        token_endpoint_auth_method: this.clientAuth,
+      }).filter(([, v]) => v !== undefined),
+    );
+    this.traffic?.reserveRegistration();
+    let accepted = false;
+    try {
+      const outcome = await this.exchange('registerClient', 'clientInformation', {
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(metadata),
+      });
+      accepted = outcome.status >= 200 && outcome.status < 300;
+      const typed = this.typed<ClientRegistration>(outcome, WIRE_NAMES.registerClient);
+      const s = typed.sent!;
+      if (typed.kind !== 'ok' || !isString(s.clientId)) return typed;
+      return {
+        ...typed,
+        value: {
+          clientId: s.clientId,
+          clientSecret: isString(s.clientSecret) ? s.clientSecret : undefined,
+          clientIdIssuedAt: isNumber(s.clientIdIssuedAt) ? s.clientIdIssuedAt : undefined,
+          clientSecretExpiresAt: isNumber(s.clientSecretExpiresAt)
+            ? s.clientSecretExpiresAt
+            : undefined,
+        },
+      };
+    } finally {
+      this.traffic?.settleRegistration(accepted);
+    }
+  }
+
+  async startDeviceAuthorization(
+    p: StartDeviceAuthorizationParams,
+  ): Promise<Outcome<DeviceAuthorization>> {
+    const outcome = await this.exchange(
+      'startDeviceAuthorization',
+      'deviceAuthorization',
+      this.formRequest(this.endpoints.deviceAuthorizationEndpoint, p.client, {
+        scope: p.scope?.join(' '),
+      }),
+    );
+    const typed = this.typed<DeviceAuthorization>(outcome, WIRE_NAMES.startDeviceAuthorization);
+    const s = typed.sent!;
+    if (
+      typed.kind !== 'ok' ||
+      !isString(s.deviceCode) ||
+      !isString(s.userCode) ||
+      !isString(s.verificationUri) ||
+      !isNumber(s.expiresIn)
+    )
+      return typed;
+    return {
+      ...typed,
+      value: {
+        deviceCode: s.deviceCode,
+        userCode: s.userCode,
+        verificationUri: s.verificationUri,
+        verificationUriComplete: isString(s.verificationUriComplete)
+          ? s.verificationUriComplete
+          : undefined,
+        expiresIn: s.expiresIn,
+        interval: isNumber(s.interval) ? s.interval : undefined,
+      },
+    };
+  }
+
+  async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
+    this.learnSecrets(p.code, p.codeVerifier);
+    const outcome = await this.exchange(
+      'createToken',
+      'token',
+      this.formRequest(this.endpoints.tokenEndpoint, p.client, {
+        grant_type: p.grantType,
+        device_code: p.deviceCode,
+        refresh_token: p.refreshToken,
+        code: p.code,
+        redirect_uri: p.redirectUri,
+        code_verifier: p.codeVerifier,
+        scope: p.scope?.join(' '),
+      }),
+      p.grantType === DEVICE_CODE_GRANT,
+    );
+    const typed = this.typed<TokenSet>(outcome, WIRE_NAMES.createToken);
+    const s = typed.sent! as Record<string, unknown>;
+    if (typeof s.scope === 'string') s.scope = s.scope.split(' ').filter((x) => x !== '');
+    if (typed.kind !== 'ok' || !isString(s.accessToken) || !isString(s.tokenType)) return typed;
+    return {
+      ...typed,
+      value: {
+        accessToken: s.accessToken,
+        tokenType: s.tokenType,
+        expiresIn: isNumber(s.expiresIn) ? s.expiresIn : undefined,
+        refreshToken: isString(s.refreshToken) ? s.refreshToken : undefined,
+        idToken: isString(s.idToken) ? s.idToken : undefined,
+        scope: Array.isArray(s.scope) ? (s.scope as string[]) : undefined,
+      },
+    };
+  }
+
+  /** A form POST authenticated as `clientAuth` says (RFC 6749 §2.3.1). */
+  private formRequest(
+    url: string | undefined,
+    client: ClientCredentials,
+    params: Record<string, string | undefined>,
+  ): HttpRequest {
+    if (url === undefined) throw new Error('the endpoint is not known (discovery or settings)');
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    const auth: Record<string, string | undefined> = {};
+    if (this.clientAuth === 'client_secret_basic') headers.authorization = basicCredentials(client);
+    else auth.client_id = client.clientId;
+    if (this.clientAuth === 'client_secret_post') auth.client_secret = client.clientSecret;
+    return { method: 'POST', url, headers, body: form({ ...auth, ...params }) };
+  }
+
+  private typed<T>(outcome: Outcome<unknown>, names: Record<string, string>): Outcome<T> {
+    const result = outcome as Outcome<T>;
+    result.sent = sentMembers<T>(outcome.body, names);
+    return result;
+  }
+
+  /**
+   * One operation, throttling retried as `throttle` says (CL-18): 429 always, slow_down
+   * everywhere but a device-code poll, where it is RFC 8628's own signal for the poller.
+   */
+  private async exchange(
+    op: OperationName,
+    schema: OauthSchema,
+    request: HttpRequest,
+    devicePoll = false,
+  ): Promise<Outcome<unknown>> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await (this.traffic
+        ? this.traffic.inTurn(() => send(request, this.http))
+        : send(request, this.http));
+      const outcome = this.outcomeOf(op, schema, response);
+      const throttled =
+        outcome.status === 429 || (!devicePoll && outcome.error?.code === 'slow_down');
+      if (!this.throttle || !throttled) {
+        this.observe(outcome);
+        return outcome;
+      }
+      const wait = throttleWait(outcome, attempt);
+      if (attempt > MAX_THROTTLE_RETRIES || wait === undefined)
+        return this.throttle.giveUp(op, outcome);
+      this.throttle.retrying(op, outcome, wait);
+      await this.throttle.sleep(wait);
+    }
+  }
+
+  private outcomeOf(
+    op: OperationName,
+    schema: OauthSchema,
+    response: Awaited<ReturnType<typeof send>>,
+  ): Outcome<unknown> {
+    const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
+    const json = parsed?.ok ? parsed.value : undefined;
+    const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;
+    const object =
+      json !== null && typeof json === 'object' && !Array.isArray(json)
+        ? (json as Record<string, unknown>)
+        : undefined;
+    const isError = response.status < 200 || response.status >= 300 || isString(object?.error);
+    const outcome: Outcome<unknown> = {
+      op,
+      kind: isError ? 'error' : 'ok',
+      status: response.status,
+      headers: response.headers,
+      body: json,
+      parseError,
+      schemaErrors: [],
+      exchange: response.exchange,
+    };
+    if (json === undefined) {
+      outcome.schemaErrors = [`body is not JSON (${parseError ?? 'empty'})`];
+    } else {
+      outcome.schemaErrors = validateOauth(isError ? 'error' : schema, json);
+    }
+    if (isError) {
+      const sent = sentMembers<{ code: unknown; description: unknown }>(object, {
+        code: 'error',
+        description: 'error_description',
+      });
+      outcome.error = {
+        code: isString(sent.code) ? sent.code : undefined,
+        description: isString(sent.description) ? sent.description : undefined,
+        sent,
+      };
+    }
+    return outcome;
+  }
+}
