@@ -20,7 +20,7 @@
 const LOGIN = 'conformance-user'; // TEST_USER in oidc-provider-server.ts
 const PASSWORD = 'any'; // devInteractions accepts any password
 const REQUEST_TIMEOUT_MS = 5000;
-const MAX_STEPS = 20; // pages + redirects; the approve path takes about 10
+const MAX_STEPS = 20; // bound on pages, and on redirects per page (approve: 6 pages, 9 requests)
 
 class StepFailed extends Error {}
 

@@ -281,6 +281,57 @@ describe('oidc-provider as a device-flow IdP', () => {
     expect(unknown.headers.get('www-authenticate')).toBeNull();
   });
 
+  it('request errors: RFC 6749 §5.2 codes, all 400; rapid polls never answer slow_down', async () => {
+    const client = idp.clients.public;
+    const authorization = await authorizeDevice(client, 'openid');
+    const token = `${idp.issuer}/token`;
+
+    // Polling far faster than 5 s: authorization_pending every time, never slow_down.
+    for (let poll = 0; poll < 3; poll++) {
+      expectOAuthError(await pollToken(client, authorization.device_code), 'authorization_pending');
+    }
+    // Another client's device code, or one that never existed: invalid_grant.
+    const otherClient = await pollToken(idp.clients.confidential, authorization.device_code);
+    expectOAuthError(otherClient, 'invalid_grant');
+    expectOAuthError(await pollToken(client, 'no-such-device-code'), 'invalid_grant');
+    // A missing parameter: invalid_request naming it.
+    const missing = await postForm(token, { grant_type: DEVICE_CODE_GRANT }, client);
+    expectOAuthError(missing, 'invalid_request');
+    expect(missing.body.error_description).toBe("missing required parameter 'device_code'");
+    // A grant type it does not know (or does not offer): unsupported_grant_type.
+    expectOAuthError(
+      await postForm(token, { grant_type: 'password' }, client),
+      'unsupported_grant_type',
+    );
+    // No client identification at all: invalid_request (not invalid_client), 400.
+    const anonymous = await postForm(`${idp.issuer}/device/auth`, {});
+    expectOAuthError(anonymous, 'invalid_request');
+    expect(anonymous.body.error_description).toBe('no client authentication mechanism provided');
+    // A JSON body instead of a form: invalid_request.
+    const json = await fetch(`${idp.issuer}/device/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: client.clientId }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    expect(json.status).toBe(400);
+    expect(((await json.json()) as Record<string, unknown>).error).toBe('invalid_request');
+  });
+
+  it('is lenient where RFC 8628 lets it be: unknown scopes dropped, client_secret_post for a Basic client', async () => {
+    // An unknown scope is silently dropped (RFC 6749 §3.3 allows ignoring it), not invalid_scope.
+    await authorizeDevice(idp.clients.public, 'openid no-such-scope');
+    // The confidential client is registered with client_secret_basic, yet its secret in the
+    // form body is accepted too (oidc-provider does not pin the registered method).
+    const { clientId, clientSecret } = idp.clients.confidential;
+    const viaPost = await postForm(`${idp.issuer}/device/auth`, {
+      client_id: clientId,
+      client_secret: clientSecret ?? '',
+      scope: 'openid',
+    });
+    expect(viaPost.status).toBe(200);
+  });
+
   it('deny: pending before, access_denied once, then invalid_grant', async () => {
     const client = idp.clients.public;
     const authorization = await authorizeDevice(client, 'openid');
