@@ -13,6 +13,7 @@
 // (it never answers slow_down), so the one early poll in the denial test is not penalised.
 
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -135,8 +136,7 @@ function runApprover(
   authorization: DeviceAuthorization,
   useCompleteUri = true,
 ): Promise<ApproverOutcome> {
-  const env = {
-    ...process.env,
+  return runApproverWith({
     SSOC_DECISION: decision,
     SSOC_USER_CODE: authorization.user_code,
     SSOC_VERIFICATION_URI: authorization.verification_uri,
@@ -144,7 +144,11 @@ function runApprover(
       ? (authorization.verification_uri_complete ?? '')
       : '',
     SSOC_TARGET: idp.issuer,
-  };
+  });
+}
+
+function runApproverWith(variables: Record<string, string>): Promise<ApproverOutcome> {
+  const env = { ...process.env, ...variables };
   const command = `'${process.execPath}' '${APPROVER}'`;
   return new Promise((resolve) => {
     // Asynchronous on purpose: the IdP runs in this process and must keep answering.
@@ -366,6 +370,53 @@ describe('oidc-provider as a device-flow IdP', () => {
     expect(denied.body).not.toHaveProperty('error_description');
   });
 });
+
+describe('the approver, when a step does not go as expected', () => {
+  // Exit 1 and exactly one line on stderr, naming the step; never a cookie or xsrf value.
+  const oneLine = /^approve-oidc-provider: \w+ failed: [^\n]+\n$/;
+
+  it('refuses a decision other than approve or deny', async () => {
+    const outcome = await runApproverWith({ SSOC_DECISION: 'maybe' });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toMatch(oneLine);
+    expect(outcome.stderr).toContain('SSOC_DECISION must be approve or deny');
+  });
+
+  it('reports a user code the server does not know', async () => {
+    const outcome = await runApproverWith({
+      SSOC_DECISION: 'approve',
+      SSOC_USER_CODE: 'BCDF-GHJK',
+      SSOC_VERIFICATION_URI: `${idp.issuer}/device`,
+      SSOC_VERIFICATION_URI_COMPLETE: '',
+    });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toMatch(oneLine);
+    expect(outcome.stderr).toContain('The code you entered is incorrect');
+    expect(outcome.stderr).not.toMatch(/xsrf|_session/);
+  });
+
+  it('reports a server that does not answer', async () => {
+    const deadPort = await freePortThenClose();
+    const outcome = await runApproverWith({
+      SSOC_DECISION: 'deny',
+      SSOC_USER_CODE: 'BCDF-GHJK',
+      SSOC_VERIFICATION_URI: `http://127.0.0.1:${deadPort}/device`,
+      SSOC_VERIFICATION_URI_COMPLETE: '',
+    });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stderr).toMatch(oneLine);
+    expect(outcome.stderr).toContain('ECONNREFUSED');
+  });
+});
+
+/** A loopback port that nothing listens on any more. */
+async function freePortThenClose(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('oidc-provider device code expiry', () => {
   it('answers expired_token after expires_in, and keeps answering it', async () => {
