@@ -15,11 +15,13 @@
 //   3. (approve) devInteractions' login form (`prompt=login`) and consent form (`prompt=consent`);
 //   4. (approve) the success page.
 // Exit 0 when the decision was made; otherwise exit 1 with a one-line reason on stderr.
+// Every request has a timeout (5 s; SSOC_APPROVER_TIMEOUT_MS, in ms, overrides it for tests).
 // Nothing secret is printed: cookies, xsrf tokens and the password stay in memory.
 
 const LOGIN = 'conformance-user'; // TEST_USER in oidc-provider-server.ts
 const PASSWORD = 'any'; // devInteractions accepts any password
-const REQUEST_TIMEOUT_MS = 5000;
+// Per request; SSOC_APPROVER_TIMEOUT_MS shortens it for the approver's own tests.
+const REQUEST_TIMEOUT_MS = Number(process.env.SSOC_APPROVER_TIMEOUT_MS) || 5000;
 const MAX_STEPS = 20; // bound on pages, and on redirects per page (approve: 6 pages, 9 requests)
 
 class StepFailed extends Error {}
@@ -34,9 +36,8 @@ async function decide(choice) {
   for (let step = 0; step < MAX_STEPS; step++) {
     const forms = parseForms(page.html, page.url);
     const confirm = forms.find((form) => form.id === 'op.deviceConfirmForm');
-    const codeEntry = forms.find(
-      (form) => 'user_code' in form.fields && form.textFields.includes('user_code'),
-    );
+    // The user-code page: `user_code` is a field to type in (elsewhere it is hidden).
+    const codeEntry = forms.find((form) => form.textFields.includes('user_code'));
     const login = forms.find((form) => form.fields.prompt === 'login');
     const consent = forms.find((form) => form.fields.prompt === 'consent');
 
@@ -80,7 +81,8 @@ function describe(page) {
   const details = [...page.html.matchAll(/<pre>(error(?:_description)?: [^<]*)<\/pre>/g)].map(
     (m) => m[1],
   );
-  const path = new URL(page.url).pathname;
+  // Interaction ids in the path are session handles: shown as :uid.
+  const path = new URL(page.url).pathname.replace(/[A-Za-z0-9_-]{20,}/g, ':uid');
   return [`HTTP ${page.status} ${path} "${title}"`, ...(message ? [message] : []), ...details].join(
     '; ',
   );
@@ -108,10 +110,11 @@ class Browser {
       const response = await this.#request(method, url, body);
       if (response.status >= 300 && response.status < 400) {
         const location = response.headers.get('location');
-        if (!location)
+        if (!location) {
           throw new StepFailed(
             `HTTP ${response.status} without Location at ${new URL(url).pathname}`,
           );
+        }
         // 303 (and, as browsers do, 301/302 after a POST) continue with GET.
         url = new URL(location, url).href;
         if (response.status !== 307 && response.status !== 308) {
@@ -120,36 +123,42 @@ class Browser {
         }
         continue;
       }
-      const html = await response.text();
-      return { status: response.status, url, html };
+      return { status: response.status, url, html: response.text };
     }
     throw new StepFailed(`more than ${MAX_STEPS} redirects`);
   }
 
+  // One request, body read in full, within REQUEST_TIMEOUT_MS. The timer is an ordinary
+  // (referenced) one on purpose: AbortSignal.timeout() does not keep Node alive, and when a
+  // server hangs up at once undici sometimes leaves the fetch pending with no handle, so the
+  // process would exit with code 13 and no reason instead of timing out (seen on Node 20).
   async #request(method, url, body) {
     const target = new URL(url);
     const headers = { accept: 'text/html' };
     const cookie = this.#cookieHeader(target);
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    let response;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
-      response = await fetch(target, {
+      const response = await fetch(target, {
         method,
         headers,
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: controller.signal,
       });
+      const text = await response.text();
+      this.#remember(response.headers.getSetCookie(), target);
+      return { status: response.status, headers: response.headers, text };
     } catch (error) {
-      const why =
-        error?.name === 'TimeoutError'
-          ? `no answer in ${REQUEST_TIMEOUT_MS} ms`
-          : `${error?.message}${error?.cause?.code ? ` (${error.cause.code})` : ''}`;
+      const why = controller.signal.aborted
+        ? `no answer in ${REQUEST_TIMEOUT_MS} ms`
+        : `${error?.message}${error?.cause?.code ? ` (${error.cause.code})` : ''}`;
       throw new StepFailed(`${method} ${target.pathname}: ${why}`);
+    } finally {
+      clearTimeout(timer);
     }
-    this.#remember(response.headers.getSetCookie(), target);
-    return response;
   }
 
   #remember(setCookies, target) {
