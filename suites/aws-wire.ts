@@ -174,8 +174,9 @@ suite.test(
         if (o.body === undefined) return `body is not JSON (${o.parseError ?? 'empty'})`;
         if (typeof o.body !== 'object' || o.body === null || Array.isArray(o.body))
           return 'body is not a JSON object';
-        if (typeof member(o.body, 'error') !== 'string') return 'no string error member';
-        const d = member(o.body, 'error_description');
+        // The body's own members: o.error.code may come from x-amzn-ErrorType alone.
+        if (typeof o.error?.sent.code !== 'string') return 'no string error member';
+        const d = o.error.sent.description;
         if (d !== undefined && d !== null && typeof d !== 'string')
           return 'error_description is not a string';
         if (o.status < 400)
@@ -202,8 +203,8 @@ suite.test(
       'printable ASCII without " and \\',
       (o) => o.kind === 'error' && o.error !== undefined,
       (o) => {
-        for (const name of ['error', 'error_description']) {
-          const v = member(o.body, name);
+        const sent = { error: o.error!.sent.code, error_description: o.error!.sent.description };
+        for (const [name, v] of Object.entries(sent)) {
           if (typeof v === 'string' && !ERROR_CHARSET.test(v))
             return `${name} has a character outside %x20-21 / %x23-5B / %x5D-7E`;
         }

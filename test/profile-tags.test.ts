@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import '../suites/index.ts';
-import { registeredTests } from '../harness/api/registry.ts';
-import { selectTests } from '../harness/engine/runner.ts';
+import { registeredTests, type TestDefinition } from '../harness/api/registry.ts';
+import { resolveConfig } from '../harness/engine/config.ts';
+import { runConformance, selectTests } from '../harness/engine/runner.ts';
+import { profileSkipReason } from '../harness/engine/profile-skip.ts';
 
 // The profile seam (issue 11, part 2): a test that cites an AWS-* requirement judges AWS
 // behaviour, so it must say so in its metadata, or a plain RFC 8628 server would fail it.
+// Under another profile such a test is reported as skipped, with the reason: never run, never
+// failed, never silently dropped from the report.
 const tests = registeredTests();
-const citesAws = (t: (typeof tests)[number]) => t.requirements.some((r) => r.startsWith('AWS-'));
-const awsOnly = (t: (typeof tests)[number]) =>
+const citesAws = (t: TestDefinition) => t.requirements.some((r) => r.startsWith('AWS-'));
+const awsOnly = (t: TestDefinition) =>
   t.meta.profiles !== undefined && t.meta.profiles.length === 1 && t.meta.profiles[0] === 'aws';
 
 describe('profile tags', () => {
@@ -17,15 +21,42 @@ describe('profile tags', () => {
     expect(tests.filter(citesAws).length).toBeGreaterThan(0);
   });
 
-  it('under another profile no AWS-only test is selected, and the generic ones still are', () => {
-    // The configuration accepts only 'aws' today; the selection is what the next profile meets.
-    const selected = selectTests({ profile: 'rfc8628' as never, grep: undefined }, tests);
-    expect(selected.filter(awsOnly)).toEqual([]);
-    expect(selected.length).toBe(tests.filter((t) => !awsOnly(t)).length);
-    expect(selected.length).toBeGreaterThan(0);
+  it('under another profile each AWS-only test has a skip reason, and the generic ones none', () => {
+    for (const t of tests)
+      expect(profileSkipReason(t, 'rfc8628'), t.name).toBe(
+        awsOnly(t) ? 'AWS-only: the target speaks rfc8628' : undefined,
+      );
+    expect(tests.filter((t) => !awsOnly(t)).length).toBeGreaterThan(0);
   });
 
-  it('under the AWS profile every test is selected', () => {
-    expect(selectTests({ profile: 'aws', grep: undefined }, tests)).toHaveLength(tests.length);
+  it('under the AWS profile no test has a skip reason', () => {
+    expect(tests.filter((t) => profileSkipReason(t, 'aws') !== undefined)).toEqual([]);
+  });
+
+  it('the selection does not drop tests for another profile: the run reports them', () => {
+    expect(selectTests({ grep: undefined }, tests)).toHaveLength(tests.length);
+  });
+
+  it('under another profile an AWS-only test is reported skipped with the reason, not run', async () => {
+    let ran = 0;
+    const fakes: TestDefinition[] = ['AWS-SDA-FIELDS', 'AWS-ERR-TYPE'].map((id) => ({
+      suite: { key: 'fake', title: 'Fake suite' },
+      meta: { id, title: 'an AWS-only fake', level: 'MUST', also: [], profiles: ['aws'] },
+      name: `${id} an AWS-only fake`,
+      requirements: [id],
+      run: async () => {
+        ran++;
+        throw new Error('an AWS-only test ran under another profile');
+      },
+    }));
+    // The settings accept only 'aws' today; the next profile's name is set past them.
+    const config = { ...resolveConfig({ flags: { reports: '/dev/null' } }), profile: 'rfc8628' };
+    const run = await runConformance(config as never, { tests: fakes });
+    expect(ran).toBe(0);
+    expect(run.tests.map((t) => [t.verdict, t.reason, t.exchanges.length])).toEqual([
+      ['skipped', 'AWS-only: the target speaks rfc8628', 0],
+      ['skipped', 'AWS-only: the target speaks rfc8628', 0],
+    ]);
+    expect(run.summary.failed).toBe(0);
   });
 });

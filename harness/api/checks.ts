@@ -2,7 +2,6 @@ import type { TestContext } from './context.ts';
 import type { Level } from './levels.ts';
 import type { Outcome } from '../profiles/profile.ts';
 import { describeOutcome } from './describe.ts';
-import { frontEndError } from '../aws/aws-common-errors.ts';
 
 /**
  * Plain check functions: each looks at one outcome and records one check on the context.
@@ -15,18 +14,19 @@ export interface ErrorExpectation {
   /** Acceptable OAuth error codes (any of). */
   codes: string[];
   /**
-   * The request is malformed or wrongly typed: an AWS front end may refuse it before the
-   * service runs (SerializationException ..., aws-common-errors.ts), which also passes, noted.
+   * The request is malformed or wrongly typed: the profile's front end may refuse it before the
+   * service runs (AWS: SerializationException ..., aws-common-errors.ts), which also passes, noted.
    */
   frontEnd?: true;
 }
 
 /** The request failed with one of `codes`, and no token or success came back. */
 export function expectErrorCode(t: TestContext, o: Outcome<unknown>, e: ErrorExpectation): boolean {
-  const refusedBy = e.frontEnd ? frontEndError(o) : undefined;
+  const frontEnd = e.frontEnd ? t.profile.frontEnd : undefined;
+  const refusedBy = frontEnd?.refusal(o);
   if (refusedBy !== undefined && o.status < 500)
     t.note(
-      `${e.description}: refused by the AWS front end with ${refusedBy} before the service ran (refused, no token; not an sso-oidc exception)`,
+      `${e.description}: refused by ${frontEnd!.who} with ${refusedBy} before the service ran (refused, no token; not an sso-oidc exception)`,
     );
   return t.check({
     requirement: e.requirement,
@@ -35,10 +35,7 @@ export function expectErrorCode(t: TestContext, o: Outcome<unknown>, e: ErrorExp
     ok:
       (refusedBy !== undefined && o.status < 500) ||
       (o.kind === 'error' && o.error?.code !== undefined && e.codes.includes(o.error.code)),
-    expected: [
-      ...e.codes.map((c) => `error ${c}`),
-      ...(e.frontEnd ? ['an AWS front-end refusal (4xx SerializationException ...)'] : []),
-    ],
+    expected: [...e.codes.map((c) => `error ${c}`), ...(frontEnd ? [frontEnd.expected] : [])],
     actual: describeOutcome(o),
     exchange: o.exchange,
   });

@@ -11,7 +11,9 @@ export function describeOutcome(o: Outcome<unknown>): string {
         : fromBody
           ? o.error.code
           : `${o.error.code} [from header; ${unread}]`;
-    const type = o.error?.type ? ` (${o.error.type})` : ' (no x-amzn-ErrorType)';
+    // The profile names where its error type travels; a profile without one says nothing.
+    const carrier = o.error?.typeCarrier;
+    const type = o.error?.type ? ` (${o.error.type})` : carrier ? ` (no ${carrier})` : '';
     return `HTTP ${o.status} ${code}${type}`;
   }
   if (o.body !== null && typeof o.body === 'object' && !Array.isArray(o.body)) {

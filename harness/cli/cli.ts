@@ -228,25 +228,35 @@ export async function main(args: string[]): Promise<number> {
             describe: 'List the seeded faults of the reference server',
           })
           .option('grep', { type: 'string', describe: 'Only tests whose name matches' })
+          .option('config', {
+            type: 'string',
+            describe: 'JSON config file (its profile marks the tests a run would skip)',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'JSON output' })
-          .requiresArg('grep'),
+          .requiresArg(['grep', 'config']),
       async (argv) => {
         const { listTests, listUncovered } = await import('./list.ts');
         await import('../../suites/index.ts'); // the tests (--uncovered: what they cite)
         if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json }));
         else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
         else {
-          const { ConfigError } = await import('../engine/config.ts');
+          const { ConfigError, configFromEnv, configFromFile, resolveConfig } =
+            await import('../engine/config.ts');
           const { RunError, selectTests } = await import('../engine/runner.ts');
+          // The profile a run would use (SSOC_PROFILE, --config): tests for another are marked.
+          const { profile } = resolveConfig({
+            file: argv.config ? configFromFile(argv.config) : undefined,
+            env: configFromEnv(process.env),
+          });
           let tests;
           try {
-            tests = selectTests({ grep: argv.grep, profile: 'aws' });
+            tests = selectTests({ grep: argv.grep });
           } catch (e) {
             throw new ConfigError(`--grep is not a valid regular expression: ${oneLine(e)}`);
           }
           if (tests.length === 0)
             throw new RunError(`no test matches --grep ${JSON.stringify(argv.grep)}`);
-          process.stdout.write(listTests({ json: argv.json, tests }));
+          process.stdout.write(listTests({ json: argv.json, tests, profile }));
         }
       },
     )

@@ -1,13 +1,21 @@
 import { REQUIREMENTS } from '../engine/catalogue.ts';
 import { registeredTests, type TestDefinition } from '../api/registry.ts';
 import { FAULTS } from '../../reference/faults.ts';
+import { profileSkipReason } from '../engine/profile-skip.ts';
+import type { ProfileName } from '../profiles/profile.ts';
 
-/** Text for `list`: one line per test, its IDs, level, needs and profiles. */
+/**
+ * Text for `list`: one line per test, its IDs, level, needs and profiles (an untagged test runs
+ * under any, shown as the configured one), and why a run under `profile` would skip it.
+ */
 export function listTests(opts: {
   json: boolean;
   tests?: readonly TestDefinition[];
   faults?: boolean;
+  /** The configured profile (default aws). */
+  profile?: ProfileName;
 }): string {
+  const profile = opts.profile ?? 'aws';
   if (opts.faults) {
     const rows = Object.entries(FAULTS).map(([name, f]) => ({
       name,
@@ -35,8 +43,9 @@ export function listTests(opts: {
       wait: t.meta.needs?.wait ?? 'none',
       iam: t.meta.needs?.iam ?? false,
     },
-    profiles: t.meta.profiles ?? ['aws'],
+    profiles: t.meta.profiles ?? [profile],
     after: t.meta.after ?? false,
+    skipped: profileSkipReason(t, profile),
   }));
   if (opts.json) return JSON.stringify(rows, null, 2) + '\n';
   const lines = rows.map((r) => {
@@ -47,7 +56,8 @@ export function listTests(opts: {
     ]
       .filter(Boolean)
       .join(',');
-    return `${r.level.padEnd(6)} ${r.name}\n       requirements ${r.requirements.join(', ')}; needs ${needs || 'nothing'}; profiles ${r.profiles.join(',')}`;
+    const skipped = r.skipped ? `\n       skipped: ${r.skipped}` : '';
+    return `${r.level.padEnd(6)} ${r.name}\n       requirements ${r.requirements.join(', ')}; needs ${needs || 'nothing'}; profiles ${r.profiles.join(',')}${skipped}`;
   });
   return `${lines.join('\n')}\n${rows.length} tests\n`;
 }

@@ -10,6 +10,7 @@ import {
 } from '../aws/schemas.ts';
 import { signRequest, type RequestToSign, type SigningParams } from '../aws/sigv4.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
+import { frontEndError } from '../aws/aws-common-errors.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import type {
   ClientRegistration,
@@ -19,8 +20,11 @@ import type {
   DeviceAuthorization,
   OperationName,
   Outcome,
+  FrontEndRefusals,
   Profile,
+  ProtocolError,
   RegisterClientParams,
+  SentMembers,
   StartDeviceAuthorizationParams,
   TokenSet,
 } from './profile.ts';
@@ -66,7 +70,83 @@ function tokenSetOf(outcome: Outcome<unknown>): TokenSet | undefined {
     expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
     refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
     idToken: isString(b.idToken) ? b.idToken : undefined,
+    scope: isStringArray(b.scope) ? b.scope : undefined,
   };
+}
+
+/**
+ * The members each typed operation reports as sent (Outcome.sent). The AWS wire already uses
+ * the harness's camelCase names, so the AWS profile only picks them out of the body.
+ */
+const SENT: {
+  registerClient: (keyof ClientRegistration)[];
+  startDeviceAuthorization: (keyof DeviceAuthorization)[];
+  createToken: (keyof TokenSet)[];
+  createTokenWithIAM: (keyof IamTokenSet)[];
+} = {
+  registerClient: [
+    'clientId',
+    'clientSecret',
+    'clientIdIssuedAt',
+    'clientSecretExpiresAt',
+    'authorizationEndpoint',
+    'tokenEndpoint',
+  ],
+  startDeviceAuthorization: [
+    'deviceCode',
+    'userCode',
+    'verificationUri',
+    'verificationUriComplete',
+    'expiresIn',
+    'interval',
+  ],
+  createToken: ['accessToken', 'tokenType', 'expiresIn', 'refreshToken', 'idToken', 'scope'],
+  createTokenWithIAM: [
+    'accessToken',
+    'tokenType',
+    'expiresIn',
+    'refreshToken',
+    'idToken',
+    'scope',
+    'issuedTokenType',
+    'awsAdditionalDetails',
+  ],
+};
+
+/**
+ * The named members of a body as sent. A null member reads as absent, as restJson1 clients
+ * (Smithy, the AWS SDKs) read it: AWS sends unset members as null.
+ */
+function sentMembers<T>(body: unknown, names: readonly (keyof T)[]): SentMembers<T> {
+  const object =
+    body !== null && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<PropertyKey, unknown>)
+      : {};
+  const sent: Partial<Record<keyof T, unknown>> = {};
+  for (const name of names) {
+    const v = object[name];
+    if (v !== undefined && v !== null) sent[name] = v;
+  }
+  return sent;
+}
+
+/** The OAuth error members of a body as sent (ProtocolError.sent); null reads as absent. */
+function errorMembersSent(body: Record<string, unknown> | undefined): ProtocolError['sent'] {
+  const { error, error_description } = sentMembers<{ error: unknown; error_description: unknown }>(
+    body,
+    ['error', 'error_description'],
+  );
+  return defined({ code: error, description: error_description });
+}
+
+/**
+ * The outcome of a typed operation, its sent members set in place (the same object the wire
+ * rules observed); `value` is added by the caller when the body has what it needs.
+ */
+function typed<T>(outcome: Outcome<unknown>, names: readonly (keyof T)[]): Outcome<T> {
+  const result = outcome as Outcome<T>;
+  result.sent = sentMembers<T>(outcome.body, names);
+  return result;
 }
 
 /** Drop undefined members so that "absent" means absent on the wire. */
@@ -76,6 +156,7 @@ function defined(obj: Record<string, unknown>): Record<string, unknown> {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
 /**
  * CL-18: how the profile answers throttling (see isThrottling): wait and send the request again,
@@ -136,6 +217,13 @@ export function isThrottling(op: AwsOperation, body: AwsBody, o: Outcome<unknown
  */
 export class AwsProfile implements Profile {
   readonly name = 'aws' as const;
+
+  /** AWS's front end (Coral) refuses what it cannot deserialise (aws-common-errors.ts). */
+  readonly frontEnd: FrontEndRefusals = {
+    who: 'the AWS front end',
+    expected: 'an AWS front-end refusal (4xx SerializationException ...)',
+    refusal: frontEndError,
+  };
 
   constructor(
     /** The target's endpoint: where the AWS CLI sends the browser, at /authorize (E8). */
@@ -251,6 +339,8 @@ export class AwsProfile implements Profile {
           ? bodyObject.error_description
           : undefined,
         type,
+        typeCarrier: 'x-amzn-ErrorType',
+        sent: errorMembersSent(bodyObject),
       };
       outcome.schemaErrors = this.errorSchemaErrors(outcome, type);
     } else {
@@ -281,10 +371,11 @@ export class AwsProfile implements Profile {
         issuerUrl: p.issuerUrl,
       }),
     });
+    const typedOutcome = typed<ClientRegistration>(outcome, SENT.registerClient);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (outcome.kind === 'ok' && b && isString(b.clientId)) {
       return {
-        ...outcome,
+        ...typedOutcome,
         value: {
           clientId: b.clientId,
           clientSecret: isString(b.clientSecret) ? b.clientSecret : undefined,
@@ -299,7 +390,7 @@ export class AwsProfile implements Profile {
         },
       };
     }
-    return outcome as Outcome<ClientRegistration>;
+    return typedOutcome;
   }
 
   async startDeviceAuthorization(
@@ -312,6 +403,7 @@ export class AwsProfile implements Profile {
         startUrl: p.startUrl,
       }),
     });
+    const typedOutcome = typed<DeviceAuthorization>(outcome, SENT.startDeviceAuthorization);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (
       outcome.kind === 'ok' &&
@@ -322,7 +414,7 @@ export class AwsProfile implements Profile {
       isNumber(b.expiresIn)
     ) {
       return {
-        ...outcome,
+        ...typedOutcome,
         value: {
           deviceCode: b.deviceCode,
           userCode: b.userCode,
@@ -335,7 +427,7 @@ export class AwsProfile implements Profile {
         },
       };
     }
-    return outcome as Outcome<DeviceAuthorization>;
+    return typedOutcome;
   }
 
   async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
@@ -353,8 +445,9 @@ export class AwsProfile implements Profile {
         scope: p.scope,
       }),
     });
+    const typedOutcome = typed<TokenSet>(outcome, SENT.createToken);
     const value = tokenSetOf(outcome);
-    return value ? { ...outcome, value } : (outcome as Outcome<TokenSet>);
+    return value ? { ...typedOutcome, value } : typedOutcome;
   }
 
   /** CreateTokenWithIAM, signed as `signing` says (a fault signs wrongly on purpose). */
@@ -382,12 +475,13 @@ export class AwsProfile implements Profile {
       },
       { sign: (request) => signRequest(request, signing) },
     );
+    const typedOutcome = typed<IamTokenSet>(outcome, SENT.createTokenWithIAM);
     const tokens = tokenSetOf(outcome);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (tokens && b) {
       const details = b.awsAdditionalDetails as Record<string, unknown> | undefined;
       return {
-        ...outcome,
+        ...typedOutcome,
         value: {
           ...tokens,
           issuedTokenType: isString(b.issuedTokenType) ? b.issuedTokenType : undefined,
@@ -404,6 +498,6 @@ export class AwsProfile implements Profile {
         },
       };
     }
-    return outcome as Outcome<IamTokenSet>;
+    return typedOutcome;
   }
 }

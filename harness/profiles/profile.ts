@@ -47,13 +47,13 @@ export interface TokenSet {
   expiresIn?: number;
   refreshToken?: string;
   idToken?: string;
+  /** The granted scopes, when the response names them (RFC 6749 §5.1 `scope`). */
+  scope?: string[];
 }
 
 /** What CreateTokenWithIAM returns besides a TokenSet (WIRE.md §1.4). */
 export interface IamTokenSet extends TokenSet {
   issuedTokenType?: string;
-  /** The granted scopes. */
-  scope?: string[];
   awsAdditionalDetails?: { identityContext?: string };
 }
 
@@ -107,7 +107,24 @@ export interface ProtocolError {
   description?: string;
   /** Profile-specific error type (AWS: sanitised x-amzn-ErrorType), if any. */
   type?: string;
+  /**
+   * Where the profile carries that type (AWS: `x-amzn-ErrorType`), so a description can say it
+   * is missing; absent for a profile whose errors have no type besides the OAuth code.
+   */
+  typeCarrier?: string;
+  /**
+   * The body's own `error` and `error_description` as sent, unchecked: what a test of the error
+   * format judges (`code` may come from a header when the body has none).
+   */
+  sent: { readonly code?: unknown; readonly description?: unknown };
 }
+
+/**
+ * The members of a response as the target sent them, under the harness's names and before any
+ * type check: what a test of the response's fields judges ("expiresIn is a positive integer"),
+ * whatever the wire calls it (AWS `expiresIn`, OAuth `expires_in`). Absent means not sent.
+ */
+export type SentMembers<T> = { readonly [K in keyof T]?: unknown };
 
 /**
  * What an operation produced. Transport failures are thrown as TransportError instead.
@@ -125,14 +142,35 @@ export interface Outcome<T> {
   parseError?: string;
   /** The normalised value, present when kind is ok and the body has the members it needs. */
   value?: T;
+  /**
+   * The body's members under the harness's names, unchecked (set by the typed operations of a
+   * profile, whatever the status). Tests of RFC 8628 / OAuth fields read these, not `body`,
+   * whose member names are the wire's.
+   */
+  sent?: SentMembers<T>;
   error?: ProtocolError;
   /** JSON Schema errors of the body against the operation's response or error schema. */
   schemaErrors: string[];
   exchange: Exchange;
 }
 
+/**
+ * Refusals a front door answers before the service runs (AWS: SerializationException for a body
+ * it cannot read). A test of a malformed request accepts them besides the protocol's own error.
+ */
+export interface FrontEndRefusals {
+  /** Who refuses, for a note: "the AWS front end". */
+  readonly who: string;
+  /** What an expectation adds to its "any of". */
+  readonly expected: string;
+  /** The refusal an outcome is (its name), if it is one. */
+  refusal(outcome: Outcome<unknown>): string | undefined;
+}
+
 export interface Profile {
   readonly name: ProfileName;
+  /** Absent when the profile's targets have no front door of their own. */
+  readonly frontEnd?: FrontEndRefusals;
   registerClient(params: RegisterClientParams): Promise<Outcome<ClientRegistration>>;
   startDeviceAuthorization(
     params: StartDeviceAuthorizationParams,
