@@ -131,7 +131,7 @@ suite.test(
       description: 'clientSecretExpiresAt is present and an integer',
       ok: integer,
       expected: 'integer epoch seconds (or 0 = never)',
-      actual: show((o.body as Record<string, unknown>).clientSecretExpiresAt),
+      actual: show(o.sent?.clientSecretExpiresAt),
       exchange: o.exchange,
     });
     if (!integer || at === 0) return;

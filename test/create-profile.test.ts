@@ -3,6 +3,7 @@ import { createProfile } from '../harness/profiles/create.ts';
 import { AwsProfile } from '../harness/profiles/aws.ts';
 import { Redactor } from '../harness/http/redact.ts';
 import type { HttpContext } from '../harness/http/http.ts';
+import type { Profile } from '../harness/profiles/profile.ts';
 
 // The runner chooses a wire profile in one place (issue 11, part 2): the factory answers the
 // configured profile and refuses one that does not exist yet rather than quietly using AWS.
@@ -16,7 +17,13 @@ describe('createProfile', () => {
     const p = createProfile({ profile: 'aws' }, { baseUrl: 'http://127.0.0.1:1', http });
     expect(p).toBeInstanceOf(AwsProfile);
     expect(p.name).toBe('aws');
-    expect(p.baseUrl).toBe('http://127.0.0.1:1');
+    expect((p as AwsProfile).baseUrl).toBe('http://127.0.0.1:1');
+  });
+
+  it('builds an injected profile before a shipped one (the stub of the profile-seam test)', () => {
+    const stub = { name: 'rfc8628' } as unknown as Profile;
+    const wiring = { baseUrl: 'http://x', http };
+    expect(createProfile({ profile: 'rfc8628' }, wiring, { rfc8628: () => stub })).toBe(stub);
   });
 
   it('refuses a profile it cannot build', () => {

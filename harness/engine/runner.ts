@@ -6,7 +6,7 @@ import { RunTraffic } from './traffic.ts';
 import { Redactor } from '../http/redact.ts';
 import { registeredTests, type TestDefinition } from '../api/registry.ts';
 import { summarize, type ExitCode, type RunResult, type TestResult } from './results.ts';
-import { createProfile } from '../profiles/create.ts';
+import { asAwsProfile, createProfile, type ProfileFactories } from '../profiles/create.ts';
 import type { ClientRegistration, Outcome } from '../profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from '../api/context.ts';
 import { embeddedTarget, remoteTarget, type Target } from './target.ts';
@@ -53,6 +53,8 @@ export interface RunHooks {
   redactor?: Redactor;
   /** The tests to run instead of the registered suites' (the runner's own tests use fakes). */
   tests?: readonly TestDefinition[];
+  /** Profiles besides the shipped ones (the profile-seam test's stub), by name. */
+  profiles?: ProfileFactories;
 }
 
 export async function runConformance(config: Config, hooks: RunHooks = {}): Promise<RunResult> {
@@ -87,7 +89,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
 
     const sharedClient =
       target.kind === 'remote'
-        ? memoSharedClient(config, redactor, limits, breaker, observed, traffic)
+        ? memoSharedClient(config, redactor, limits, breaker, observed, traffic, hooks.profiles)
         : undefined;
     const results = new Map<TestDefinition, TestResult>();
     const shared = new Map<string, Promise<unknown>>();
@@ -104,6 +106,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         sharedClient,
         shared: target.kind === 'remote' ? shared : undefined,
         known,
+        profiles: hooks.profiles,
       });
       results.set(def, result);
       hooks.onTestEnd?.(result);
@@ -151,17 +154,22 @@ function memoSharedClient(
   breaker: CircuitBreaker,
   observed: Outcome<unknown>[],
   traffic: RunTraffic,
+  profiles: ProfileFactories | undefined,
 ): () => Promise<Outcome<ClientRegistration>> {
   let memo: Promise<Outcome<ClientRegistration>> | undefined;
   return () => {
     memo ??= (async () => {
       const log = new ExchangeLog();
-      const profile = createProfile(config, {
-        baseUrl: config.target!,
-        http: { recorder: breakerRecorder(log, breaker), redactor, limits },
-        observe: (o) => observed.push(o),
-        traffic,
-      });
+      const profile = createProfile(
+        config,
+        {
+          baseUrl: config.target!,
+          http: { recorder: breakerRecorder(log, breaker), redactor, limits },
+          observe: (o) => observed.push(o),
+          traffic,
+        },
+        profiles,
+      );
       return profile.registerClient(FIXTURE_REGISTRATION);
     })();
     // A transport failure is not cached: the next test may try again.
@@ -194,6 +202,7 @@ interface TestRunServices {
   sharedClient?: () => Promise<Outcome<ClientRegistration>>;
   shared?: Map<string, Promise<unknown>>;
   known?: KnownDeviationList;
+  profiles?: ProfileFactories;
 }
 
 function testBudgetMs(config: Config, target: Target): number {
@@ -280,35 +289,40 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     limits: s.limits,
     signal,
   };
-  const profile = createProfile(s.config, {
-    baseUrl: session.baseUrl,
-    http,
-    observe: (o) => s.observed.push(o),
-    traffic: s.traffic,
-  });
+  const profile = createProfile(
+    s.config,
+    { baseUrl: session.baseUrl, http, observe: (o) => s.observed.push(o), traffic: s.traffic },
+    s.profiles,
+  );
   // Property-based tests send hundreds of requests: they count them here instead of keeping
   // each exchange, and replay a failing case through `profile` to record it.
   const quietProfile = (count: () => void) => {
-    return createProfile(s.config, {
-      baseUrl: session.baseUrl,
-      traffic: s.traffic,
-      http: {
-        ...http,
-        recorder: {
-          record(e) {
-            count();
-            if (e.error && !e.response) s.breaker.failure(e.error);
-            else s.breaker.success();
-            return { seq: 0, ...e };
+    return asAwsProfile(
+      createProfile(
+        s.config,
+        {
+          baseUrl: session.baseUrl,
+          traffic: s.traffic,
+          http: {
+            ...http,
+            recorder: {
+              record(e) {
+                count();
+                if (e.error && !e.response) s.breaker.failure(e.error);
+                else s.breaker.success();
+                return { seq: 0, ...e };
+              },
+            },
           },
         },
-      },
-    });
+        s.profiles,
+      ),
+    );
   };
   // Another endpoint the test talks to (a second region's): recorded in the test's log, its
   // outcomes not judged by the after-run rules, which are about the target.
   const profileAt = (baseUrl: string) =>
-    createProfile(s.config, { baseUrl, http, traffic: s.traffic });
+    asAwsProfile(createProfile(s.config, { baseUrl, http, traffic: s.traffic }, s.profiles));
   const ctx = new TestContext({
     config: s.config,
     profile,
