@@ -12,6 +12,7 @@ import { signRequest, type RequestToSign, type SigningParams } from '../aws/sigv
 import type { RunTraffic } from '../engine/traffic.ts';
 import { frontEndError } from '../aws/aws-common-errors.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
+import { deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import type {
   ClientRegistration,
   CreateTokenParams,
@@ -57,21 +58,6 @@ export interface AwsSendOptions {
   headers?: Record<string, string>;
   /** Turns the request as built into the headers to send (SigV4 for CreateTokenWithIAM). */
   sign?: (request: RequestToSign) => Promise<Record<string, string>>;
-}
-
-/** The token members of a successful token response, when it has the required ones. */
-function tokenSetOf(outcome: Outcome<unknown>): TokenSet | undefined {
-  const b = outcome.body as Record<string, unknown> | undefined;
-  if (outcome.kind !== 'ok' || !b || !isString(b.accessToken) || !isString(b.tokenType))
-    return undefined;
-  return {
-    accessToken: b.accessToken,
-    tokenType: b.tokenType,
-    expiresIn: isNumber(b.expiresIn) ? b.expiresIn : undefined,
-    refreshToken: isString(b.refreshToken) ? b.refreshToken : undefined,
-    idToken: isString(b.idToken) ? b.idToken : undefined,
-    scope: isStringArray(b.scope) ? b.scope : undefined,
-  };
 }
 
 /**
@@ -155,8 +141,6 @@ function defined(obj: Record<string, unknown>): Record<string, unknown> {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 
 /**
  * CL-18: how the profile answers throttling (see isThrottling): wait and send the request again,
@@ -372,25 +356,8 @@ export class AwsProfile implements Profile {
       }),
     });
     const typedOutcome = typed<ClientRegistration>(outcome, SENT.registerClient);
-    const b = outcome.body as Record<string, unknown> | undefined;
-    if (outcome.kind === 'ok' && b && isString(b.clientId)) {
-      return {
-        ...typedOutcome,
-        value: {
-          clientId: b.clientId,
-          clientSecret: isString(b.clientSecret) ? b.clientSecret : undefined,
-          clientIdIssuedAt: isNumber(b.clientIdIssuedAt) ? b.clientIdIssuedAt : undefined,
-          clientSecretExpiresAt: isNumber(b.clientSecretExpiresAt)
-            ? b.clientSecretExpiresAt
-            : undefined,
-          authorizationEndpoint: isString(b.authorizationEndpoint)
-            ? b.authorizationEndpoint
-            : undefined,
-          tokenEndpoint: isString(b.tokenEndpoint) ? b.tokenEndpoint : undefined,
-        },
-      };
-    }
-    return typedOutcome;
+    const value = registrationOf(outcome, typedOutcome.sent!);
+    return value ? { ...typedOutcome, value } : typedOutcome;
   }
 
   async startDeviceAuthorization(
@@ -404,30 +371,8 @@ export class AwsProfile implements Profile {
       }),
     });
     const typedOutcome = typed<DeviceAuthorization>(outcome, SENT.startDeviceAuthorization);
-    const b = outcome.body as Record<string, unknown> | undefined;
-    if (
-      outcome.kind === 'ok' &&
-      b &&
-      isString(b.deviceCode) &&
-      isString(b.userCode) &&
-      isString(b.verificationUri) &&
-      isNumber(b.expiresIn)
-    ) {
-      return {
-        ...typedOutcome,
-        value: {
-          deviceCode: b.deviceCode,
-          userCode: b.userCode,
-          verificationUri: b.verificationUri,
-          verificationUriComplete: isString(b.verificationUriComplete)
-            ? b.verificationUriComplete
-            : undefined,
-          expiresIn: b.expiresIn,
-          interval: isNumber(b.interval) ? b.interval : undefined,
-        },
-      };
-    }
-    return typedOutcome;
+    const value = deviceAuthorizationOf(outcome, typedOutcome.sent!);
+    return value ? { ...typedOutcome, value } : typedOutcome;
   }
 
   async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
@@ -446,7 +391,7 @@ export class AwsProfile implements Profile {
       }),
     });
     const typedOutcome = typed<TokenSet>(outcome, SENT.createToken);
-    const value = tokenSetOf(outcome);
+    const value = tokenSetOf(outcome, typedOutcome.sent!);
     return value ? { ...typedOutcome, value } : typedOutcome;
   }
 
@@ -476,7 +421,7 @@ export class AwsProfile implements Profile {
       { sign: (request) => signRequest(request, signing) },
     );
     const typedOutcome = typed<IamTokenSet>(outcome, SENT.createTokenWithIAM);
-    const tokens = tokenSetOf(outcome);
+    const tokens = tokenSetOf(outcome, typedOutcome.sent!);
     const b = outcome.body as Record<string, unknown> | undefined;
     if (tokens && b) {
       const details = b.awsAdditionalDetails as Record<string, unknown> | undefined;

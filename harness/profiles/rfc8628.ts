@@ -5,6 +5,7 @@ import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
 import { MAX_THROTTLE_RETRIES, throttleWait, type ThrottlePolicy } from './aws.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
+import { deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import type {
   ClientCredentials,
   ClientRegistration,
@@ -56,7 +57,6 @@ const WIRE_NAMES = {
 } as const;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** The members a body sent, renamed to the harness's names; null reads as absent. */
 function sentMembers<T>(body: unknown, names: Record<string, string>): SentMembers<T> {
@@ -133,19 +133,8 @@ export class Rfc8628Profile implements Profile {
       });
       accepted = outcome.status >= 200 && outcome.status < 300;
       const typed = this.typed<ClientRegistration>(outcome, WIRE_NAMES.registerClient);
-      const s = typed.sent!;
-      if (typed.kind !== 'ok' || !isString(s.clientId)) return typed;
-      return {
-        ...typed,
-        value: {
-          clientId: s.clientId,
-          clientSecret: isString(s.clientSecret) ? s.clientSecret : undefined,
-          clientIdIssuedAt: isNumber(s.clientIdIssuedAt) ? s.clientIdIssuedAt : undefined,
-          clientSecretExpiresAt: isNumber(s.clientSecretExpiresAt)
-            ? s.clientSecretExpiresAt
-            : undefined,
-        },
-      };
+      const value = registrationOf(typed, typed.sent!);
+      return value ? { ...typed, value } : typed;
     } finally {
       this.traffic?.settleRegistration(accepted);
     }
@@ -162,28 +151,8 @@ export class Rfc8628Profile implements Profile {
       }),
     );
     const typed = this.typed<DeviceAuthorization>(outcome, WIRE_NAMES.startDeviceAuthorization);
-    const s = typed.sent!;
-    if (
-      typed.kind !== 'ok' ||
-      !isString(s.deviceCode) ||
-      !isString(s.userCode) ||
-      !isString(s.verificationUri) ||
-      !isNumber(s.expiresIn)
-    )
-      return typed;
-    return {
-      ...typed,
-      value: {
-        deviceCode: s.deviceCode,
-        userCode: s.userCode,
-        verificationUri: s.verificationUri,
-        verificationUriComplete: isString(s.verificationUriComplete)
-          ? s.verificationUriComplete
-          : undefined,
-        expiresIn: s.expiresIn,
-        interval: isNumber(s.interval) ? s.interval : undefined,
-      },
-    };
+    const value = deviceAuthorizationOf(typed, typed.sent!);
+    return value ? { ...typed, value } : typed;
   }
 
   async createToken(p: CreateTokenParams): Promise<Outcome<TokenSet>> {
@@ -203,20 +172,11 @@ export class Rfc8628Profile implements Profile {
       p.grantType === DEVICE_CODE_GRANT,
     );
     const typed = this.typed<TokenSet>(outcome, WIRE_NAMES.createToken);
-    const s = typed.sent! as Record<string, unknown>;
-    if (typeof s.scope === 'string') s.scope = s.scope.split(' ').filter((x) => x !== '');
-    if (typed.kind !== 'ok' || !isString(s.accessToken) || !isString(s.tokenType)) return typed;
-    return {
-      ...typed,
-      value: {
-        accessToken: s.accessToken,
-        tokenType: s.tokenType,
-        expiresIn: isNumber(s.expiresIn) ? s.expiresIn : undefined,
-        refreshToken: isString(s.refreshToken) ? s.refreshToken : undefined,
-        idToken: isString(s.idToken) ? s.idToken : undefined,
-        scope: Array.isArray(s.scope) ? (s.scope as string[]) : undefined,
-      },
-    };
+    // OAuth sends scope as one space-delimited string (RFC 6749 §3.3); the harness's is a list.
+    const sent = typed.sent as Record<string, unknown>;
+    if (typeof sent.scope === 'string') sent.scope = sent.scope.split(' ').filter((x) => x !== '');
+    const value = tokenSetOf(typed, typed.sent!);
+    return value ? { ...typed, value } : typed;
   }
 
   /** A form POST authenticated as `clientAuth` says (RFC 6749 §2.3.1). */
