@@ -13,6 +13,7 @@ import type { RunTraffic } from '../engine/traffic.ts';
 import { frontEndError } from '../aws/aws-common-errors.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import { deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
+import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import type {
   ClientRegistration,
   CreateTokenParams,
@@ -142,39 +143,12 @@ function defined(obj: Record<string, unknown>): Record<string, unknown> {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-/**
- * CL-18: how the profile answers throttling (see isThrottling): wait and send the request again,
- * a bounded number of times. A rate limit is never a protocol verdict, so throttled answers
- * that are retried are not observed by the wire rules.
- */
-export interface ThrottlePolicy {
-  sleep(seconds: number): Promise<void>;
-  /** A throttled request is sent again after `wait` seconds. */
-  retrying(op: string, outcome: Outcome<unknown>, wait: number): void;
-  /** The target kept throttling: must throw (the test ends without a verdict). */
-  giveUp(op: string, outcome: Outcome<unknown>): never;
-}
-
-/** Retries of one throttled request (CL-18). */
-export const MAX_THROTTLE_RETRIES = 3;
-/**
- * The longest Retry-After a test waits for; a target asking for more ends the test as
- * rate-limited (sending sooner than asked would break CL-18).
- */
-export const MAX_RETRY_AFTER = 30;
-
-/**
- * Seconds to wait before retry `attempt` (1, 2 ...) of a throttled request: Retry-After when it
- * is a number of seconds (at least 1), else 5 s more each time (the HTTP-date form is not read:
- * the target's clock may be off, so the fallback is safer). Undefined when the target asks for
- * longer than MAX_RETRY_AFTER: the request is then not sent again.
- */
-export function throttleWait(outcome: Outcome<unknown>, attempt: number): number | undefined {
-  const raw = outcome.headers['retry-after'];
-  const retryAfter = raw !== undefined && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(retryAfter)) return 5 * attempt;
-  return retryAfter > MAX_RETRY_AFTER ? undefined : Math.max(retryAfter, 1);
-}
+export {
+  MAX_RETRY_AFTER,
+  MAX_THROTTLE_RETRIES,
+  throttleWait,
+  type ThrottlePolicy,
+} from './throttle.ts';
 
 /**
  * Whether an answer throttles the request (CL-18, AWS-SLOWDOWN-LOAD): HTTP 429 (a rate limit,
@@ -262,18 +236,13 @@ export class AwsProfile implements Profile {
     body: AwsBody,
     options: AwsSendOptions,
   ): Promise<Outcome<unknown>> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.sendOnce(op, body, options);
-      if (!this.throttle || !isThrottling(op, body, outcome)) {
-        this.observe(outcome);
-        return outcome;
-      }
-      const wait = throttleWait(outcome, attempt);
-      if (attempt > MAX_THROTTLE_RETRIES || wait === undefined)
-        return this.throttle.giveUp(op, outcome);
-      this.throttle.retrying(op, outcome, wait);
-      await this.throttle.sleep(wait);
-    }
+    return sendRetryingThrottled({
+      op,
+      once: () => this.sendOnce(op, body, options),
+      throttled: (outcome) => isThrottling(op, body, outcome),
+      throttle: this.throttle,
+      observe: this.observe,
+    });
   }
 
   private async sendOnce(

@@ -3,7 +3,7 @@ import { parseJsonBounded } from '../http/json.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
 import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
-import { MAX_THROTTLE_RETRIES, throttleWait, type ThrottlePolicy } from './aws.ts';
+import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import { deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import type {
@@ -213,23 +213,19 @@ export class Rfc8628Profile implements Profile {
     request: HttpRequest,
     devicePoll = false,
   ): Promise<Outcome<unknown>> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await (this.traffic
-        ? this.traffic.inTurn(() => send(request, this.http))
-        : send(request, this.http));
-      const outcome = this.outcomeOf(op, schema, response);
-      const throttled =
-        outcome.status === 429 || (!devicePoll && outcome.error?.code === 'slow_down');
-      if (!this.throttle || !throttled) {
-        this.observe(outcome);
-        return outcome;
-      }
-      const wait = throttleWait(outcome, attempt);
-      if (attempt > MAX_THROTTLE_RETRIES || wait === undefined)
-        return this.throttle.giveUp(op, outcome);
-      this.throttle.retrying(op, outcome, wait);
-      await this.throttle.sleep(wait);
-    }
+    return sendRetryingThrottled({
+      op,
+      once: async () => {
+        const response = await (this.traffic
+          ? this.traffic.inTurn(() => send(request, this.http))
+          : send(request, this.http));
+        return this.outcomeOf(op, schema, response);
+      },
+      throttled: (outcome) =>
+        outcome.status === 429 || (!devicePoll && outcome.error?.code === 'slow_down'),
+      throttle: this.throttle,
+      observe: this.observe,
+    });
   }
 
   private outcomeOf(
