@@ -1,5 +1,4 @@
 import { send, type HttpContext } from '../http/http.ts';
-import { parseJsonBounded } from '../http/json.ts';
 import {
   validateAwsError,
   validateAwsResponse,
@@ -12,7 +11,7 @@ import { signRequest, type RequestToSign, type SigningParams } from '../aws/sigv
 import type { RunTraffic } from '../engine/traffic.ts';
 import { frontEndError } from '../aws/aws-common-errors.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
-import { deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
+import { answerOf, deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import type {
   ClientRegistration,
@@ -263,24 +262,10 @@ export class AwsProfile implements Profile {
       if (options.sign) request.headers = await options.sign(request);
       return send(request, this.http);
     });
-    const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
-    const json = parsed?.ok ? parsed.value : undefined;
-    const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;
-    const bodyObject =
-      json !== null && typeof json === 'object' && !Array.isArray(json)
-        ? (json as Record<string, unknown>)
-        : undefined;
-    const isError = response.status < 200 || response.status >= 300 || isString(bodyObject?.error);
-    const outcome: Outcome<unknown> = {
-      op: OPERATION_NAMES[op],
-      kind: isError ? 'error' : 'ok',
-      status: response.status,
-      headers: response.headers,
-      body: json,
-      parseError,
-      schemaErrors: [],
-      exchange: response.exchange,
-    };
+    const { outcome, object: bodyObject } = answerOf(OPERATION_NAMES[op], response);
+    const isError = outcome.kind === 'error';
+    const json = outcome.body;
+    const parseError = outcome.parseError;
     if (isError) {
       const type = sanitizeErrorType(response.headers['x-amzn-errortype']);
       // AWS clients identify errors by the header alone (WIRE.md §2); so does a behaviour

@@ -1,5 +1,8 @@
+import type { HttpResponse } from '../http/http.ts';
+import { parseJsonBounded } from '../http/json.ts';
 import type {
   ClientRegistration,
+  OperationName,
   DeviceAuthorization,
   Outcome,
   SentMembers,
@@ -65,5 +68,36 @@ export function tokenSetOf(o: Outcome<unknown>, s: SentMembers<TokenSet>): Token
     refreshToken: stringOr(s.refreshToken),
     idToken: stringOr(s.idToken),
     scope: isStringArray(s.scope) ? s.scope : undefined,
+  };
+}
+
+/**
+ * The outcome of one HTTP answer, before the profile reads its error and schema: the body parsed
+ * as untrusted JSON, and `kind` error for a non-2xx status or a 2xx body with an `error` member
+ * (RFC 6749 §5.2; some servers send errors with 200). `object` is the body when it is a JSON object.
+ */
+export function answerOf(
+  op: OperationName,
+  response: HttpResponse,
+): { outcome: Outcome<unknown>; object?: Record<string, unknown> } {
+  const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
+  const json = parsed?.ok ? parsed.value : undefined;
+  const object =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? (json as Record<string, unknown>)
+      : undefined;
+  const isError = response.status < 200 || response.status >= 300 || isString(object?.error);
+  return {
+    outcome: {
+      op,
+      kind: isError ? 'error' : 'ok',
+      status: response.status,
+      headers: response.headers,
+      body: json,
+      parseError: parsed === undefined || parsed.ok ? undefined : parsed.reason,
+      schemaErrors: [],
+      exchange: response.exchange,
+    },
+    object,
   };
 }

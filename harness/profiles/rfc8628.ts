@@ -1,11 +1,10 @@
 import { send, type HttpContext, type HttpRequest } from '../http/http.ts';
-import { parseJsonBounded } from '../http/json.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
 import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
-import { deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
+import { answerOf, deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import type {
   ClientCredentials,
   ClientRegistration,
@@ -233,24 +232,10 @@ export class Rfc8628Profile implements Profile {
     schema: OauthSchema,
     response: Awaited<ReturnType<typeof send>>,
   ): Outcome<unknown> {
-    const parsed = response.text.length > 0 ? parseJsonBounded(response.text) : undefined;
-    const json = parsed?.ok ? parsed.value : undefined;
-    const parseError = parsed === undefined ? undefined : parsed.ok ? undefined : parsed.reason;
-    const object =
-      json !== null && typeof json === 'object' && !Array.isArray(json)
-        ? (json as Record<string, unknown>)
-        : undefined;
-    const isError = response.status < 200 || response.status >= 300 || isString(object?.error);
-    const outcome: Outcome<unknown> = {
-      op,
-      kind: isError ? 'error' : 'ok',
-      status: response.status,
-      headers: response.headers,
-      body: json,
-      parseError,
-      schemaErrors: [],
-      exchange: response.exchange,
-    };
+    const { outcome, object } = answerOf(op, response);
+    const isError = outcome.kind === 'error';
+    const json = outcome.body;
+    const parseError = outcome.parseError;
     if (json === undefined) {
       outcome.schemaErrors = [`body is not JSON (${parseError ?? 'empty'})`];
     } else {
