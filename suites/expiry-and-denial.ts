@@ -5,12 +5,25 @@ import {
   expectNoSuccess,
   expectStatus,
   pollMargin,
+  type TestContext,
 } from '../harness/api/conformance.ts';
 
 /** RFC 8628 §3.2 (lifetime) and §3.5 (expired_token, access_denied). */
 const suite = defineSuite('expiry-and-denial', 'Expiry and denial (RFC 8628 §3.2, §3.5)');
 
 const CONTINUE = ['authorization_pending', 'slow_down'];
+
+/**
+ * The user tried to approve what should no longer be approvable (`what`: "expired", say): the
+ * approver's answer is a note, since the verdict comes from the next poll.
+ */
+function noteApprovalAttempt(t: TestContext, what: string, refused: Error | undefined): void {
+  t.note(
+    refused === undefined
+      ? `the approver reported the ${what} user code approved`
+      : `the approver could not approve the ${what} user code (${refused.message})`,
+  );
+}
 
 suite.test(
   {
@@ -67,7 +80,7 @@ suite.test(
     const at = auth.expiresIn * 0.85;
     t.requireWait(at, '85 % of the device code lifetime');
     await t.sleep(at - t.age(auth), 'until 85 % of the lifetime');
-    const refused = await t.tryApprove(auth);
+    const refused = await t.attemptDecision('approve', auth);
     // The one poll must land inside the lifetime: nothing was polled since the start.
     const late = auth.expiresIn - t.age(auth) - pollMargin(t.clock);
     if (late < 0)
@@ -162,7 +175,7 @@ suite.test(
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
     t.requireWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the user code has expired');
-    await t.attemptApproval(auth, 'expired');
+    noteApprovalAttempt(t, 'expired', await t.attemptDecision('approve', auth));
     // Polled through pending: a late-visible approval must not yield a token either.
     const o = await t.pollForDecision(client, auth, { expiryExpected: true });
     expectNoSuccess(t, o, {
@@ -184,7 +197,7 @@ suite.test(
     const { client, auth } = await t.authorization();
     await t.deny(auth);
     // The user enters the same code again and approves, before the device has polled.
-    await t.attemptApproval(auth, 'denied');
+    noteApprovalAttempt(t, 'denied', await t.attemptDecision('approve', auth));
     // Polled through pending: a late-visible approval must not yield a token either.
     const o = await t.pollForDecision(client, auth);
     expectNoSuccess(t, o, {

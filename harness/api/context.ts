@@ -249,17 +249,12 @@ export class TestContext {
   deny(auth: DeviceAuthorization): Promise<void> {
     return this.approval.deny(auth);
   }
-  tryApprove(auth: DeviceAuthorization): Promise<ApproverError | undefined> {
-    return this.approval.tryApprove(auth);
-  }
-  tryApproveTyped(auth: DeviceAuthorization, typed: string): Promise<ApproverError | undefined> {
-    return this.approval.tryApproveTyped(auth, typed);
-  }
-  attemptApproval(auth: DeviceAuthorization, what: string): Promise<void> {
-    return this.approval.attemptApproval(auth, what);
-  }
-  tryDecide(decision: 'approve' | 'deny', auth: DeviceAuthorization) {
-    return this.approval.tryDecide(decision, auth);
+  attemptDecision(
+    decision: 'approve' | 'deny',
+    auth: DeviceAuthorization,
+    opts?: { typed?: string },
+  ): Promise<ApproverError | undefined> {
+    return this.approval.attemptDecision(decision, auth, opts);
   }
   needsApprover(): void {
     this.approval.needsApprover();
