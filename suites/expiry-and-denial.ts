@@ -37,7 +37,7 @@ suite.test(
     const { client, auth } = await t.authorization();
     // CL-17: expires_in counts from the response; poll no earlier than + max(interval + 5, 10).
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
-    t.requireWait(wait, 'the device code lifetime plus a margin');
+    t.needsWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the device code has expired');
     const o = await t.poll(client, auth, { expiryExpected: true });
     t.check({
@@ -78,7 +78,7 @@ suite.test(
     t.needsApprover();
     const { client, auth } = await t.authorization();
     const at = auth.expiresIn * 0.85;
-    t.requireWait(at, '85 % of the device code lifetime');
+    t.needsWait(at, '85 % of the device code lifetime');
     await t.sleep(at - t.age(auth), 'until 85 % of the lifetime');
     const refused = await t.attemptDecision('approve', auth);
     // The one poll must land inside the lifetime: nothing was polled since the start.
@@ -173,7 +173,7 @@ suite.test(
     const { client, auth } = await t.authorization();
     // The same margin as DA-3.5-EXPIRED: well past the lifetime, whatever the clock skew.
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
-    t.requireWait(wait, 'the device code lifetime plus a margin');
+    t.needsWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the user code has expired');
     noteApprovalAttempt(t, 'expired', await t.attemptDecision('approve', auth));
     // Polled through pending: a late-visible approval must not yield a token either.

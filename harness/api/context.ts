@@ -82,6 +82,14 @@ export interface ContextServices {
  * What a test function receives: the target's profile, checks, notes, skips and time. The
  * fixtures (registration, device flow, approval, authorization code, IAM, shared samples) live
  * in `fixtures/`, one module each; the members below that name them only delegate.
+ *
+ * One meaning per verb:
+ * - `needs…` (needsApprover, needsPageApprover, needsIam, needsWait, needsLifetime, needsPolls)
+ *   SKIPS the test: what it needs is missing here, so it cannot be judged (no verdict on the
+ *   target). Call it before the first request where possible.
+ * - `require…` (require, and the fixtures' requireCode, requireRegistration) records a check
+ *   and, when it fails, STOPS the test: the target failed a precondition (a verdict).
+ * - `skip` and `check` are the plain forms of each.
  */
 export class TestContext {
   readonly checks: CheckResult[] = [];
@@ -205,7 +213,7 @@ export class TestContext {
    * Declare a wait the test is about to need; against a real-time target a total above
    * --max-wait skips the test with the figure (virtual time is free).
    */
-  requireWait(seconds: number, what: string): void {
+  needsWait(seconds: number, what: string): void {
     if (this.services.clock.kind === 'virtual') return;
     const total = this.waited + seconds;
     if (total > this.services.config.maxWait)
@@ -215,7 +223,7 @@ export class TestContext {
   }
 
   async sleep(seconds: number, what = 'wait'): Promise<void> {
-    this.requireWait(seconds, what);
+    this.needsWait(seconds, what);
     this.waited += seconds;
     await this.services.clock.sleep(seconds, this.services.signal);
   }
@@ -293,11 +301,11 @@ export class TestContext {
   pollInterval(auth: DeviceAuthorization): number {
     return this.device.pollInterval(auth);
   }
-  requireLifetime(auth: DeviceAuthorization, wait: number, what: string): void {
-    this.device.requireLifetime(auth, wait, what);
+  needsLifetime(auth: DeviceAuthorization, wait: number, what: string): void {
+    this.device.needsLifetime(auth, wait, what);
   }
-  requirePolls(auth: DeviceAuthorization, polls: number, what: string): void {
-    this.device.requirePolls(auth, polls, what);
+  needsPolls(auth: DeviceAuthorization, polls: number, what: string): void {
+    this.device.needsPolls(auth, polls, what);
   }
   tokens(client?: ClientRegistration) {
     return this.device.tokens(client);

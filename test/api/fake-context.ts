@@ -3,7 +3,12 @@ import type { Approver, Decision } from '../../harness/approvers/approver.ts';
 import { VirtualClock } from '../../harness/engine/clock.ts';
 import { resolveConfig, type ConfigInput } from '../../harness/engine/config.ts';
 import { ExchangeLog } from '../../harness/http/exchange.ts';
-import type { DeviceAuthorization, Profile } from '../../harness/profiles/profile.ts';
+import type {
+  DeviceAuthorization,
+  OperationName,
+  Outcome,
+  Profile,
+} from '../../harness/profiles/profile.ts';
 
 /** What a fake approver was asked: the decision and the authorization as it was handed over. */
 export interface AskedDecision {
@@ -62,4 +67,29 @@ export const AUTH: DeviceAuthorization = {
   verificationUriComplete: 'https://device.example/?user_code=ABCD-EFGH',
   expiresIn: 600,
   interval: 5,
+};
+
+/** An answer as a profile returns it, without a real exchange. */
+export function okOutcome<T>(op: OperationName, value: T): Outcome<T> {
+  return {
+    op,
+    kind: 'ok',
+    status: 200,
+    headers: {},
+    body: value,
+    value,
+    schemaErrors: [],
+    exchange: {
+      seq: 0,
+      startedAt: '',
+      durationMs: 0,
+      request: { method: 'POST', url: '', headers: {} },
+    },
+  };
+}
+
+/** A profile that starts every device authorization as AUTH and sends nothing else. */
+export const startingProfile: Profile = {
+  ...silentProfile,
+  startDeviceAuthorization: async () => okOutcome('startDeviceAuthorization', AUTH),
 };
