@@ -11,6 +11,7 @@ import {
 import { signRequest, type RequestToSign, type SigningParams } from '../aws/sigv4.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
+import { AWS_REGISTRATION } from './aws-registration.ts';
 import type {
   ClientRegistration,
   CreateTokenParams,
@@ -136,6 +137,8 @@ export function isThrottling(op: AwsOperation, body: AwsBody, o: Outcome<unknown
  */
 export class AwsProfile implements Profile {
   readonly name = 'aws' as const;
+  /** RegisterClient, and what its answer must show (a clientId, and a clientSecret). */
+  readonly registration = AWS_REGISTRATION;
 
   constructor(
     /** The target's endpoint: where the AWS CLI sends the browser, at /authorize (E8). */
