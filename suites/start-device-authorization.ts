@@ -308,6 +308,7 @@ for (const field of ['clientId', 'clientSecret', 'startUrl'] as const) {
     {
       id: 'AWS-SDA-REQUIRED',
       profiles: ['aws'],
+      slug: `no-${field}`,
       title: `a request without ${field} is refused with ${codes.join(' or ')}`,
       level: 'MUST',
     },
@@ -333,6 +334,7 @@ suite.test(
   {
     id: 'AWS-SDA-REQUIRED',
     profiles: ['aws'],
+    slug: 'wrong-secret',
     title: 'a wrong clientSecret is refused with invalid_client and HTTP 401',
     level: 'MUST',
     also: ['DA-3.1-CONF-AUTH'],

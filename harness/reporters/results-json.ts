@@ -13,8 +13,9 @@ import { requirementVerdicts, type RequirementEntry } from '../engine/requiremen
 /**
  * 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none).
  * 3: the verdict `known`, `known` on checks, `stale` on tests, `knownDeviations` of the run.
+ * 4: `slug` on tests, the test's identity; `requirements[ID].tests` lists slugs, not names.
  */
-export const RESULTS_SCHEMA_VERSION = 3;
+export const RESULTS_SCHEMA_VERSION = 4;
 
 /** What `results.json` holds. */
 export interface ResultsJson extends RunResult {
@@ -61,6 +62,7 @@ const CHECK: Shape = {
 const TEST: Shape = {
   keys: [
     'name',
+    'slug',
     'id',
     'requirements',
     'level',

@@ -151,6 +151,7 @@ function fake(run: Row['run'], level: Level = 'MUST'): TestDefinition {
     suite: { key: 'fake', title: 'Fake suite' },
     meta: { id: ID, title: 'a fake test', level, also: [] },
     name: `${ID} a fake test`,
+    slug: ID,
     requirements: [ID],
     run,
   };
@@ -189,6 +190,7 @@ function afterTest(run: Row['run']): TestDefinition {
     ...fake(run),
     meta: { id: ID, title: 'an after test', level: 'MUST', also: [], after: true },
     name: `${ID} an after test`,
+    slug: `${ID}/after`,
   };
 }
 
@@ -307,6 +309,7 @@ describe('exit codes of a run, declared as data', () => {
       const tests = row.tests.map(([level, run], i) => ({
         ...fake(run, level),
         name: `${ID} fake test ${i + 1}`,
+        slug: `${ID}/${i + 1}`,
       }));
       const run = await runConformance(config, { tests });
       expect(run.exitCode).toBe(row.exit);
@@ -344,6 +347,7 @@ describe('the run-wide breaker', () => {
       tests: [registering, registering, registering, registering].map((def, i) => ({
         ...def,
         name: `${def.name} ${i + 1}`,
+        slug: `${ID}/${i + 1}`,
       })),
     });
     const tripped = /stopped after 3 consecutive transport failures/;

@@ -20,7 +20,7 @@ describe('renderResultsJson', () => {
   const doc = JSON.parse(json);
 
   it('is pretty JSON ending in a newline, schemaVersion first, requirements last', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 3,\n  "tool": {')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 4,\n  "tool": {')).toBe(true);
     expect(json.endsWith('\n}\n')).toBe(true);
     const keys = Object.keys(doc);
     expect(keys[0]).toBe('schemaVersion');
@@ -29,7 +29,7 @@ describe('renderResultsJson', () => {
 
   it('round-trips: the RunResult comes back unchanged, hostile strings included', () => {
     const { schemaVersion, requirements, ...rest } = doc;
-    expect(schemaVersion).toBe(3);
+    expect(schemaVersion).toBe(4);
     expect(requirements).toBeTypeOf('object');
     expect(rest).toEqual(JSON.parse(JSON.stringify(run)));
     // Lone surrogates survive as \u escapes (JSON.stringify is well-formed since ES2019).
@@ -64,7 +64,7 @@ describe('renderResultsJson', () => {
       'DA-3.10-NO-REUSE',
     ]);
     expect(doc.requirements['DA-3.5-ERROR-JSON']).toEqual({
-      tests: ['DA-3.5-PENDING until the user acts, polls get authorization_pending'],
+      tests: ['DA-3.5-PENDING'], // slugs: a test's identity, not its reworded title
       verdict: 'failed',
       checks: { passed: 0, notPassed: 2 },
     });
@@ -92,6 +92,7 @@ describe('renderResultsJson', () => {
       ...base,
       name,
       id: name.split(' ')[0]!,
+      slug: name.split(' ')[0]!,
       verdict,
       failedRequirements: [],
       ...o,

@@ -21,7 +21,9 @@ describe('reports of a real run', () => {
       const names = [...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]!);
       expect(names.length).toBe(run.tests.length);
       expect(names.length).toBeGreaterThanOrEqual(40);
-      for (const name of names) expect(isCitableId(name.split(' ')[0]!), name).toBe(true);
+      // Each name is a test's slug: its ID, or `<ID>/<slug>`; one per test.
+      for (const name of names) expect(isCitableId(name.split('/')[0]!), name).toBe(true);
+      expect(new Set(names).size).toBe(names.length);
       const json = JSON.parse(readFileSync(results!, 'utf8'));
       expect(json.tests).toHaveLength(run.tests.length);
       for (const t of json.tests) {
