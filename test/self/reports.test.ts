@@ -30,6 +30,12 @@ describe('reports of a real run', () => {
         for (const key of ['requirements', 'level', 'verdict', 'checks', 'exchanges'])
           expect(t).toHaveProperty(key);
       }
+      // Every requirement and every failed check links where the requirement is written.
+      for (const [id, entry] of Object.entries(json.requirements))
+        expect((entry as { spec?: string }).spec, id).toMatch(/^https:\/\//);
+      for (const t of json.tests)
+        for (const c of t.checks.filter((x: { ok: boolean }) => !x.ok))
+          expect(c.spec, c.requirement).toMatch(/^https:\/\//);
       if (faults.length > 0) expect(xml).toContain('<failure');
       if (hasXmllint) {
         const r = xmllint(['--noout', '--nonet', '--schema', JENKINS_XSD, junit!]);
