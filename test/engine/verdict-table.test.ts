@@ -25,6 +25,8 @@ function check(t: TestContext, ok: boolean): void {
 /** Resolves after `ms`, or rejects as soon as the test's signal aborts (its budget, the run). */
 function waitUnlessAborted(t: TestContext, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Under load, opening the target's session can outlast a short budget: already aborted.
+    if (t.signal.aborted) return reject(t.signal.reason);
     const timer = setTimeout(resolve, ms);
     t.signal.addEventListener('abort', () => {
       clearTimeout(timer);
