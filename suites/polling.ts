@@ -123,6 +123,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-PENDING',
+    slug: 'other-authorization',
     title: 'approving one user code leaves another authorization of the same client pending',
     level: 'MUST',
     needs: { approver: true, wait: 'interval' },
@@ -169,6 +170,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-SLOWDOWN-INC',
+    slug: 'add-5s',
     title: 'a client that adds 5 s after slow_down is not slowed down again',
     level: 'SHOULD',
     also: ['CL-2-SLOWDOWN'],
@@ -194,6 +196,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-SLOWDOWN-INC',
+    slug: 'cumulative-10s',
     title: 'after two slow_downs a client that adds 10 s is not slowed down again (cumulative)',
     level: 'SHOULD',
     also: ['CL-2-SLOWDOWN', 'DA-3.5-SLOWDOWN-NONTERMINAL'],

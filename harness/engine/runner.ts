@@ -217,6 +217,7 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
   const log = new ExchangeLog();
   const base = {
     name: def.name,
+    slug: def.slug,
     id: def.meta.id,
     level: def.meta.level,
     suite: def.suite.key,
