@@ -70,6 +70,7 @@ function fake(row: Row, entered: () => void): TestDefinition {
     suite: { key: 'fake', title: 'Fake suite' },
     meta: { id: ID, title: 'a fake test', level: 'MUST', also: [], needs: row.needs },
     name: `${ID} a fake test`,
+    slug: ID,
     requirements: [ID],
     run: async (t) => {
       entered();
