@@ -13,7 +13,7 @@ import { epochSeconds } from './clock.ts';
 
 /**
  * The JWTs of CreateTokenWithIAM, all with jose (ES256): the trusted token issuer whose
- * assertions the jwt-bearer grant accepts (its key pair is made at each server start, so only
+ * assertions the jwt-bearer grant accepts (its key pair is made for each server, so only
  * this server can mint them), and the server's own key that signs idTokens.
  */
 
@@ -32,25 +32,30 @@ interface KeyPair {
   publicKey: CryptoKey;
 }
 
-export interface IamKeys {
-  /** The trusted token issuer's pair: mints and verifies assertions. */
-  trustedIssuer: KeyPair;
-  /** Signs idTokens. */
-  idToken: KeyPair;
-  /** The public half of `idToken`, for whoever wants to verify idTokens. */
-  idTokenPublicJwk: JWK;
-}
+/**
+ * A server's two key pairs, each made the first time it is used: most tests never send a
+ * CreateTokenWithIAM, and an embedded run starts a server per test, so making both pairs at
+ * every start was a good part of the run's CPU time.
+ */
+export class IamKeys {
+  private trusted: Promise<KeyPair> | undefined;
+  private id: Promise<KeyPair> | undefined;
 
-export async function createIamKeys(): Promise<IamKeys> {
-  const trustedIssuer = await generateKeyPair(JWT_ALGORITHM);
-  const idToken = await generateKeyPair(JWT_ALGORITHM);
-  const idTokenPublicJwk = {
-    ...(await exportJWK(idToken.publicKey)),
-    kid: ID_TOKEN_KID,
-    alg: JWT_ALGORITHM,
-    use: 'sig',
-  };
-  return { trustedIssuer, idToken, idTokenPublicJwk };
+  /** The trusted token issuer's pair: mints and verifies assertions. */
+  trustedIssuer(): Promise<KeyPair> {
+    return (this.trusted ??= generateKeyPair(JWT_ALGORITHM));
+  }
+
+  /** Signs idTokens. */
+  idToken(): Promise<KeyPair> {
+    return (this.id ??= generateKeyPair(JWT_ALGORITHM));
+  }
+
+  /** The public half of `idToken`, for whoever wants to verify idTokens. */
+  async idTokenPublicJwk(): Promise<JWK> {
+    const { publicKey } = await this.idToken();
+    return { ...(await exportJWK(publicKey)), kid: ID_TOKEN_KID, alg: JWT_ALGORITHM, use: 'sig' };
+  }
 }
 
 /** What `mintAssertion` is asked for; defaults make a valid assertion. */
@@ -111,7 +116,7 @@ export async function mintAssertion(
   if (subject !== '') jwt.setSubject(subject);
   const key = opts.foreignKey
     ? (await generateKeyPair(JWT_ALGORITHM)).privateKey
-    : keys.trustedIssuer.privateKey;
+    : (await keys.trustedIssuer()).privateKey;
   return jwt.sign(key);
 }
 
@@ -132,7 +137,7 @@ export async function verifyAssertion(
   try {
     claims = verify
       ? (
-          await jwtVerify(assertion, keys.trustedIssuer.publicKey, {
+          await jwtVerify(assertion, (await keys.trustedIssuer()).publicKey, {
             algorithms: [JWT_ALGORITHM],
             issuer: expected.issuer,
             audience: expected.audience,
@@ -151,8 +156,8 @@ export async function verifyAssertion(
 }
 
 /** An idToken: the claims as given, signed by the server's idToken key. */
-export function signIdToken(keys: IamKeys, claims: JWTPayload): Promise<string> {
+export async function signIdToken(keys: IamKeys, claims: JWTPayload): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: JWT_ALGORITHM, kid: ID_TOKEN_KID, typ: 'JWT' })
-    .sign(keys.idToken.privateKey);
+    .sign((await keys.idToken()).privateKey);
 }

@@ -22,7 +22,7 @@ import {
   REFERENCE_IAM_REGION,
   REFERENCE_TRUSTED_ISSUER,
 } from './iam-config.ts';
-import { createIamKeys, type AssertionOptions } from './jwt.ts';
+import { IamKeys, type AssertionOptions } from './jwt.ts';
 import type { IamCredentials } from './sigv4.ts';
 import { ReferenceState } from './state.ts';
 import type { JWK } from 'jose';
@@ -138,8 +138,8 @@ export interface RunningReferenceServer {
    * broken ones. Throws TypeError on bad options. Also `POST /__admin/assertion`.
    */
   mintAssertion(opts?: AssertionOptions): Promise<string>;
-  /** The public key (JWK, ES256) idTokens are signed with. */
-  idTokenPublicJwk: JWK;
+  /** The public key (JWK, ES256) idTokens are signed with (made on first use). */
+  idTokenPublicJwk(): Promise<JWK>;
   /** Stops listening and drops every connection, keep-alive ones included. */
   close(): Promise<void>;
 }
@@ -280,7 +280,7 @@ export async function startReferenceServer(
   const clock = faults.has('clock-skew')
     ? new SkewedClock(unskewed, CLOCK_SKEW_SECONDS * 1000)
     : unskewed;
-  const keys = await createIamKeys();
+  const keys = new IamKeys();
   const state = new ReferenceState(
     {
       interval: resolved.interval,
@@ -340,7 +340,7 @@ export async function startReferenceServer(
     deny: (userCode) => state.deny(userCode),
     authorize: (url, decision = 'approve') => authorizeDirect(ctx, url, decision),
     mintAssertion: (opts = {}) => mintAssertionFor(ctx, opts),
-    idTokenPublicJwk: keys.idTokenPublicJwk,
+    idTokenPublicJwk: () => keys.idTokenPublicJwk(),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -74,6 +74,7 @@ suite.test(
 suite.test(
   {
     id: 'PKCE-4.6-MISMATCH',
+    slug: 'authorization-code',
     title: 'a wrong code verifier is refused with invalid_grant',
     level: 'MUST',
     needs: BROWSER,

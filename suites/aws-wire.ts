@@ -159,6 +159,7 @@ suite.test(
 suite.test(
   {
     id: 'OA-5.2-FORMAT',
+    slug: 'error-member',
     title: 'every error response is a JSON object with a string error member and an error status',
     level: 'MUST',
     after: true,
@@ -220,6 +221,7 @@ suite.test(
   {
     id: 'AWS-WIRE-RESPONSE',
     profiles: ['aws'],
+    slug: 'modelled-members',
     title: "every success body has its operation's modelled members with their JSON types",
     level: 'MUST',
     after: true,
@@ -242,6 +244,7 @@ suite.test(
   {
     id: 'AWS-WIRE-RESPONSE',
     profiles: ['aws'],
+    slug: 'no-unmodelled-members',
     title: 'success bodies carry no members the model does not define',
     level: 'SHOULD',
     after: true,
@@ -324,6 +327,7 @@ suite.test(
   {
     id: 'AWS-NO-5XX',
     profiles: ['aws'],
+    slug: 'observed-traffic',
     title: 'no request the suite sent, valid or broken, was answered with a 5xx',
     level: 'MUST',
     after: true,
@@ -346,6 +350,7 @@ const JSON_MEDIA_TYPE = /^\s*application\/json\s*(;|$)/i;
 suite.test(
   {
     id: 'OA-5.2-FORMAT',
+    slug: 'content-type',
     title: 'every error response is labelled Content-Type: application/json',
     level: 'MUST',
     after: true,

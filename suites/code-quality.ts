@@ -115,12 +115,12 @@ function typedForm(
       const notApplicable = applies(auth.userCode);
       if (notApplicable !== undefined) t.skip(notApplicable);
       const typed = retype(auth.userCode);
-      const refused = await t.tryApproveTyped(auth, typed);
+      const refused = await t.attemptDecision('approve', auth, { typed });
       // The approval may show a poll or two later (eventual consistency): polled through.
       const first = refused === undefined ? await t.pollForDecision(client, auth) : undefined;
       let control: Outcome<unknown> | undefined;
       if (first?.kind !== 'ok') {
-        const asDisplayed = await t.tryApprove(auth);
+        const asDisplayed = await t.attemptDecision('approve', auth);
         if (asDisplayed !== undefined) {
           if (refused !== undefined) throw refused;
           t.skip(

@@ -40,13 +40,14 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-PENDING',
+    slug: 'until-user-acts',
     title: 'until the user acts, polls at the interval get authorization_pending',
     level: 'MUST',
     needs: { wait: 'interval' },
   },
   async (t) => {
     const { client, auth } = await t.authorization();
-    t.requirePolls(auth, 2, 'two polls before the code expires');
+    t.needsPolls(auth, 2, 'two polls before the code expires');
     for (let i = 1; i <= 2; i++) {
       const o = await t.poll(client, auth);
       if (o.error?.code === 'slow_down') continue; // AWS-SLOWDOWN-LOAD: load shedding is allowed
@@ -292,6 +293,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.4-BAD-DC',
+    slug: 'unknown',
     title: 'an unknown device code is refused and never reported as pending',
     level: 'MUST',
   },
@@ -321,6 +323,7 @@ suite.test(
   {
     id: 'DA-3.4-CLIENT-AUTH',
     profiles: ['aws'],
+    slug: 'wrong-secret',
     title: 'a poll with a wrong client secret is refused with invalid_client',
     level: 'MUST',
     also: ['AWS-CT-INVALID-CLIENT-401'],
@@ -353,6 +356,7 @@ for (const field of ['clientId', 'clientSecret', 'grantType'] as const) {
     {
       id,
       profiles: ['aws'],
+      slug: `no-${field}`,
       title: `a CreateToken without ${field} is refused with ${codes.join(' or ')}`,
       level: 'MUST',
       ...(field === 'clientId' ? { also: ['AWS-CT-REQUIRED'] } : {}),
@@ -400,6 +404,7 @@ suite.test(
   {
     id: 'AWS-NO-5XX',
     profiles: ['aws'],
+    slug: 'body-not-json',
     title: 'a CreateToken body that is not JSON is refused with invalid_request, not a 5xx',
     level: 'MUST',
   },
@@ -429,6 +434,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.4-CROSS-CLIENT',
+    slug: 'before-approval',
     title: 'another client cannot redeem a device code before approval',
     level: 'MUST',
     needs: { wait: 'interval' },
@@ -451,6 +457,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.4-CROSS-CLIENT',
+    slug: 'after-approval',
     title: 'another client gets no token for an approved device code, and its owner still does',
     level: 'MUST',
     needs: { approver: true, wait: 'interval' },
@@ -459,7 +466,7 @@ suite.test(
     t.needsApprover();
     const { client, auth } = await t.authorization();
     const other = await t.newClient();
-    t.requirePolls(auth, 2, "client B's poll, then client A's");
+    t.needsPolls(auth, 2, "client B's poll, then client A's");
     await t.approve(auth);
     const stolen = await t.poll(other, auth);
     expectNoSuccess(t, stolen, {
@@ -482,6 +489,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.4-BAD-DC',
+    slug: 'garbled',
     title:
       'a garbled device code (its last character changed) is refused and never reported as pending',
     level: 'MUST',
@@ -505,6 +513,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.4-CLIENT-AUTH',
+    slug: 'wrong-secret-later-poll',
     title: 'a wrong client secret is refused on a later poll of a code already polled',
     level: 'MUST',
     needs: { wait: 'interval' },

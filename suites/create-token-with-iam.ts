@@ -174,6 +174,7 @@ iamTest(
   {
     id: 'AWS-IAM-ID-TOKEN',
     profiles: ['aws'],
+    slug: 'jwt-bearer',
     title:
       'the idToken of a jwt-bearer response carries sub, iss, aud (the application), exp, iat and sts:identity_context',
     level: 'MUST',
@@ -185,23 +186,27 @@ iamTest(
 );
 
 /** Assertions the target must refuse, each broken in one way (RFC 7523 §3). */
-const BROKEN_ASSERTIONS: { title: string; opts: AssertionOptions; what: string }[] = [
+const BROKEN_ASSERTIONS: { slug: string; title: string; opts: AssertionOptions; what: string }[] = [
   {
+    slug: 'expired',
     title: 'an expired assertion is refused with invalid_grant',
     opts: { expiresIn: -600 },
     what: 'an assertion that expired 600 s ago',
   },
   {
+    slug: 'foreign-key',
     title: 'an assertion signed by a key the issuer does not hold is refused with invalid_grant',
     opts: { foreignKey: true },
     what: 'an assertion with valid claims signed by a foreign key',
   },
   {
+    slug: 'other-issuer',
     title: 'an assertion from another issuer is refused with invalid_grant',
     opts: { issuer: 'https://issuer.sso-oidc-conformance.invalid' },
     what: 'an assertion whose iss is not a trusted token issuer',
   },
   {
+    slug: 'other-audience',
     title: 'an assertion for another audience is refused with invalid_grant',
     opts: { audience: 'https://audience.sso-oidc-conformance.invalid' },
     what: 'an assertion whose aud is not the application',
@@ -209,15 +214,18 @@ const BROKEN_ASSERTIONS: { title: string; opts: AssertionOptions; what: string }
 ];
 
 for (const broken of BROKEN_ASSERTIONS) {
-  iamTest({ id: 'AWS-IAM-JWT-INVALID', title: broken.title, level: 'MUST' }, async (t) => {
-    const assertion = await t.iam.assertion(broken.opts);
-    const o = await t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion });
-    expectErrorCode(t, o, {
-      requirement: 'AWS-IAM-JWT-INVALID',
-      description: `jwt-bearer with ${broken.what}`,
-      codes: ['invalid_grant'],
-    });
-  });
+  iamTest(
+    { id: 'AWS-IAM-JWT-INVALID', slug: broken.slug, title: broken.title, level: 'MUST' },
+    async (t) => {
+      const assertion = await t.iam.assertion(broken.opts);
+      const o = await t.createTokenWithIAM({ grantType: JWT_BEARER_GRANT, assertion });
+      expectErrorCode(t, o, {
+        requirement: 'AWS-IAM-JWT-INVALID',
+        description: `jwt-bearer with ${broken.what}`,
+        codes: ['invalid_grant'],
+      });
+    },
+  );
 }
 
 /**
@@ -235,6 +243,7 @@ iamTest(
   {
     id: 'AWS-IAM-JWT-INVALID',
     profiles: ['aws'],
+    slug: 'alg-none',
     title: 'an unsigned (alg none) assertion is refused with invalid_grant',
     level: 'MUST',
   },
@@ -255,6 +264,7 @@ iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
     profiles: ['aws'],
+    slug: 'subset',
     title: 'asking for a subset of the application scopes grants exactly that subset',
     level: 'MUST',
   },
@@ -293,6 +303,7 @@ iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
     profiles: ['aws'],
+    slug: 'outside-set',
     title: 'asking for a scope outside the application set is refused with invalid_scope',
     level: 'MUST',
   },
@@ -316,6 +327,7 @@ iamTest(
 iamTest(
   {
     id: 'OA-6-SCOPE-UP',
+    slug: 'iam-refresh',
     title: 'an IAM refresh cannot widen a narrowed grant to more of the application scopes',
     level: 'MUST',
   },
@@ -361,6 +373,7 @@ iamTest(
   {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
     profiles: ['aws'],
+    slug: 'access-token',
     title:
       "another client's access token is exchanged for an access token, without a refresh token",
     level: 'MUST',
@@ -404,6 +417,7 @@ iamTest(
   {
     id: 'AWS-IAM-TOKEN-EXCHANGE',
     profiles: ['aws'],
+    slug: 'unknown-subject',
     title: 'a subject token nobody issued is refused with invalid_grant',
     level: 'MUST',
   },
@@ -512,6 +526,7 @@ async function redeemIamCode(t: TestContext) {
 iamTest(
   {
     id: 'BCP-4.14.2-ROTATE',
+    slug: 'iam-refresh',
     title: 'once an IAM refresh token is rotated, the previous one no longer works',
     level: 'SHOULD',
   },
@@ -551,6 +566,7 @@ iamTest(
 iamTest(
   {
     id: 'PKCE-4.6-MISMATCH',
+    slug: 'iam-authorization-code',
     title: "the application's authorization code with a wrong verifier is refused",
     level: 'MUST',
     needs: BROWSER,
@@ -577,6 +593,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-DOWNSCOPE',
+    slug: 'authorization-code-outside',
     title: "the application's authorization code asking for a scope outside its grant is refused",
     level: 'MUST',
     needs: BROWSER,
@@ -621,6 +638,7 @@ iamTest(
 iamTest(
   {
     id: 'AWS-IAM-ID-TOKEN',
+    slug: 'authorization-code',
     title:
       'the idToken of an authorization_code response carries sub, iss, aud (the application), exp, iat and sts:identity_context',
     level: 'MUST',
@@ -676,7 +694,7 @@ const BAD_SIGNATURES: { fault: SigningFault; title: string; what: string }[] = [
 ];
 
 for (const bad of BAD_SIGNATURES) {
-  iamTest({ id: 'AWS-IAM-SIGV4', title: bad.title, level: 'MUST' }, async (t) => {
+  iamTest({ id: 'AWS-IAM-SIGV4', slug: bad.fault, title: bad.title, level: 'MUST' }, async (t) => {
     const o = await jwtBearer(t, bad.fault);
     t.check({
       requirement: 'AWS-IAM-SIGV4',
@@ -693,6 +711,7 @@ iamTest(
   {
     id: 'AWS-IAM-SIGV4',
     profiles: ['aws'],
+    slug: 'body-changed',
     title: 'a request whose body was changed after signing is refused and yields no token',
     level: 'MUST',
   },
@@ -722,11 +741,13 @@ iamTest(
 
 /** Another region's tokens, as each grant that takes an Identity Center token shows them. */
 const FOREIGN_TOKENS: {
+  slug: string;
   title: string;
   what: string;
   request: (tokens: IamTokenSet) => Omit<CreateTokenWithIAMParams, 'clientId'> | undefined;
 }[] = [
   {
+    slug: 'refresh-token',
     title:
       "a refresh token issued by another region's endpoint is refused with 400 invalid_request naming where it is usable",
     what: 'refresh_token grant with a refresh token',
@@ -736,6 +757,7 @@ const FOREIGN_TOKENS: {
         : { grantType: 'refresh_token', refreshToken: tokens.refreshToken },
   },
   {
+    slug: 'access-token',
     title:
       "an access token issued by another region's endpoint is refused for token exchange with 400 invalid_request naming where it is usable",
     what: 'token-exchange of an access token',
@@ -768,38 +790,42 @@ async function showForeignToken(
 }
 
 for (const foreign of FOREIGN_TOKENS) {
-  iamTest({ id: 'AWS-IAM-REGION', title: foreign.title, level: 'MUST' }, async (t) => {
-    const { o, description } = await showForeignToken(t, foreign);
-    expectErrorCode(t, o, {
-      requirement: 'AWS-IAM-REGION',
-      description,
-      codes: ['invalid_request'],
-    });
-    expectStatus(t, o, {
-      requirement: 'AWS-IAM-REGION',
-      description: `status of the answer to the ${description}`,
-      statuses: [400],
-    });
-    if (o.kind !== 'error') return;
-    for (const name of ['endpoint', 'region']) {
-      const v = member(o.body, name);
-      t.check({
+  iamTest(
+    { id: 'AWS-IAM-REGION', slug: foreign.slug, title: foreign.title, level: 'MUST' },
+    async (t) => {
+      const { o, description } = await showForeignToken(t, foreign);
+      expectErrorCode(t, o, {
         requirement: 'AWS-IAM-REGION',
-        // Optional members of InvalidRequestRegionException: absent is a SHOULD finding.
-        level: v === undefined ? 'SHOULD' : undefined,
-        description: `${name} member of the region error`,
-        ok: isNonEmptyString(v),
-        expected: 'a non-empty string',
-        actual: v === undefined ? 'absent' : show(v),
-        exchange: o.exchange,
+        description,
+        codes: ['invalid_request'],
       });
-    }
-  });
+      expectStatus(t, o, {
+        requirement: 'AWS-IAM-REGION',
+        description: `status of the answer to the ${description}`,
+        statuses: [400],
+      });
+      if (o.kind !== 'error') return;
+      for (const name of ['endpoint', 'region']) {
+        const v = member(o.body, name);
+        t.check({
+          requirement: 'AWS-IAM-REGION',
+          // Optional members of InvalidRequestRegionException: absent is a SHOULD finding.
+          level: v === undefined ? 'SHOULD' : undefined,
+          description: `${name} member of the region error`,
+          ok: isNonEmptyString(v),
+          expected: 'a non-empty string',
+          actual: v === undefined ? 'absent' : show(v),
+          exchange: o.exchange,
+        });
+      }
+    },
+  );
 
   iamTest(
     {
       id: 'AWS-IAM-REGION-TYPE',
       profiles: ['aws'],
+      slug: foreign.slug,
       title: `the region error is typed InvalidRequestRegionException by x-amzn-ErrorType (${foreign.what})`,
       level: 'MUST',
     },

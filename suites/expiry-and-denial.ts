@@ -5,12 +5,25 @@ import {
   expectNoSuccess,
   expectStatus,
   pollMargin,
+  type TestContext,
 } from '../harness/api/conformance.ts';
 
 /** RFC 8628 §3.2 (lifetime) and §3.5 (expired_token, access_denied). */
 const suite = defineSuite('expiry-and-denial', 'Expiry and denial (RFC 8628 §3.2, §3.5)');
 
 const CONTINUE = ['authorization_pending', 'slow_down'];
+
+/**
+ * The user tried to approve what should no longer be approvable (`what`: "expired", say): the
+ * approver's answer is a note, since the verdict comes from the next poll.
+ */
+function noteApprovalAttempt(t: TestContext, what: string, refused: Error | undefined): void {
+  t.note(
+    refused === undefined
+      ? `the approver reported the ${what} user code approved`
+      : `the approver could not approve the ${what} user code (${refused.message})`,
+  );
+}
 
 suite.test(
   {
@@ -24,7 +37,7 @@ suite.test(
     const { client, auth } = await t.authorization();
     // CL-17: expires_in counts from the response; poll no earlier than + max(interval + 5, 10).
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
-    t.requireWait(wait, 'the device code lifetime plus a margin');
+    t.needsWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the device code has expired');
     const o = await t.poll(client, auth, { expiryExpected: true });
     t.check({
@@ -65,9 +78,9 @@ suite.test(
     t.needsApprover();
     const { client, auth } = await t.authorization();
     const at = auth.expiresIn * 0.85;
-    t.requireWait(at, '85 % of the device code lifetime');
+    t.needsWait(at, '85 % of the device code lifetime');
     await t.sleep(at - t.age(auth), 'until 85 % of the lifetime');
-    const refused = await t.tryApprove(auth);
+    const refused = await t.attemptDecision('approve', auth);
     // The one poll must land inside the lifetime: nothing was polled since the start.
     const late = auth.expiresIn - t.age(auth) - pollMargin(t.clock);
     if (late < 0)
@@ -160,9 +173,9 @@ suite.test(
     const { client, auth } = await t.authorization();
     // The same margin as DA-3.5-EXPIRED: well past the lifetime, whatever the clock skew.
     const wait = auth.expiresIn + Math.max(t.pollInterval(auth) + 5, 10);
-    t.requireWait(wait, 'the device code lifetime plus a margin');
+    t.needsWait(wait, 'the device code lifetime plus a margin');
     await t.sleep(wait - t.age(auth), 'until the user code has expired');
-    await t.attemptApproval(auth, 'expired');
+    noteApprovalAttempt(t, 'expired', await t.attemptDecision('approve', auth));
     // Polled through pending: a late-visible approval must not yield a token either.
     const o = await t.pollForDecision(client, auth, { expiryExpected: true });
     expectNoSuccess(t, o, {
@@ -184,7 +197,7 @@ suite.test(
     const { client, auth } = await t.authorization();
     await t.deny(auth);
     // The user enters the same code again and approves, before the device has polled.
-    await t.attemptApproval(auth, 'denied');
+    noteApprovalAttempt(t, 'denied', await t.attemptDecision('approve', auth));
     // Polled through pending: a late-visible approval must not yield a token either.
     const o = await t.pollForDecision(client, auth);
     expectNoSuccess(t, o, {

@@ -222,6 +222,7 @@ OPERATIONS.forEach(({ op, required }, index) => {
     {
       id: 'AWS-NO-5XX',
       profiles: ['aws'],
+      slug: `broken-${op}`,
       title: `broken ${op} requests get a well-formed error from its error set, never a 5xx or a success`,
       level: 'MUST',
       also: [...new Set(['OA-5.2-FORMAT', 'AWS-ERR-SET', required])].filter(
@@ -289,6 +290,7 @@ OPERATIONS.forEach(({ op }, index) => {
     {
       id: 'AWS-NO-5XX',
       profiles: ['aws'],
+      slug: `well-typed-${op}`,
       title: `well-typed generated ${op} requests never get a 5xx`,
       level: 'MUST',
       also: ['AWS-ERR-SET'],

@@ -92,7 +92,7 @@ suite.test(
         client,
         other,
         auth,
-        decide: (d) => t.tryDecide(d, auth),
+        decide: (d) => t.attemptDecision(d, auth),
       };
       const model = initialModel(auth);
       for (const cmd of cmds) if (await cmd.check(model)) await cmd.run(model, real);

@@ -93,7 +93,7 @@ suite.test(
     // Keep 40 % of the lifetime for the approval that follows (DA-3.2-LIFETIME is tested apart).
     const polls = Math.max(2, Math.min(4, Math.floor((auth.expiresIn * 0.6) / step)));
     // The polls and the one after the approval must fit in the lifetime, or prove nothing.
-    t.requirePolls(auth, polls + 1, 'polling, then redeeming the approval');
+    t.needsPolls(auth, polls + 1, 'polling, then redeeming the approval');
     for (let i = 1; i <= polls; i++) {
       const o = await t.poll(client, auth);
       t.check({
@@ -123,6 +123,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-PENDING',
+    slug: 'other-authorization',
     title: 'approving one user code leaves another authorization of the same client pending',
     level: 'MUST',
     needs: { approver: true, wait: 'interval' },
@@ -169,6 +170,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-SLOWDOWN-INC',
+    slug: 'add-5s',
     title: 'a client that adds 5 s after slow_down is not slowed down again',
     level: 'SHOULD',
     also: ['CL-2-SLOWDOWN'],
@@ -180,7 +182,7 @@ suite.test(
     checkEarlyAnswers(t, answers, 'DA-3.5-SLOWDOWN-INC');
     if (slowDowns === 0) return t.skip('the server sent no slow_down to early polls (AMB-2)');
     const wait = t.pollInterval(auth) + pollMargin(t.clock);
-    t.requireLifetime(auth, wait, 'a compliant poll after slow_down');
+    t.needsLifetime(auth, wait, 'a compliant poll after slow_down');
     // Raw: another slow_down is the very answer this test judges.
     const o = await t.poll(client, auth, { raw: true });
     expectErrorCode(t, o, {
@@ -194,6 +196,7 @@ suite.test(
 suite.test(
   {
     id: 'DA-3.5-SLOWDOWN-INC',
+    slug: 'cumulative-10s',
     title: 'after two slow_downs a client that adds 10 s is not slowed down again (cumulative)',
     level: 'SHOULD',
     also: ['CL-2-SLOWDOWN', 'DA-3.5-SLOWDOWN-NONTERMINAL'],
@@ -208,7 +211,7 @@ suite.test(
         `the server sent ${slowDowns} slow_down to ${answers.length} early polls, not 2`,
       );
     const wait = t.pollInterval(auth) + pollMargin(t.clock);
-    t.requireLifetime(auth, wait, 'a compliant poll after two slow_downs');
+    t.needsLifetime(auth, wait, 'a compliant poll after two slow_downs');
     // Raw: another slow_down is the very answer this test judges.
     const o = await t.poll(client, auth, { raw: true });
     // Slowing a client down never ends its authorization (RFC 8628 §3.5: slow_down is "a
@@ -243,11 +246,7 @@ suite.test(
     const { answers, slowDowns } = await provokeSlowDown(t, client, auth, 1);
     checkEarlyAnswers(t, answers, 'DA-3.5-SLOWDOWN-NONTERMINAL');
     if (slowDowns === 0) return t.skip('the server sent no slow_down to early polls (AMB-2)');
-    t.requireLifetime(
-      auth,
-      t.pollInterval(auth) + pollMargin(t.clock),
-      'redeeming after slow_down',
-    );
+    t.needsLifetime(auth, t.pollInterval(auth) + pollMargin(t.clock), 'redeeming after slow_down');
     await t.approve(auth);
     const { outcome } = await t.pollUntilDone(client, auth);
     t.check({

@@ -191,6 +191,7 @@ suite.test(
 suite.test(
   {
     id: 'OA-6-RT-INVALID',
+    slug: 'unknown',
     title: 'an unknown refresh token is refused with invalid_grant',
     level: 'MUST',
   },
@@ -214,6 +215,7 @@ function garble(token: string): string {
 suite.test(
   {
     id: 'OA-6-RT-INVALID',
+    slug: 'one-character-changed',
     title: 'an issued refresh token with one character changed is refused',
     level: 'MUST',
     needs: REFRESH,
@@ -232,6 +234,7 @@ suite.test(
 suite.test(
   {
     id: 'OA-6-RT-INVALID',
+    slug: 'access-token',
     title: 'an access token presented as a refresh token is refused',
     level: 'MUST',
     needs: REFRESH,
@@ -250,6 +253,7 @@ suite.test(
 suite.test(
   {
     id: 'OA-6-SCOPE-UP',
+    slug: 'refresh',
     title: 'a refresh cannot widen the scope beyond the original grant',
     level: 'MUST',
     needs: REFRESH,
@@ -315,6 +319,7 @@ suite.test(
 suite.test(
   {
     id: 'BCP-4.14.2-ROTATE',
+    slug: 'refresh',
     title: 'once rotated, the previous refresh token no longer works',
     level: 'MUST',
     needs: REFRESH,

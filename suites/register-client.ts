@@ -272,6 +272,7 @@ for (const [field, label] of [
     {
       id: 'AWS-REG-REQUIRED',
       profiles: ['aws'],
+      slug: `no-${field}`,
       title: `a registration ${label} is refused with invalid_request`,
       level: 'MUST',
     },
@@ -288,15 +289,21 @@ for (const [field, label] of [
   );
 }
 
-const badRedirects: [string, string][] = [
-  ['http://127.0.0.1:8080/callback#fragment', 'with a fragment'],
-  ['/oauth/callback', 'that is relative'],
-  ['http://example.com/oauth/callback', 'using plain http to a host that is not loopback'],
+/** [redirect URI, slug, what is wrong with it]. */
+const badRedirects: [string, string, string][] = [
+  ['http://127.0.0.1:8080/callback#fragment', 'fragment', 'with a fragment'],
+  ['/oauth/callback', 'relative', 'that is relative'],
+  [
+    'http://example.com/oauth/callback',
+    'http-not-loopback',
+    'using plain http to a host that is not loopback',
+  ],
 ];
-for (const [uri, label] of badRedirects) {
+for (const [uri, slug, label] of badRedirects) {
   suite.test(
     {
       id: 'DCR-3.2.2-REDIRECT',
+      slug: slug,
       title: `a redirect URI ${label} is refused with invalid_redirect_uri`,
       level: 'MUST',
     },
@@ -321,6 +328,7 @@ for (const [uri, label] of badRedirects) {
 suite.test(
   {
     id: 'DCR-3.2.2-REDIRECT',
+    slug: 'loopback-http',
     title: 'a loopback http redirect URI is accepted for a native client',
     level: 'SHOULD',
   },
@@ -371,6 +379,7 @@ suite.test(
   {
     id: 'AWS-REG-ERRORS',
     profiles: ['aws'],
+    slug: 'unknown-grant-type',
     title: 'an unknown grant type is refused with unsupported_grant_type',
     level: 'MUST',
     also: ['DCR-3.2.2-METADATA'],
@@ -400,6 +409,7 @@ suite.test(
   {
     id: 'AWS-REG-ERRORS',
     profiles: ['aws'],
+    slug: 'invalid-scope',
     title: 'a syntactically invalid scope is refused with invalid_scope',
     level: 'MUST',
   },
@@ -452,6 +462,7 @@ suite.test(
   {
     id: 'AWS-NO-5XX',
     profiles: ['aws'],
+    slug: 'wrong-json-type',
     title: 'a registration with a member of the wrong JSON type is refused with invalid_request',
     level: 'MUST',
   },

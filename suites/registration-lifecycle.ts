@@ -42,7 +42,7 @@ const LEAD = 120;
 /** Sleep until `lead` seconds before the registration expires (the whole wait is declared now). */
 async function sleepUntilBefore(t: TestContext, client: ClientRegistration, lead: number) {
   const left = secondsToExpiry(t, client);
-  t.requireWait(left + MARGIN, 'until clientSecretExpiresAt');
+  t.needsWait(left + MARGIN, 'until clientSecretExpiresAt');
   if (left > lead) await t.sleep(left - lead, 'until shortly before the registration expires');
 }
 
@@ -65,6 +65,7 @@ const EXPIRED = `${MARGIN} s after clientSecretExpiresAt (clock skew tolerated)`
 suite.test(
   {
     id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    slug: 'secret',
     title: 'a registration past clientSecretExpiresAt no longer authenticates',
     level: 'MUST',
     needs: { wait: 'expiry' },
@@ -86,6 +87,7 @@ suite.test(
 suite.test(
   {
     id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    slug: 'refresh-and-device-code',
     title:
       "an expired registration's refresh token and approved device code no longer yield tokens",
     level: 'MUST',
@@ -122,6 +124,7 @@ suite.test(
 suite.test(
   {
     id: 'DCR-3.2.1-EXPIRY-ENFORCED',
+    slug: 'authorization-code',
     title: "an expired registration's authorization code no longer yields tokens",
     level: 'MUST',
     needs: { approver: true, wait: 'expiry' },
@@ -145,6 +148,7 @@ suite.test(
   {
     id: 'AWS-CT-GRANT-RESTRICT',
     profiles: ['aws'],
+    slug: 'no-device-grant',
     title: 'a client registered without the device grant cannot start a device authorization',
     level: 'MUST',
     also: ['DA-3.1-UNAUTH-CLIENT'],
@@ -176,6 +180,7 @@ suite.test(
   {
     id: 'AWS-CT-GRANT-RESTRICT',
     profiles: ['aws'],
+    slug: 'no-refresh-grant',
     title: 'a client registered without the refresh_token grant cannot refresh',
     level: 'MUST',
     needs: { approver: true, wait: 'interval' },

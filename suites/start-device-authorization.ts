@@ -309,6 +309,7 @@ for (const field of ['clientId', 'clientSecret', 'startUrl'] as const) {
     {
       id: 'AWS-SDA-REQUIRED',
       profiles: ['aws'],
+      slug: `no-${field}`,
       title: `a request without ${field} is refused with ${codes.join(' or ')}`,
       level: 'MUST',
     },
@@ -334,6 +335,7 @@ suite.test(
   {
     id: 'AWS-SDA-REQUIRED',
     profiles: ['aws'],
+    slug: 'wrong-secret',
     title: 'a wrong clientSecret is refused with invalid_client and HTTP 401',
     level: 'MUST',
     also: ['DA-3.1-CONF-AUTH'],

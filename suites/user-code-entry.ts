@@ -45,7 +45,7 @@ suite.test(
       exchange: before.exchange,
     });
     const typed = mistype(auth.userCode);
-    const refused = await t.tryApproveTyped(auth, typed);
+    const refused = await t.attemptDecision('approve', auth, { typed });
     t.note(
       refused === undefined
         ? `the approver reported ${show(typed)} approved`

@@ -61,6 +61,7 @@ function fake(id: string, level: Level, run: (t: TestContext) => Promise<void>):
     suite: { key: 'fake', title: 'Fake suite' },
     meta: { id, title: 'a fake test', level },
     name: `${id} a fake test`,
+    slug: id,
     requirements: [id],
     run,
   };

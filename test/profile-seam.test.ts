@@ -20,6 +20,7 @@ import type {
   Outcome,
   Profile,
   RegisterClientParams,
+  RegistrationRules,
   SentMembers,
   StartDeviceAuthorizationParams,
   TokenSet,
@@ -59,6 +60,15 @@ function asOAuth<T>(aws: Outcome<T>, names: readonly (keyof T & string)[]): Outc
 /** The stub: a second profile over the AWS wire, seen by the suites through Profile alone. */
 class SnakeCaseStub implements Profile {
   readonly name = 'rfc8628' as const;
+  /** The reference server registers clients; a plain OAuth registration needs a client_id. */
+  readonly registration: RegistrationRules = {
+    succeeded: {
+      requirement: 'DCR-3.2.1-CLIENTID',
+      description: 'a registration with valid metadata succeeds (fixture)',
+      expected: 'a success with client_id',
+    },
+    checks: () => [],
+  };
   private readonly aws;
   constructor(private readonly wiring: ProfileWiring) {
     // The inner AWS profile observes nothing: the after-run rules see the stub's outcomes.

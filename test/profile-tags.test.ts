@@ -43,6 +43,7 @@ describe('profile tags', () => {
       suite: { key: 'fake', title: 'Fake suite' },
       meta: { id, title: 'an AWS-only fake', level: 'MUST', also: [], profiles: ['aws'] },
       name: `${id} an AWS-only fake`,
+      slug: id,
       requirements: [id],
       run: async () => {
         ran++;

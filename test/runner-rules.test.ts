@@ -23,6 +23,7 @@ function fake(
     suite: { key: 'fake', title: 'Fake suite' },
     meta: { id, title: 'a fake test', level, also },
     name: `${id} a fake test`,
+    slug: id,
     requirements: [id, ...also],
     run,
   };

@@ -15,6 +15,11 @@ export interface TestNeeds {
 export interface TestMeta {
   /** Primary requirement ID; the test name starts with it. */
   id: string;
+  /**
+   * Tells apart the tests that share their ID (kebab-case, a few words): the test's slug is then
+   * `<id>/<slug>` instead of the bare ID. A slug never changes when the title is reworded.
+   */
+  slug?: string;
   /** The observable behaviour, completing the ID into a sentence. */
   title: string;
   /** Further IDs this test cites (checks may cite any of them). */
@@ -36,7 +41,13 @@ export interface SuiteInfo {
 export interface TestDefinition {
   suite: SuiteInfo;
   meta: TestMeta;
+  /** `<ID> <title>`: what a reader sees. */
   name: string;
+  /**
+   * The test's identity in the reports (JUnit testcase name, results.json): its ID, or
+   * `<id>/<meta.slug>`. Unlike the name, it survives a reworded title.
+   */
+  slug: string;
   requirements: string[];
   run: (t: TestContext) => Promise<void>;
 }
@@ -47,13 +58,36 @@ export function registeredTests(): readonly TestDefinition[] {
   return registry;
 }
 
+/** A slug's own part: lower-case words, digits and camelCase names joined by hyphens. */
+const SLUG_PART = /^[a-z0-9][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$/;
+
+/** The test's identity in the reports: its ID, or `<id>/<slug>` for tests sharing an ID. */
+export function slugOf(meta: Pick<TestMeta, 'id' | 'slug'>): string {
+  return meta.slug === undefined ? meta.id : `${meta.id}/${meta.slug}`;
+}
+
 export function defineSuite(key: string, title: string) {
   const suite: SuiteInfo = { key, title };
   return {
     test(meta: TestMeta, run: (t: TestContext) => Promise<void>): void {
       const name = `${meta.id} ${meta.title}`;
       if (registry.some((t) => t.name === name)) throw new Error(`duplicate test name: ${name}`);
-      registry.push({ suite, meta, name, requirements: [meta.id, ...(meta.also ?? [])], run });
+      if (meta.slug !== undefined && !SLUG_PART.test(meta.slug))
+        throw new Error(`test ${name}: slug ${JSON.stringify(meta.slug)} is not kebab-case`);
+      const slug = slugOf(meta);
+      const taken = registry.find((t) => t.slug === slug);
+      if (taken)
+        throw new Error(
+          `duplicate test slug ${slug}: "${name}" and "${taken.name}" share an ID; give each a short \`slug\` of its own`,
+        );
+      registry.push({
+        suite,
+        meta,
+        name,
+        slug,
+        requirements: [meta.id, ...(meta.also ?? [])],
+        run,
+      });
     },
   };
 }

@@ -2,17 +2,17 @@
  * JSON Schema validation of sso-oidc wire bodies (AWS profile) and of the run configuration.
  *
  * The schemas live in `schemas/aws/` (draft 2020-12, written from the Smithy model; see
- * test/schemas.test.ts for the comparison with the model). Every schema is compiled once, when this
- * module is loaded; `schemas/config.schema.json` is compiled on the first validateConfig() call.
+ * test/schemas.test.ts for the comparison with the model). Every validator is made once, when this
+ * module is loaded (precompiled by the build, see schema-validators.ts); those of
+ * `schemas/config.schema.json` and the known deviations on first use.
  *
  * Error lines name the JSON path and the violated rule, never the data: ajv runs without `verbose`,
  * and member names taken from the data are shortened and cleaned before they are printed.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { validatorFor } from './schema-validators.ts';
 
 export type AwsOperation =
   'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'CreateTokenWithIAM';
@@ -54,48 +54,6 @@ function readJson(url: URL): any {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new Error(`cannot load ${file}: ${(e as Error).message}`);
-  }
-}
-
-function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  // Annotation keywords of this project; their values are checked against these meta-schemas.
-  ajv.addKeyword({
-    keyword: 'x-http-status',
-    schemaType: 'number',
-    metaSchema: { type: 'integer', minimum: 100, maximum: 599 },
-  });
-  ajv.addKeyword({
-    keyword: 'x-fault',
-    schemaType: 'string',
-    metaSchema: { enum: ['client', 'server'] },
-  });
-  ajv.addKeyword({
-    keyword: 'x-error-code',
-    schemaType: 'string',
-    metaSchema: { type: 'string', pattern: '^[a-z_]+$' },
-  });
-  ajv.addKeyword({
-    keyword: 'x-protocol-required',
-    schemaType: 'array',
-    metaSchema: { type: 'array', items: { type: 'string' }, uniqueItems: true },
-  });
-  ajv.addKeyword({
-    keyword: 'x-sensitive',
-    schemaType: 'boolean',
-    metaSchema: { type: 'boolean' },
-  });
-  return ajv;
-}
-
-const ajv = createAjv();
-
-function compile(schema: object, what: string): ValidateFunction {
-  try {
-    return ajv.compile(schema);
-  } catch (e) {
-    throw new Error(`schema ${what} does not compile: ${(e as Error).message}`);
   }
 }
 
@@ -145,8 +103,8 @@ for (const op of OPERATION_NAMES) {
   const request = readJson(new URL(info.request, AWS_DIR));
   const response = readJson(new URL(info.response, AWS_DIR));
   requestSchemas.set(op, Object.freeze(request));
-  requestValidators.set(op, compile(request, info.request));
-  responseValidators.set(op, compileWithRequired(response, info.response));
+  requestValidators.set(op, validatorFor(`aws/${info.request}`, request));
+  responseValidators.set(op, compileWithRequired(response, `aws/${info.response}`));
   collectSensitive(request);
   collectSensitive(response);
 }
@@ -164,7 +122,7 @@ for (const file of readdirSync(fileURLToPath(ERRORS_DIR))
   .sort()) {
   const shape = file.slice(0, -'.json'.length);
   const schema = readJson(new URL(file, ERRORS_DIR));
-  errorValidators.set(shape, compileWithRequired(schema, `errors/${file}`));
+  errorValidators.set(shape, compileWithRequired(schema, `aws/errors/${file}`));
   const code = schema['x-error-code'];
   const status = schema['x-http-status'];
   const fault = schema['x-fault'];
@@ -263,7 +221,7 @@ function run(validate: ValidateFunction, body: unknown): string[] {
 }
 
 function compileWithRequired(schema: Record<string, unknown>, name: string): ValidateFunction {
-  const validate = compile(schema, name);
+  const validate = validatorFor(name, schema);
   const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
   requiredMembers.set(validate, new Set(required));
   return validate;
@@ -330,7 +288,7 @@ export function validateConfig(config: unknown): string[] {
     if (!existsSync(file)) {
       throw new Error(`validateConfig: the configuration schema ${file} does not exist`);
     }
-    configValidator = compile(readJson(CONFIG_SCHEMA), 'config.schema.json');
+    configValidator = validatorFor('config.schema.json', readJson(CONFIG_SCHEMA));
   }
   return run(configValidator, config);
 }
@@ -339,9 +297,9 @@ let knownDeviationsValidator: ValidateFunction | undefined;
 
 /** Validates a known-deviations file against schemas/known-deviations.schema.json. */
 export function validateKnownDeviations(list: unknown): string[] {
-  knownDeviationsValidator ??= compile(
-    readJson(new URL('known-deviations.schema.json', SCHEMAS_DIR)),
+  knownDeviationsValidator ??= validatorFor(
     'known-deviations.schema.json',
+    readJson(new URL('known-deviations.schema.json', SCHEMAS_DIR)),
   );
   return run(knownDeviationsValidator, list);
 }

@@ -35,6 +35,7 @@ export function listTests(opts: {
   const tests = opts.tests ?? registeredTests();
   const rows = tests.map((t) => ({
     name: t.name,
+    slug: t.slug,
     suite: t.suite.key,
     requirements: t.requirements,
     level: t.meta.level,

@@ -12,7 +12,7 @@ import type { CheckResult, TestResult } from './results.ts';
 export type RequirementVerdict = Exclude<Verdict, 'skipped'> | 'not-judged';
 
 export interface RequirementEntry {
-  /** Names of the tests that cite it (declared, or a check of their own), in run order. */
+  /** Slugs of the tests that cite it (declared, or a check of their own), in run order. */
   tests: string[];
   verdict: RequirementVerdict;
   /** The checks that counted: passed and not passed (failed, warned or observed). */
@@ -88,7 +88,7 @@ export function requirementVerdicts(
     const tests = citing.get(id) ?? [];
     const errored = tests.some((t) => t.verdict === 'error');
     index.set(id, {
-      tests: tests.map((t) => t.name),
+      tests: tests.map((t) => t.slug),
       verdict: byChecks ?? (errored ? 'error' : 'not-judged'),
       checks: {
         passed: counted.filter((c) => c.ok).length,

@@ -28,6 +28,8 @@ export interface CheckResult {
 export interface TestResult {
   /** Full test name: `<ID> <title>`. */
   name: string;
+  /** The test's identity across runs and rewordings: its ID, or `<ID>/<slug>` (registry.ts). */
+  slug: string;
   /** Primary requirement ID (the name starts with it). */
   id: string;
   /** Every requirement ID the test cites, primary first. */

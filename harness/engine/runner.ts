@@ -9,6 +9,7 @@ import { summarize, type ExitCode, type RunResult, type TestResult } from './res
 import { asAwsProfile, createProfile, type ProfileFactories } from '../profiles/create.ts';
 import type { ClientRegistration, Outcome } from '../profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from '../api/context.ts';
+import { unmetNeed } from '../api/declared-needs.ts';
 import { embeddedTarget, remoteTarget, type Target } from './target.ts';
 import { verdictOf, type TestEnding } from './verdict.ts';
 import { profileSkipReason } from './profile-skip.ts';
@@ -216,6 +217,7 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
   const log = new ExchangeLog();
   const base = {
     name: def.name,
+    slug: def.slug,
     id: def.meta.id,
     level: def.meta.level,
     suite: def.suite.key,
@@ -350,6 +352,9 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     });
   };
   try {
+    // A declared need the run cannot meet skips the test before it sends anything.
+    const unmet = unmetNeed(def.meta.needs, { approver: session.approver, iam: session.iam });
+    if (unmet !== undefined) throw new TestSkip(unmet);
     await def.run(ctx);
     return finish({ ...judged({ kind: 'completed' }), ctx });
   } catch (e) {

@@ -279,6 +279,17 @@ export const SETTINGS = [
     validation: { type: 'integer', minimum: 1, maximum: 100000 },
   },
   {
+    key: 'clients',
+    env: 'SSOC_CLIENTS',
+    type: 'list',
+    doc: 'Clients registered out of band, for a wire profile that cannot register clients: each `clientId` or `clientId clientSecret` (SSOC_CLIENTS: comma-separated). The tests use the first; tests that need a new registration are skipped. No flag, so that a secret stays off the command line. A profile that registers clients (aws) does not read it.',
+    validation: {
+      type: 'array',
+      items: { type: 'string', pattern: '^\\S+( \\S+)?$' },
+      minItems: 1,
+    },
+  },
+  {
     key: 'iamApplicationArn',
     flag: 'iam-application-arn',
     env: 'SSOC_IAM_APPLICATION_ARN',

@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import type { Exchange, ExchangeRecorder } from './exchange.ts';
 import { IN_PLACE, type Redactor } from './redact.ts';
 import { TransportError, oneLine, type TransportCause } from './transport-error.ts';
@@ -42,13 +43,25 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_LIMITS: HttpLimits = { timeoutMs: DEFAULT_TIMEOUT_MS };
 
+// undici's index loads everything it offers (fetch, WebSocket, caches, mocks): about twice the
+// load time of the two parts used here, the Agent and the request API, which it re-exports
+// unchanged. `request` is the method index.js copies onto Dispatcher.prototype; called with an
+// Agent as `this` and an origin and path (what undici's own `request(url, ...)` derives from a
+// URL), it is the same call.
+const requireUndici = createRequire(import.meta.url);
+const Agent: typeof UndiciAgent = requireUndici('undici/lib/dispatcher/agent');
+const dispatchRequest: (
+  this: Dispatcher,
+  options: Dispatcher.RequestOptions,
+) => Promise<Dispatcher.ResponseData> = requireUndici('undici/lib/api/api-request');
+
 /** How much of a body over the limit is kept in the recorded exchange. */
 const PREVIEW_BYTES = 64 * 1024;
 
 /** One keep-alive Agent per connect timeout (the only setting that is not per request). */
-const agents = new Map<number, Agent>();
+const agents = new Map<number, UndiciAgent>();
 
-function agentFor(connectTimeoutMs: number): Agent {
+function agentFor(connectTimeoutMs: number): UndiciAgent {
   let agent = agents.get(connectTimeoutMs);
   if (agent === undefined) {
     // Redirects are never followed: undici's request does not follow them unless a redirect
@@ -182,8 +195,9 @@ export async function send(req: HttpRequest, ctx: HttpContext): Promise<HttpResp
   let failure: unknown;
 
   try {
-    const pending = request(req.url, {
-      dispatcher: agentFor(limits.connectTimeoutMs),
+    const pending = dispatchRequest.call(agentFor(limits.connectTimeoutMs), {
+      origin,
+      path: parsedUrl.pathname + parsedUrl.search,
       method: req.method,
       headers,
       body: req.body,

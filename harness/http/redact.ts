@@ -92,6 +92,13 @@ export class Redactor {
    * suites send random tokens) still redacts in time linear in the text.
    */
   private readonly byPrefix = new Map<string, string[]>();
+  /**
+   * A bit per hash of the first PROBE_CHARS characters of every form: text() tests this bit at
+   * each position and looks the position up in byPrefix only when it is set, so a text with no
+   * secret (most of them) is scanned without making a string per position. A set bit may be a
+   * hash collision; the lookup that follows decides.
+   */
+  private readonly probe = new Uint8Array(PROBE_BITS / 8);
 
   /** Remember a secret (values shorter than 8 characters are ignored). */
   addSecret(value: string): void {
@@ -103,6 +110,8 @@ export class Redactor {
       if (form !== undefined && form.length >= MIN_SECRET_LENGTH && !this.forms.has(form)) {
         this.forms.set(form, marker);
         const key = form.slice(0, MIN_SECRET_LENGTH);
+        const bit = probeHash(form, 0);
+        this.probe[bit >>> 3]! |= 1 << (bit & 7);
         const same = this.byPrefix.get(key) ?? [];
         same.push(form);
         same.sort((a, b) => b.length - a.length);
@@ -117,6 +126,11 @@ export class Redactor {
     let out = '';
     let copied = 0;
     for (let i = 0; i + MIN_SECRET_LENGTH <= s.length;) {
+      const bit = probeHash(s, i);
+      if ((this.probe[bit >>> 3]! & (1 << (bit & 7))) === 0) {
+        i++;
+        continue;
+      }
       // Leftmost, then longest: a secret containing another secret is replaced whole.
       const found = this.byPrefix
         .get(s.slice(i, i + MIN_SECRET_LENGTH))
@@ -277,6 +291,17 @@ export class Redactor {
     }
     return root.value;
   }
+}
+
+/** Characters hashed for Redactor's probe (at most MIN_SECRET_LENGTH), and the probe's size. */
+const PROBE_CHARS = 4;
+const PROBE_BITS = 1 << 20;
+
+/** A hash of the PROBE_CHARS characters of `s` from `at`, below PROBE_BITS. */
+function probeHash(s: string, at: number): number {
+  let h = 0;
+  for (let k = at; k < at + PROBE_CHARS; k++) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+  return h & (PROBE_BITS - 1);
 }
 
 /** `«redacted:<first 8 hex of sha256>»` for a secret value. */

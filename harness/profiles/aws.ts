@@ -13,6 +13,7 @@ import { frontEndError } from '../aws/aws-common-errors.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import { answerOf, deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
+import { AWS_REGISTRATION } from './aws-registration.ts';
 import type {
   ClientRegistration,
   CreateTokenParams,
@@ -174,6 +175,8 @@ export function isThrottling(op: AwsOperation, body: AwsBody, o: Outcome<unknown
  */
 export class AwsProfile implements Profile {
   readonly name = 'aws' as const;
+  /** RegisterClient, and what its answer must show (a clientId, and a clientSecret). */
+  readonly registration = AWS_REGISTRATION;
 
   /** AWS's front end (Coral) refuses what it cannot deserialise (aws-common-errors.ts). */
   readonly frontEnd: FrontEndRefusals = {

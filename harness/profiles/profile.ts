@@ -167,10 +167,40 @@ export interface FrontEndRefusals {
   refusal(outcome: Outcome<unknown>): string | undefined;
 }
 
+/**
+ * A precondition a fixture requires of an answer before it uses it (a registration's clientId,
+ * say). The suite API records it as a MUST fixture check and stops the test when it fails.
+ */
+export interface FixtureCheck {
+  /** The requirement ID the check cites: the profile's own (AWS-REG-200 for AWS). */
+  requirement: string;
+  description: string;
+  ok: boolean;
+  expected: string;
+  actual: string;
+}
+
+/**
+ * Client registration, for a profile whose server offers it (AWS RegisterClient, RFC 7591):
+ * what a registration the fixtures use must show, in the profile's own requirement IDs.
+ */
+export interface RegistrationRules {
+  /** The check that the registration succeeded with a client ID: what it cites and says. */
+  succeeded: Pick<FixtureCheck, 'requirement' | 'description' | 'expected'>;
+  /** Further checks of the registered client that the later calls rely on, in order. */
+  checks(client: ClientRegistration): FixtureCheck[];
+}
+
 export interface Profile {
   readonly name: ProfileName;
   /** Absent when the profile's targets have no front door of their own. */
   readonly frontEnd?: FrontEndRefusals;
+  /**
+   * Whether, and how, the server registers clients. Absent: it cannot (many RFC 8628 servers
+   * have no registration), so the fixtures take clients from the `clients` setting and tests
+   * that need a new registration are skipped.
+   */
+  readonly registration?: RegistrationRules;
   registerClient(params: RegisterClientParams): Promise<Outcome<ClientRegistration>>;
   startDeviceAuthorization(
     params: StartDeviceAuthorizationParams,

@@ -7,23 +7,31 @@
  * then unknown keys sorted. Header maps keep the order the harness recorded them in.
  */
 import type { Verdict } from '../api/levels.ts';
-import type { RunResult } from '../engine/results.ts';
+import type { CheckResult, RunResult, TestResult } from '../engine/results.ts';
 import { requirementVerdicts, type RequirementEntry } from '../engine/requirement-verdicts.ts';
+import { specLink } from '../engine/catalogue.ts';
 
 /**
  * 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none).
  * 3: the verdict `known`, `known` on checks, `stale` on tests, `knownDeviations` of the run.
+ * 4: `slug` on tests, the test's identity; `requirements[ID].tests` lists slugs, not names;
+ *    `spec` (where the requirement is written) on each requirement entry and each failed check.
  */
-export const RESULTS_SCHEMA_VERSION = 3;
+export const RESULTS_SCHEMA_VERSION = 4;
+
+/** A check as written: a check that did not hold links the text of the requirement it cites. */
+export type CheckJson = CheckResult & { spec?: string };
 
 /** What `results.json` holds. */
 export interface ResultsJson extends RunResult {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  tests: (TestResult & { checks: CheckJson[] })[];
   /**
    * Requirement ID (sorted) → the tests citing it, the verdict of the checks citing it
-   * (`not-judged` when none counted) and how many checks counted. Client rules are not listed.
+   * (`not-judged` when none counted), how many checks counted and where the requirement is
+   * written (catalogue.ts specLink). Client rules are not listed.
    */
-  requirements: Record<string, RequirementEntry>;
+  requirements: Record<string, RequirementEntry & { spec?: string }>;
 }
 
 /** How to order an object's keys, and how to order its children. */
@@ -54,6 +62,7 @@ const CHECK: Shape = {
     'exchangeSeq',
     'fixture',
     'known',
+    'spec',
   ],
   children: { known: { keys: ['reason', 'evidence'] } },
 };
@@ -61,6 +70,7 @@ const CHECK: Shape = {
 const TEST: Shape = {
   keys: [
     'name',
+    'slug',
     'id',
     'requirements',
     'level',
@@ -128,7 +138,8 @@ const RESULTS: Shape = {
       },
     },
     tests: { keys: [], items: TEST },
-    // Already sorted by requirement ID (natural order), entries built as { tests, verdict, checks }.
+    // Already sorted by requirement ID (natural order), entries built as
+    // { tests, verdict, checks, spec }.
     requirements: 'as-is',
   },
 };
@@ -166,9 +177,15 @@ function ordered(value: unknown, shape: Shape | 'as-is' | undefined): unknown {
 export function buildResultsJson(run: RunResult): ResultsJson {
   const requirements: ResultsJson['requirements'] = {};
   for (const [id, entry] of requirementVerdicts(run.tests, run.strict)) {
-    requirements[id] = entry;
+    requirements[id] = { ...entry, spec: specLink(id) };
   }
-  return { ...run, schemaVersion: RESULTS_SCHEMA_VERSION, requirements };
+  // Only failed checks get the link: the reader of a failure goes to the text; a passing check
+  // would repeat it a hundred times.
+  const tests = run.tests.map((t) => ({
+    ...t,
+    checks: t.checks.map((c): CheckJson => (c.ok ? c : { ...c, spec: specLink(c.requirement) })),
+  }));
+  return { ...run, tests, schemaVersion: RESULTS_SCHEMA_VERSION, requirements };
 }
 
 export function renderResultsJson(run: RunResult): string {

@@ -81,12 +81,13 @@ export function renderSummary(run: RunResult, opts: { color: boolean }): string 
 
   // 1. Requirements: each with the verdict of the checks that cite it.
   const index = requirementVerdicts(run.tests, run.strict);
-  const byName = new Map(run.tests.map((t) => [t.name, t]));
+  const bySlug = new Map(run.tests.map((t) => [t.slug, t]));
   out.push(bold(`Requirements (${index.size})`));
   const width = Math.min(32, Math.max(0, ...[...index.keys()].map((id) => id.length)));
   for (const [id, entry] of index) {
-    const labels = entry.tests.map((name) => {
-      const t = byName.get(name)!;
+    const labels = entry.tests.map((slug) => {
+      const t = bySlug.get(slug)!;
+      const name = t.name;
       // The test's own requirement: show its title only (the ID is already on the line).
       const label = name.startsWith(`${id} `) ? name.slice(id.length + 1) : name;
       const v = effectiveVerdict(t, run.strict);

@@ -404,7 +404,7 @@ describe('CreateTokenWithIAM: jwt-bearer', () => {
     const now = Math.floor((await serverNow(server)).getTime() / 1000);
     const t = await iamTokens(server);
     expect(decodeProtectedHeader(t.idToken).alg).toBe('ES256');
-    const key = await importJWK(server.idTokenPublicJwk, 'ES256');
+    const key = await importJWK(await server.idTokenPublicJwk(), 'ES256');
     const { payload } = await jwtVerify(t.idToken, key, {
       audience: APP,
       currentDate: new Date(now * 1000),

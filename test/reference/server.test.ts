@@ -40,8 +40,9 @@ describe('reference server: options and lifecycle', () => {
       },
     });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(server.idTokenPublicJwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
-    expect(server.idTokenPublicJwk.d).toBeUndefined();
+    const jwk = await server.idTokenPublicJwk();
+    expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    expect(jwk.d).toBeUndefined();
   });
 
   it('uses configured lifetimes and interval', async () => {

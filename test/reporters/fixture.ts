@@ -56,6 +56,7 @@ function check(over: Partial<CheckResult> & Pick<CheckResult, 'requirement'>): C
 
 function test(over: Partial<TestResult> & Pick<TestResult, 'id' | 'name'>): TestResult {
   return {
+    slug: over.id,
     requirements: [over.id],
     level: 'MUST',
     suite: 'create-token-device',
@@ -254,6 +255,7 @@ export function strictRun(): RunResult {
   tests.push({
     ...tests.find((t) => t.id === 'DA-3.5-SLOW-DOWN')!,
     id: 'DA-3.5-SLOW-DOWN-INTERVAL',
+    slug: 'DA-3.5-SLOW-DOWN-INTERVAL',
     name: 'DA-3.5-SLOW-DOWN-INTERVAL slow_down adds 5 s to the interval',
     requirements: ['DA-3.5-SLOW-DOWN-INTERVAL'],
     verdict: 'warning',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderResultsJson } from '../../harness/reporters/results-json.ts';
 import type { RunResult } from '../../harness/engine/results.ts';
+import { specLink } from '../../harness/engine/catalogue.ts';
 import { fixtureRun, SECRET, strictRun } from './fixture.ts';
 
 /** The same value with every object's keys in reverse order (header maps left alone). */
@@ -20,21 +21,41 @@ describe('renderResultsJson', () => {
   const doc = JSON.parse(json);
 
   it('is pretty JSON ending in a newline, schemaVersion first, requirements last', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 3,\n  "tool": {')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 4,\n  "tool": {')).toBe(true);
     expect(json.endsWith('\n}\n')).toBe(true);
     const keys = Object.keys(doc);
     expect(keys[0]).toBe('schemaVersion');
     expect(keys[keys.length - 1]).toBe('requirements');
   });
 
-  it('round-trips: the RunResult comes back unchanged, hostile strings included', () => {
-    const { schemaVersion, requirements, ...rest } = doc;
-    expect(schemaVersion).toBe(3);
+  it('round-trips: the RunResult comes back unchanged (but for spec links), hostile strings included', () => {
+    const { schemaVersion, requirements, ...rest } = structuredClone(doc);
+    expect(schemaVersion).toBe(4);
     expect(requirements).toBeTypeOf('object');
+    for (const t of rest.tests) for (const c of t.checks) delete c.spec;
     expect(rest).toEqual(JSON.parse(JSON.stringify(run)));
     // Lone surrogates survive as \u escapes (JSON.stringify is well-formed since ES2019).
     expect(json).toContain('lone:\\ud800');
     expect(json).not.toContain(SECRET);
+  });
+
+  it('links where each requirement is written, and the requirement of each failed check', () => {
+    const section35 = 'https://www.rfc-editor.org/rfc/rfc8628#section-3.5';
+    expect(doc.requirements['DA-3.5-PENDING'].spec).toBe(section35);
+    for (const [id, entry] of Object.entries(doc.requirements))
+      expect((entry as { spec: string }).spec, id).toBe(specLink(id));
+    const pending = doc.tests.find((t: { id: string }) => t.id === 'DA-3.5-PENDING');
+    const failed = pending.checks.filter((c: { ok: boolean }) => !c.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const c of failed) expect(c.spec).toBe(specLink(c.requirement));
+    // A check that held carries no link (the reader of a failure needs it, not of a pass).
+    const held = doc.tests.flatMap((t: { checks: { ok: boolean }[] }) =>
+      t.checks.filter((c) => c.ok),
+    );
+    expect(held.length).toBeGreaterThan(0);
+    for (const c of held) expect(c).not.toHaveProperty('spec');
+    // After `known` in the check's key order.
+    expect(Object.keys(failed[0]).at(-1)).toBe('spec');
   });
 
   it('keeps unknown fields (a newer harness) and orders them stably', () => {
@@ -64,7 +85,7 @@ describe('renderResultsJson', () => {
       'DA-3.10-NO-REUSE',
     ]);
     expect(doc.requirements['DA-3.5-ERROR-JSON']).toEqual({
-      tests: ['DA-3.5-PENDING until the user acts, polls get authorization_pending'],
+      tests: ['DA-3.5-PENDING'], // slugs: a test's identity, not its reworded title
       verdict: 'failed',
       checks: { passed: 0, notPassed: 2 },
     });
@@ -92,6 +113,7 @@ describe('renderResultsJson', () => {
       ...base,
       name,
       id: name.split(' ')[0]!,
+      slug: name.split(' ')[0]!,
       verdict,
       failedRequirements: [],
       ...o,

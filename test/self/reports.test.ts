@@ -21,13 +21,21 @@ describe('reports of a real run', () => {
       const names = [...xml.matchAll(/<testcase name="([^"]*)"/g)].map((m) => m[1]!);
       expect(names.length).toBe(run.tests.length);
       expect(names.length).toBeGreaterThanOrEqual(40);
-      for (const name of names) expect(isCitableId(name.split(' ')[0]!), name).toBe(true);
+      // Each name is a test's slug: its ID, or `<ID>/<slug>`; one per test.
+      for (const name of names) expect(isCitableId(name.split('/')[0]!), name).toBe(true);
+      expect(new Set(names).size).toBe(names.length);
       const json = JSON.parse(readFileSync(results!, 'utf8'));
       expect(json.tests).toHaveLength(run.tests.length);
       for (const t of json.tests) {
         for (const key of ['requirements', 'level', 'verdict', 'checks', 'exchanges'])
           expect(t).toHaveProperty(key);
       }
+      // Every requirement and every failed check links where the requirement is written.
+      for (const [id, entry] of Object.entries(json.requirements))
+        expect((entry as { spec?: string }).spec, id).toMatch(/^https:\/\//);
+      for (const t of json.tests)
+        for (const c of t.checks.filter((x: { ok: boolean }) => !x.ok))
+          expect(c.spec, c.requirement).toMatch(/^https:\/\//);
       if (faults.length > 0) expect(xml).toContain('<failure');
       if (hasXmllint) {
         const r = xmllint(['--noout', '--nonet', '--schema', JENKINS_XSD, junit!]);
