@@ -32,7 +32,7 @@ function readmeRows(): { flag?: string; env?: string; key?: string }[] {
   return rows.map((line) => {
     const [flag, env, key] = line.split('|').slice(1, 4);
     return {
-      flag: flag!.match(/`--([a-z-]+)/)?.[1],
+      flag: flag!.match(/`--([a-z0-9-]+)/)?.[1],
       env: env!.match(/`(SSOC_[A-Z0-9_]+)`/)?.[1],
       key: key!.match(/`(\w+)`/)?.[1],
     };

@@ -108,7 +108,7 @@ export class TestContext {
   constructor(readonly services: ContextServices) {
     this.device = new DeviceFlow(this);
     this.approval = new Approval(this, (auth) => this.device.approved(auth));
-    if (services.profile instanceof AwsProfile) services.profile.throttle = this.throttlePolicy();
+    services.profile.throttle = this.throttlePolicy();
   }
 
   /**

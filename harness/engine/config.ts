@@ -94,7 +94,8 @@ export function resolveConfig(layers: {
   const problems = validateConfig(merged);
   if (problems.length > 0) throw new ConfigError(`invalid settings: ${problems.join('; ')}`);
 
-  const target = merged.target?.replace(/\/+$/, '');
+  // rfc8628: an issuer given alone is the target; its metadata names the endpoints.
+  const target = (merged.target ?? merged.issuer)?.replace(/\/+$/, '');
   const config = {
     ...defaultsFor(target ? 'target' : 'embedded'),
     ...merged,
@@ -132,6 +133,7 @@ export function resolveConfig(layers: {
         );
     }
   }
+  checkRfc8628Settings(config, merged);
   if (config.grep !== undefined) {
     try {
       new RegExp(config.grep, 'i');
@@ -140,6 +142,51 @@ export function resolveConfig(layers: {
     }
   }
   return config;
+}
+
+/** Settings of the plain RFC 8628 profile: they mean nothing to the aws profile. */
+const RFC8628_SETTINGS = [
+  'issuer',
+  'deviceAuthorizationEndpoint',
+  'tokenEndpoint',
+  'registrationEndpoint',
+  'clientAuth',
+  'clientId',
+  'clientSecret',
+  'clientId2',
+  'clientSecret2',
+  'scope',
+] as const;
+
+/**
+ * The profile's own settings: refused under aws; under rfc8628 the endpoints and clients name a
+ * target's, and --client-id (with SSOC_CLIENT_SECRET) and --client-id-2 become the `clients`
+ * the fixtures use, in that order.
+ */
+function checkRfc8628Settings(config: Config, merged: ConfigInput): void {
+  const given = RFC8628_SETTINGS.filter((key) => merged[key] !== undefined);
+  if (config.profile !== 'rfc8628') {
+    if (given.length > 0)
+      throw new ConfigError(`${flagName(given[0]!)} is a setting of --profile rfc8628`);
+    return;
+  }
+  const targetOnly = given.filter((key) => key !== 'scope' && key !== 'clientAuth');
+  if (!config.target && targetOnly.length > 0)
+    throw new ConfigError(
+      `${flagName(targetOnly[0]!)} names a target's endpoint or client; the embedded reference server brings its own`,
+    );
+  if (config.clientSecret !== undefined && config.clientId === undefined)
+    throw new ConfigError('SSOC_CLIENT_SECRET is the secret of --client-id, which is not set');
+  if (config.clientSecret2 !== undefined && config.clientId2 === undefined)
+    throw new ConfigError('SSOC_CLIENT_SECRET_2 is the secret of --client-id-2, which is not set');
+  if (config.clientId2 !== undefined && config.clientId === undefined)
+    throw new ConfigError('--client-id-2 is a second client: give --client-id first');
+  if (config.clientId !== undefined && config.clients === undefined) {
+    const entry = (id: string, secret?: string) => (secret === undefined ? id : `${id} ${secret}`);
+    config.clients = [entry(config.clientId, config.clientSecret)];
+    if (config.clientId2 !== undefined)
+      config.clients.push(entry(config.clientId2, config.clientSecret2));
+  }
 }
 
 /** The settings that configure only the embedded server, or only a run against a --target. */

@@ -7,6 +7,9 @@ import { Redactor } from '../http/redact.ts';
 import { registeredTests, type TestDefinition } from '../api/registry.ts';
 import { summarize, type ExitCode, type RunResult, type TestResult } from './results.ts';
 import { asAwsProfile, createProfile, type ProfileFactories } from '../profiles/create.ts';
+import type { OauthEndpoints } from '../oauth/discovery.ts';
+import { oauthEndpointsFor } from './oauth-endpoints.ts';
+import { RunError } from './run-error.ts';
 import type { ClientRegistration, Outcome } from '../profiles/profile.ts';
 import { FIXTURE_REGISTRATION } from '../api/context.ts';
 import { unmetNeed } from '../api/declared-needs.ts';
@@ -28,10 +31,7 @@ import {
 
 export const TOOL = { name: 'sso-oidc-conformance', version: '0.1.0' };
 
-/** The run could not start (unreachable target, nothing selected): exit 2 with this line. */
-export class RunError extends Error {
-  override readonly name = 'RunError';
-}
+export { RunError } from './run-error.ts';
 
 const BREAKER_THRESHOLD = 3;
 
@@ -87,10 +87,24 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
 
   try {
     if (target.kind === 'remote') await probe(config.target!, redactor, limits);
+    // rfc8628: a target's endpoints, from the settings or its metadata, once for the run.
+    const oauth =
+      target.kind === 'remote' && config.profile === 'rfc8628'
+        ? await oauthEndpointsFor(config, redactor, limits)
+        : undefined;
 
     const sharedClient =
       target.kind === 'remote'
-        ? memoSharedClient(config, redactor, limits, breaker, observed, traffic, hooks.profiles)
+        ? memoSharedClient(
+            config,
+            redactor,
+            limits,
+            breaker,
+            observed,
+            traffic,
+            hooks.profiles,
+            oauth,
+          )
         : undefined;
     const results = new Map<TestDefinition, TestResult>();
     const shared = new Map<string, Promise<unknown>>();
@@ -108,6 +122,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         shared: target.kind === 'remote' ? shared : undefined,
         known,
         profiles: hooks.profiles,
+        oauth,
       });
       results.set(def, result);
       hooks.onTestEnd?.(result);
@@ -156,6 +171,7 @@ function memoSharedClient(
   observed: Outcome<unknown>[],
   traffic: RunTraffic,
   profiles: ProfileFactories | undefined,
+  oauth: OauthEndpoints | undefined,
 ): () => Promise<Outcome<ClientRegistration>> {
   let memo: Promise<Outcome<ClientRegistration>> | undefined;
   return () => {
@@ -168,6 +184,7 @@ function memoSharedClient(
           http: { recorder: breakerRecorder(log, breaker), redactor, limits },
           observe: (o) => observed.push(o),
           traffic,
+          oauth,
         },
         profiles,
       );
@@ -204,6 +221,8 @@ interface TestRunServices {
   shared?: Map<string, Promise<unknown>>;
   known?: KnownDeviationList;
   profiles?: ProfileFactories;
+  /** rfc8628 against a target: the endpoints found once for the run. */
+  oauth?: OauthEndpoints;
 }
 
 function testBudgetMs(config: Config, target: Target): number {
@@ -293,7 +312,13 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
   };
   const profile = createProfile(
     s.config,
-    { baseUrl: session.baseUrl, http, observe: (o) => s.observed.push(o), traffic: s.traffic },
+    {
+      baseUrl: session.baseUrl,
+      http,
+      observe: (o) => s.observed.push(o),
+      traffic: s.traffic,
+      oauth: session.oauthEndpoints ?? s.oauth,
+    },
     s.profiles,
   );
   // Property-based tests send hundreds of requests: they count them here instead of keeping

@@ -11,6 +11,8 @@ import {
 } from '../../reference/iam-config.ts';
 import { FAULTS, isFaultName, type FaultName } from '../../reference/faults.ts';
 import { PERSONAS } from '../../reference/personas.ts';
+import { OAUTH_PATHS } from '../../reference/oauth/metadata.ts';
+import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { RealClock, VirtualClock, type Clock } from './clock.ts';
 import type { Approver } from '../approvers/approver.ts';
 import { InProcessReferenceApprover, AdminRouteApprover } from '../approvers/reference.ts';
@@ -38,6 +40,8 @@ import { otherRegion as anotherRegion } from '../aws/sigv4.ts';
 /** What one test talks to: a base URL, the clock that governs it, and who approves. */
 export interface TargetSession {
   baseUrl: string;
+  /** The plain OAuth endpoints (profile rfc8628) when the target knows them in advance. */
+  oauthEndpoints?: OauthEndpoints;
   clock: Clock;
   approver?: Approver;
   /** CreateTokenWithIAM: the application, credentials and assertions, or why there are none. */
@@ -126,6 +130,13 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
         })());
       return {
         baseUrl: server.url,
+        // The plain OAuth front end of the same server (reference/oauth/), known in advance:
+        // its metadata is judged by the metadata tests, not read before every test.
+        oauthEndpoints: {
+          deviceAuthorizationEndpoint: server.url + OAUTH_PATHS.deviceAuthorization,
+          tokenEndpoint: server.url + OAUTH_PATHS.token,
+          registrationEndpoint: server.url + OAUTH_PATHS.registration,
+        },
         clock: new VirtualClock(
           (s) => server.advance(s),
           () => server.nowMs(),

@@ -1,7 +1,10 @@
 import type { HttpContext } from '../http/http.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
+import type { Config } from '../engine/config.ts';
+import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { AwsProfile } from './aws.ts';
 import type { Outcome, Profile, ProfileName } from './profile.ts';
+import { Rfc8628Profile, type ClientAuthMethod } from './rfc8628.ts';
 
 /** Where a profile talks to and what it reports to: the same for every profile. */
 export interface ProfileWiring {
@@ -10,10 +13,16 @@ export interface ProfileWiring {
   /** Every outcome, for the after-run rules; omitted for an endpoint that is not judged. */
   observe?: (outcome: Outcome<unknown>) => void;
   traffic?: RunTraffic;
+  /** The plain OAuth endpoints (rfc8628): the embedded server's, or discovered for the run. */
+  oauth?: OauthEndpoints;
 }
 
+/** The settings a profile reads besides its wiring. */
+export type ProfileSettings = Pick<Config, 'profile'> &
+  Partial<Pick<Config, 'clientAuth' | 'clientSecret' | 'scope' | 'target'>>;
+
 /** Builds one profile for one endpoint. */
-export type ProfileFactory = (wiring: ProfileWiring) => Profile;
+export type ProfileFactory = (wiring: ProfileWiring, settings: ProfileSettings) => Profile;
 
 /** Factories by profile name; a run may add its own (RunHooks.profiles: the tests' stub). */
 export type ProfileFactories = Partial<Record<ProfileName, ProfileFactory>>;
@@ -25,21 +34,39 @@ export function awsProfile(wiring: ProfileWiring): AwsProfile {
   return profile;
 }
 
-/** The profiles the tool ships. The plain RFC 8628 profile (next issue) is one more entry. */
-const SHIPPED: ProfileFactories = { aws: awsProfile };
+/**
+ * The plain RFC 8628 profile. Client authentication: as configured, else client_secret_basic
+ * where clients have secrets (the embedded server's registrations, a --client-id with
+ * SSOC_CLIENT_SECRET), else none (a public client).
+ */
+export function rfc8628Profile(wiring: ProfileWiring, settings: ProfileSettings): Rfc8628Profile {
+  if (wiring.oauth === undefined) throw new Error('the rfc8628 profile needs its endpoints');
+  const withSecrets = settings.target === undefined || settings.clientSecret !== undefined;
+  const clientAuth: ClientAuthMethod =
+    (settings.clientAuth as ClientAuthMethod | undefined) ??
+    (withSecrets ? 'client_secret_basic' : 'none');
+  const profile = new Rfc8628Profile(wiring.oauth, clientAuth, wiring.http, wiring.observe, {
+    scope: settings.scope?.split(' '),
+  });
+  profile.traffic = wiring.traffic;
+  return profile;
+}
+
+/** The profiles the tool ships. */
+const SHIPPED: ProfileFactories = { aws: awsProfile, rfc8628: rfc8628Profile };
 
 /**
  * The one place a wire profile is chosen from the configuration, so the runner never names a
  * profile class. `injected` factories come before the shipped ones (a test's stub profile).
  */
 export function createProfile(
-  config: { profile: ProfileName },
+  config: ProfileSettings,
   wiring: ProfileWiring,
   injected: ProfileFactories = {},
 ): Profile {
   const make = injected[config.profile] ?? SHIPPED[config.profile];
   if (make === undefined) throw new Error(`profile '${config.profile}' is not implemented yet`);
-  return make(wiring);
+  return make(wiring, config);
 }
 
 /**

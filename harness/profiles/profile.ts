@@ -1,4 +1,5 @@
 import type { Exchange } from '../http/exchange.ts';
+import type { ThrottlePolicy } from './throttle.ts';
 
 /**
  * A wire profile turns the abstract operations the suites use into HTTP and back.
@@ -201,6 +202,8 @@ export interface Profile {
    * that need a new registration are skipped.
    */
   readonly registration?: RegistrationRules;
+  /** Set by the test context: throttled answers are then retried (CL-18, throttle.ts). */
+  throttle?: ThrottlePolicy;
   registerClient(params: RegisterClientParams): Promise<Outcome<ClientRegistration>>;
   startDeviceAuthorization(
     params: StartDeviceAuthorizationParams,

@@ -3,6 +3,7 @@ import type { RunTraffic } from '../engine/traffic.ts';
 import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
+import { RFC7591_REGISTRATION } from './rfc7591-registration.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
 import { answerOf, deviceAuthorizationOf, registrationOf, tokenSetOf } from './normalise.ts';
 import type {
@@ -14,6 +15,7 @@ import type {
   Outcome,
   Profile,
   RegisterClientParams,
+  RegistrationRules,
   SentMembers,
   StartDeviceAuthorizationParams,
   TokenSet,
@@ -93,17 +95,20 @@ export class Rfc8628Profile implements Profile {
     readonly clientAuth: ClientAuthMethod,
     private readonly http: HttpContext,
     private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
-  ) {}
+    /** `scope`: sent on a device authorization request that names none (RFC 8628 §3.1). */
+    private readonly options: { scope?: string[] } = {},
+  ) {
+    this.registration =
+      endpoints.registrationEndpoint !== undefined ? RFC7591_REGISTRATION : undefined;
+  }
+
+  /** Present when clients can be registered here (RFC 7591); else they come from the settings. */
+  readonly registration?: RegistrationRules;
 
   /** Set by the test context: throttling is then retried (CL-18). */
   throttle?: ThrottlePolicy;
   /** Set by the runner: the run's requests in flight and registrations. */
   traffic?: RunTraffic;
-
-  /** Whether clients can be registered here (RFC 7591); without it they come from the settings. */
-  get canRegister(): boolean {
-    return this.endpoints.registrationEndpoint !== undefined;
-  }
 
   learnSecrets(...values: (string | undefined)[]): void {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
@@ -146,7 +151,7 @@ export class Rfc8628Profile implements Profile {
       'startDeviceAuthorization',
       'deviceAuthorization',
       this.formRequest(this.endpoints.deviceAuthorizationEndpoint, p.client, {
-        scope: p.scope?.join(' '),
+        scope: (p.scope ?? this.options.scope)?.join(' '),
       }),
     );
     const typed = this.typed<DeviceAuthorization>(outcome, WIRE_NAMES.startDeviceAuthorization);

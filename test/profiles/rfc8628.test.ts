@@ -32,7 +32,7 @@ describe('the rfc8628 profile', () => {
   for (const clientAuth of ['client_secret_basic', 'client_secret_post'] as const) {
     it(`runs the device flow and a refresh with ${clientAuth}`, async () => {
       const { server, profile } = await profileFor(clientAuth);
-      expect(profile.canRegister).toBe(true);
+      expect(profile.registration).toBeDefined();
       const registered = await profile.registerClient({ clientName: 'rfc8628 profile test' });
       expect(registered.status).toBe(201);
       expect(registered.schemaErrors).toEqual([]);
