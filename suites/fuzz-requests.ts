@@ -335,6 +335,7 @@ suite.test(
     title:
       'a body repeating a member is refused, or read with its last value, never with its first',
     level: 'SHOULD',
+    needs: { registration: true },
   },
   async (t) => {
     // RFC 8259 leaves duplicate names undefined; JSON parsers take the last. A server that takes

@@ -95,6 +95,7 @@ suite.test(
     id: 'DCR-3.2.1-SECRET-UNIQUE',
     title: 'two registrations get distinct client secrets',
     level: 'MUST',
+    needs: { registration: true },
   },
   async (t) => {
     const a = await t.newClient(VALID);
@@ -119,6 +120,7 @@ suite.test(
     id: 'DCR-3.2.1-EXPIRES-AT',
     title: 'clientSecretExpiresAt is epoch seconds, in the future and not before clientIdIssuedAt',
     level: 'MUST',
+    needs: { registration: true },
   },
   async (t) => {
     const { o, c } = await registered(t);
@@ -219,6 +221,7 @@ suite.test(
     id: 'DCR-3.2.1-ISSUED-AT',
     title: 'clientIdIssuedAt is epoch seconds close to now',
     level: 'SHOULD',
+    needs: { registration: true },
   },
   async (t) => {
     const { o, c } = await registered(t);
@@ -306,6 +309,7 @@ for (const [uri, slug, label] of badRedirects) {
       slug: slug,
       title: `a redirect URI ${label} is refused with invalid_redirect_uri`,
       level: 'MUST',
+      needs: { registration: true },
     },
     async (t) => {
       // issuerUrl as every AWS client sends it with this grant (EVIDENCE.md E8): only the
@@ -331,6 +335,7 @@ suite.test(
     slug: 'loopback-http',
     title: 'a loopback http redirect URI is accepted for a native client',
     level: 'SHOULD',
+    needs: { registration: true },
   },
   async (t) => {
     const o = await t.profile.registerClient({

@@ -2,6 +2,8 @@ import type { TestNeeds } from './registry.ts';
 import type { ContextServices } from './context.ts';
 import { NO_APPROVER } from './fixtures/approval.ts';
 import { NO_IAM_SETTINGS } from './fixtures/iam.ts';
+import { noRegistration } from './fixtures/registration.ts';
+import type { Profile } from '../profiles/profile.ts';
 
 /**
  * Why a test cannot be judged here, decided from what it declares (`needs`) and what the run
@@ -15,9 +17,13 @@ import { NO_IAM_SETTINGS } from './fixtures/iam.ts';
  */
 export function unmetNeed(
   needs: TestNeeds | undefined,
-  run: Pick<ContextServices, 'approver' | 'iam'>,
+  run: Pick<ContextServices, 'approver' | 'iam'> & {
+    profile?: Pick<Profile, 'name' | 'registration'>;
+  },
 ): string | undefined {
   if (needs?.approver && run.approver === undefined) return NO_APPROVER;
+  if (needs?.registration && run.profile !== undefined && run.profile.registration === undefined)
+    return noRegistration(run.profile.name);
   if (needs?.iam) {
     const iam = run.iam ?? { unavailable: NO_IAM_SETTINGS };
     if ('unavailable' in iam) return iam.unavailable;

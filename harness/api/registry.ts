@@ -10,6 +10,8 @@ export interface TestNeeds {
   wait?: 'none' | 'interval' | 'expiry';
   /** CreateTokenWithIAM: the target's application and AWS credentials (the embedded server has both). */
   iam?: boolean;
+  /** New client registrations: the profile's server registers clients (RFC 7591, RegisterClient). */
+  registration?: boolean;
 }
 
 export interface TestMeta {

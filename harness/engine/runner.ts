@@ -378,7 +378,11 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
   };
   try {
     // A declared need the run cannot meet skips the test before it sends anything.
-    const unmet = unmetNeed(def.meta.needs, { approver: session.approver, iam: session.iam });
+    const unmet = unmetNeed(def.meta.needs, {
+      approver: session.approver,
+      iam: session.iam,
+      profile,
+    });
     if (unmet !== undefined) throw new TestSkip(unmet);
     await def.run(ctx);
     return finish({ ...judged({ kind: 'completed' }), ctx });

@@ -176,10 +176,11 @@ export class Rfc8628Profile implements Profile {
       p.grantType === DEVICE_CODE_GRANT,
     );
     const typed = this.typed<TokenSet>(outcome, WIRE_NAMES.createToken);
-    // OAuth sends scope as one space-delimited string (RFC 6749 §3.3); the harness's is a list.
-    const sent = typed.sent as Record<string, unknown>;
-    if (typeof sent.scope === 'string') sent.scope = sent.scope.split(' ').filter((x) => x !== '');
     const value = tokenSetOf(typed, typed.sent!);
+    // OAuth sends scope as one space-delimited string (RFC 6749 §3.3); the harness's is a list.
+    // `sent` keeps the string as sent: the tests of the response's JSON judge what came.
+    const scope = typed.sent!.scope;
+    if (value && typeof scope === 'string') value.scope = scope.split(' ').filter((x) => x !== '');
     return value ? { ...typed, value } : typed;
   }
 
@@ -194,10 +195,12 @@ export class Rfc8628Profile implements Profile {
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     };
+    // A client without a secret is a public one: it sends its client_id alone (RFC 8628 §3.1).
+    const method = client.clientSecret === undefined ? 'none' : this.clientAuth;
     const auth: Record<string, string | undefined> = {};
-    if (this.clientAuth === 'client_secret_basic') headers.authorization = basicCredentials(client);
+    if (method === 'client_secret_basic') headers.authorization = basicCredentials(client);
     else auth.client_id = client.clientId;
-    if (this.clientAuth === 'client_secret_post') auth.client_secret = client.clientSecret;
+    if (method === 'client_secret_post') auth.client_secret = client.clientSecret;
     return { method: 'POST', url, headers, body: form({ ...auth, ...params }) };
   }
 
