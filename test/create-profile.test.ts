@@ -20,7 +20,7 @@ describe('createProfile', () => {
     expect((p as AwsProfile).baseUrl).toBe('http://127.0.0.1:1');
   });
 
-  it('builds an injected profile before a shipped one (the stub of the profile-seam test)', () => {
+  it("builds an injected profile before a shipped one (the test's own profile)", () => {
     const stub = { name: 'rfc8628' } as unknown as Profile;
     const wiring = { baseUrl: 'http://x', http };
     expect(createProfile({ profile: 'rfc8628' }, wiring, { rfc8628: () => stub })).toBe(stub);

@@ -1,33 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import '../../suites/index.ts';
-import { resolveConfig } from '../../harness/engine/config.ts';
-import { oauthEndpointsFor } from '../../harness/engine/oauth-endpoints.ts';
-import { RunError } from '../../harness/engine/run-error.ts';
-import { Redactor } from '../../harness/http/redact.ts';
-import { startReferenceServer, type RunningReferenceServer } from '../../reference/server.ts';
-import { describeRun, runEmbedded } from './run-embedded.ts';
+import { resolveConfig } from '../harness/engine/config.ts';
+import { oauthEndpointsFor } from '../harness/engine/oauth-endpoints.ts';
+import { RunError } from '../harness/engine/run-error.ts';
+import { Redactor } from '../harness/http/redact.ts';
+import { startReferenceServer, type RunningReferenceServer } from '../reference/server.ts';
 
-// The plain RFC 8628 profile end to end (issue 12): the suite against the reference server's
-// OAuth front end (forms, snake_case, RFC 6749 errors) judges no false failure, and skips
-// the AWS-only tests instead of running them.
-
-describe('the rfc8628 profile against the conformant reference server', () => {
-  it('passes, judges the RFC 8628 tests, and skips every AWS-only test', async () => {
-    const run = await runEmbedded({ profile: 'rfc8628' });
-    const bad = run.tests.filter((t) => ['failed', 'warning', 'error'].includes(t.verdict));
-    expect(
-      bad.map((t) => `${t.verdict} ${t.name}: ${t.reason}`),
-      describeRun(run),
-    ).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    const awsOnly = run.tests.filter((t) => t.id.startsWith('AWS-'));
-    expect(awsOnly.length).toBeGreaterThan(0);
-    expect(awsOnly.every((t) => t.verdict === 'skipped')).toBe(true);
-    for (const id of ['DA-3.5-SUCCESS', 'DA-3.2-REQ-FIELDS', 'OA-5.1-FIELDS', 'OA-6-REFRESH'])
-      expect(run.tests.find((t) => t.id === id)?.verdict, id).toBe('passed');
-    expect(run.summary.requirements.judged).toBeGreaterThan(40);
-  });
-});
+// The settings and endpoints of the plain RFC 8628 profile (issue 12). Its whole run against
+// the reference server's OAuth front end is test/profile-seam.test.ts.
 
 describe('the endpoints of an rfc8628 target', () => {
   let server: RunningReferenceServer;
