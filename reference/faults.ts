@@ -17,6 +17,11 @@ export interface FaultInfo {
    * accept it: the self-test expects a conformant verdict. `breaks` is then empty.
    */
   variation?: true;
+  /**
+   * The wire profile whose front end the fault acts on, when it is not the AWS one: the self-test
+   * runs the suite under that profile (`rfc8628`: the plain OAuth front end, reference/oauth/).
+   */
+  profile?: 'rfc8628';
 }
 
 const CATALOGUE = {
@@ -766,6 +771,34 @@ const CATALOGUE = {
       'Variation (AWS, EVIDENCE.md E3, E8): RegisterClient sends "authorizationEndpoint":null,"tokenEndpoint":null for every client, redirect URIs or not; /authorize works all the same (the AWS CLI and Toolkit build <endpoint>/authorize themselves).',
     breaks: [],
     variation: true,
+  },
+  'metadata-issuer-mismatch': {
+    description:
+      'The OAuth metadata names an issuer with a trailing slash, not the identifier it is served for.',
+    breaks: ['MD-8414-3.3-ISSUER'],
+    profile: 'rfc8628',
+  },
+  'metadata-text-html': {
+    description: 'The OAuth metadata document is sent with Content-Type text/html.',
+    breaks: ['MD-8414-3.2-JSON'],
+    profile: 'rfc8628',
+  },
+  'metadata-token-endpoint-http': {
+    description:
+      'The OAuth metadata names its token endpoint with plain http on a host that is not loopback.',
+    breaks: ['MD-8414-2-HTTPS'],
+    profile: 'rfc8628',
+  },
+  'metadata-no-token-endpoint': {
+    description: 'The OAuth metadata omits token_endpoint.',
+    breaks: ['MD-8414-2-TOKEN-ENDPOINT'],
+    profile: 'rfc8628',
+  },
+  'metadata-no-device-endpoint': {
+    description:
+      'The OAuth metadata lists the device grant but omits device_authorization_endpoint.',
+    breaks: ['DA-4-METADATA'],
+    profile: 'rfc8628',
   },
 } satisfies Record<string, FaultInfo>;
 

@@ -14,3 +14,4 @@ import './user-code-entry.ts';
 import './fuzz-requests.ts';
 import './model-device-flow.ts';
 import './aws-wire.ts';
+import './metadata.ts';

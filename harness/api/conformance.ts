@@ -33,3 +33,12 @@ export { frontEndError, isFrontEndError, AWS_FRONT_END_ERRORS } from '../aws/aws
 export { analyzeDeviceCodes, analyzeUserCodes } from '../analysis/code-analysis.ts';
 export { analyzeTokens, jwsExpiry, TOKEN_MIN_BITS } from '../analysis/token-analysis.ts';
 export { carriesUserCode, normaliseUserCode } from '../oauth/verification-uri.ts';
+export {
+  judgeDeviceMetadata,
+  judgeIssuer,
+  judgeMetadataAnswer,
+  judgeSchemes,
+  judgeTokenEndpoint,
+  type MetadataJudgement,
+} from '../oauth/metadata-checks.ts';
+export type { Exchange } from '../http/exchange.ts';

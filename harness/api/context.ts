@@ -3,6 +3,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { Config } from '../engine/config.ts';
 import type { CheckResult } from '../engine/results.ts';
 import type { Exchange, ExchangeLog } from '../http/exchange.ts';
+import type { Discovery, OauthEndpoints } from '../oauth/discovery.ts';
 import type { Approver } from '../approvers/approver.ts';
 import type { ApproverError } from '../approvers/approver.ts';
 import type { IamAvailability } from '../aws/iam.ts';
@@ -272,6 +273,16 @@ export class TestContext {
   }
 
   // device flow (fixtures/device-flow.ts)
+  /** The issuer's authorization server metadata (RFC 8414); skips where the profile has none. */
+  async metadata(): Promise<Discovery & { endpoints: OauthEndpoints }> {
+    const profile = this.profile;
+    if (!profile.discoverMetadata)
+      return this.skip(
+        `the ${profile.name} profile's servers publish no authorization server metadata`,
+      );
+    return profile.discoverMetadata();
+  }
+
   authorization(client?: ClientRegistration) {
     return this.device.authorization(client);
   }

@@ -47,6 +47,8 @@ export interface DiscoveredMetadata {
 }
 
 export interface Discovery {
+  /** The issuer the metadata was requested for. */
+  issuer: string;
   /** The first location that answered 200 with a JSON object; absent when none did. */
   found?: DiscoveredMetadata;
   attempts: MetadataAttempt[];
@@ -80,11 +82,12 @@ export async function discoverMetadata(issuer: string, http: HttpContext): Promi
       continue;
     }
     return {
+      issuer,
       found: { location, document: value as Record<string, unknown>, exchange: response.exchange },
       attempts,
     };
   }
-  return { attempts };
+  return { issuer, attempts };
 }
 
 /** The endpoints a plain RFC 8628 client needs. */

@@ -19,7 +19,7 @@ export interface ProfileWiring {
 
 /** The settings a profile reads besides its wiring. */
 export type ProfileSettings = Pick<Config, 'profile'> &
-  Partial<Pick<Config, 'clientAuth' | 'clientSecret' | 'scope' | 'target'>>;
+  Partial<Pick<Config, 'clientAuth' | 'clientSecret' | 'scope' | 'target' | 'issuer'>>;
 
 /** Builds one profile for one endpoint. */
 export type ProfileFactory = (wiring: ProfileWiring, settings: ProfileSettings) => Profile;
@@ -47,6 +47,7 @@ export function rfc8628Profile(wiring: ProfileWiring, settings: ProfileSettings)
     (withSecrets ? 'client_secret_basic' : 'none');
   const profile = new Rfc8628Profile(wiring.oauth, clientAuth, wiring.http, wiring.observe, {
     scope: settings.scope?.split(' '),
+    issuer: settings.issuer ?? wiring.baseUrl,
   });
   profile.traffic = wiring.traffic;
   return profile;

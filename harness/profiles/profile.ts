@@ -1,5 +1,6 @@
 import type { Exchange } from '../http/exchange.ts';
 import type { ThrottlePolicy } from './throttle.ts';
+import type { Discovery, OauthEndpoints } from '../oauth/discovery.ts';
 
 /**
  * A wire profile turns the abstract operations the suites use into HTTP and back.
@@ -204,6 +205,11 @@ export interface Profile {
   readonly registration?: RegistrationRules;
   /** Set by the test context: throttled answers are then retried (CL-18, throttle.ts). */
   throttle?: ThrottlePolicy;
+  /**
+   * The authorization server metadata of the target's issuer (RFC 8414, then OpenID discovery),
+   * fetched anew and recorded: absent for a profile whose servers publish none (AWS).
+   */
+  discoverMetadata?(): Promise<Discovery & { endpoints: OauthEndpoints }>;
   registerClient(params: RegisterClientParams): Promise<Outcome<ClientRegistration>>;
   startDeviceAuthorization(
     params: StartDeviceAuthorizationParams,

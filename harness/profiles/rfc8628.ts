@@ -1,6 +1,6 @@
 import { send, type HttpContext, type HttpRequest } from '../http/http.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
-import type { OauthEndpoints } from '../oauth/discovery.ts';
+import { discoverMetadata, type Discovery, type OauthEndpoints } from '../oauth/discovery.ts';
 import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import { RFC7591_REGISTRATION } from './rfc7591-registration.ts';
@@ -95,8 +95,11 @@ export class Rfc8628Profile implements Profile {
     readonly clientAuth: ClientAuthMethod,
     private readonly http: HttpContext,
     private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
-    /** `scope`: sent on a device authorization request that names none (RFC 8628 §3.1). */
-    private readonly options: { scope?: string[] } = {},
+    /**
+     * `scope`: sent on a device authorization request that names none (RFC 8628 §3.1);
+     * `issuer`: whose metadata discoverMetadata reads.
+     */
+    private readonly options: { scope?: string[]; issuer?: string } = {},
   ) {
     this.registration =
       endpoints.registrationEndpoint !== undefined ? RFC7591_REGISTRATION : undefined;
@@ -109,6 +112,15 @@ export class Rfc8628Profile implements Profile {
   throttle?: ThrottlePolicy;
   /** Set by the runner: the run's requests in flight and registrations. */
   traffic?: RunTraffic;
+
+  /** The issuer's metadata, each attempt recorded in the test's log (the metadata tests). */
+  async discoverMetadata(): Promise<Discovery & { endpoints: OauthEndpoints }> {
+    if (this.options.issuer === undefined) throw new Error('the rfc8628 profile has no issuer');
+    return {
+      ...(await discoverMetadata(this.options.issuer, this.http)),
+      endpoints: this.endpoints,
+    };
+  }
 
   learnSecrets(...values: (string | undefined)[]): void {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);

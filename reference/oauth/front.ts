@@ -42,7 +42,7 @@ export async function handleOauth(
 ): Promise<Routed> {
   if (url.pathname === METADATA_PATH) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return routed(notAllowed('GET'));
-    return routed(metadataResponse(ctx.url));
+    return routed(metadataResponse(ctx.url, ctx.faults));
   }
   const endpoint = Object.entries(OAUTH_PATHS).find(([, path]) => path === url.pathname)?.[0];
   if (endpoint === undefined) {

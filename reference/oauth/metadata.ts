@@ -1,3 +1,4 @@
+import type { FaultSet } from '../faults.ts';
 import { jsonResponse, type WireResponse } from '../wire.ts';
 
 /**
@@ -18,9 +19,9 @@ export const OAUTH_PATHS = {
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-export function metadataDocument(issuer: string): Record<string, unknown> {
-  return {
-    issuer,
+export function metadataDocument(issuer: string, faults: FaultSet): Record<string, unknown> {
+  const document: Record<string, unknown> = {
+    issuer: faults.has('metadata-issuer-mismatch') ? `${issuer}/` : issuer,
     device_authorization_endpoint: issuer + OAUTH_PATHS.deviceAuthorization,
     token_endpoint: issuer + OAUTH_PATHS.token,
     registration_endpoint: issuer + OAUTH_PATHS.registration,
@@ -28,8 +29,15 @@ export function metadataDocument(issuer: string): Record<string, unknown> {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     response_types_supported: [],
   };
+  if (faults.has('metadata-token-endpoint-http'))
+    document.token_endpoint = `http://reference.invalid${OAUTH_PATHS.token}`;
+  if (faults.has('metadata-no-token-endpoint')) delete document.token_endpoint;
+  if (faults.has('metadata-no-device-endpoint')) delete document.device_authorization_endpoint;
+  return document;
 }
 
-export function metadataResponse(issuer: string): WireResponse {
-  return jsonResponse(200, metadataDocument(issuer));
+export function metadataResponse(issuer: string, faults: FaultSet): WireResponse {
+  const response = jsonResponse(200, metadataDocument(issuer, faults));
+  if (faults.has('metadata-text-html')) response.headers['Content-Type'] = 'text/html';
+  return response;
 }

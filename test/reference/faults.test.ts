@@ -1187,7 +1187,31 @@ const CHECKS: Record<FaultName, Check> = {
     expect((await refresh(s, coder, redeemed.json.refreshToken)).json.error).toBe('invalid_grant');
     expect((await refresh(s, other.client, other.tokens.refreshToken)).status).toBe(200);
   },
+  'metadata-issuer-mismatch': async (s) => {
+    expect((await metadata(s)).json.issuer).toBe(`${s.url}/`);
+  },
+  'metadata-text-html': async (s) => {
+    const reply = await metadata(s);
+    expect(reply.headers.get('content-type')).toBe('text/html');
+    expect(reply.json.issuer).toBe(s.url);
+  },
+  'metadata-token-endpoint-http': async (s) => {
+    expect((await metadata(s)).json.token_endpoint).toBe('http://reference.invalid/oauth/token');
+  },
+  'metadata-no-token-endpoint': async (s) => {
+    expect((await metadata(s)).json).not.toHaveProperty('token_endpoint');
+  },
+  'metadata-no-device-endpoint': async (s) => {
+    const { json } = await metadata(s);
+    expect(json).not.toHaveProperty('device_authorization_endpoint');
+    expect(json.grant_types_supported).toContain(DEVICE_GRANT);
+  },
 };
+
+/** The plain OAuth front end's metadata document. */
+function metadata(s: RunningReferenceServer) {
+  return request(s, '/.well-known/oauth-authorization-server', { method: 'GET' });
+}
 
 describe('reference server: seeded faults', () => {
   it('the catalogue is data: each fault has a description and known requirement IDs', () => {

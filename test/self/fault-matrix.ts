@@ -24,8 +24,14 @@ const FOUND_BY_PROPERTY: Partial<Record<FaultName, RegExp>> = {
   'approve-after-deny': /^DA-3\.5-STATE-MACHINE /,
 };
 
+/** The fault's run: strict, under the profile whose front end it acts on (aws by default). */
 function runFor(name: FaultName): Promise<RunResult> {
-  return runEmbedded({ faults: [name], strict: true, numRuns: numRunsFor(name) });
+  return runEmbedded({
+    faults: [name],
+    strict: true,
+    numRuns: numRunsFor(name),
+    profile: FAULTS[name].profile ?? 'aws',
+  });
 }
 
 function expectFoundByProperty(run: RunResult, test: RegExp): void {
