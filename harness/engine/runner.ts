@@ -69,6 +69,12 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
     );
 
   const redactor = hooks.redactor ?? new Redactor();
+  // Secrets of configured clients (SSOC_CLIENT_SECRET…) never came in a response the redactor
+  // learns from: it is told them up front, so they are hidden wherever they appear.
+  for (const entry of config.clients ?? []) {
+    const secret = entry.split(' ')[1];
+    if (secret !== undefined) redactor.addSecret(secret);
+  }
   const runAbort = new AbortController();
   const problems: string[] = [];
   const breaker = new CircuitBreaker(BREAKER_THRESHOLD, (reason) => {

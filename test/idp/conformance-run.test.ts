@@ -54,6 +54,10 @@ describe('the rfc8628 profile against oidc-provider', () => {
     expect(run.exitCode).toBe(0);
   });
 
+  it('never shows the configured client secret in clear', () => {
+    expect(JSON.stringify(run)).not.toContain(idp.clients.confidential.clientSecret);
+  });
+
   it('warns exactly where the test server departs from a SHOULD', () => {
     const warned = run.tests.filter((t) => t.verdict === 'warning').map((t) => t.id);
     expect([...new Set(warned)].sort()).toEqual(EXPECTED_WARNINGS);
