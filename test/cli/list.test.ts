@@ -46,9 +46,15 @@ describe.concurrent('list', () => {
           wait: expect.any(String),
           iam: expect.any(Boolean),
         },
-        profiles: expect.arrayContaining(['aws']),
+        profiles: expect.any(Array),
       });
+      // A test runs under the profiles it names; untagged ones under both.
+      expect(row.profiles.length, row.name).toBeGreaterThan(0);
     }
+    const profilesOf = (prefix: string) =>
+      rows.filter((x: any) => x.name.startsWith(prefix)).map((x: any) => x.profiles.join());
+    expect(new Set(profilesOf('AWS-'))).toEqual(new Set(['aws']));
+    expect(new Set(profilesOf('MD-8414-'))).toEqual(new Set(['rfc8628']));
   });
 
   it('--grep narrows the list', async () => {
