@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createProfile } from '../harness/profiles/create.ts';
 import { AwsProfile } from '../harness/profiles/aws.ts';
+import { Rfc8628Profile } from '../harness/profiles/rfc8628.ts';
 import { Redactor } from '../harness/http/redact.ts';
 import type { HttpContext } from '../harness/http/http.ts';
 import type { Profile } from '../harness/profiles/profile.ts';
@@ -12,6 +13,28 @@ describe('createProfile', () => {
     recorder: { record: (e: never) => e },
     redactor: new Redactor(),
   } as unknown as HttpContext;
+
+  it('chooses the rfc8628 client authentication: set, else the one published, else by secret', () => {
+    const auth = (settings: object, methods?: string[]) =>
+      (
+        createProfile(
+          { profile: 'rfc8628', target: 'https://idp.example', ...settings },
+          {
+            baseUrl: 'https://idp.example',
+            http,
+            oauth: { tokenEndpoint: 'https://idp.example/t', tokenEndpointAuthMethods: methods },
+          },
+        ) as Rfc8628Profile
+      ).clientAuth;
+    expect(auth({ clientAuth: 'client_secret_post' }, ['client_secret_basic'])).toBe(
+      'client_secret_post',
+    );
+    expect(auth({}, ['private_key_jwt', 'client_secret_post'])).toBe('client_secret_post');
+    expect(auth({ clientSecret: 's' }, ['client_secret_basic', 'client_secret_post'])).toBe(
+      'client_secret_basic',
+    );
+    expect(auth({}, undefined)).toBe('none');
+  });
 
   it('builds the AWS profile for profile "aws", wired to the given endpoint', () => {
     const p = createProfile({ profile: 'aws' }, { baseUrl: 'http://127.0.0.1:1', http });

@@ -23,6 +23,7 @@ describe('the endpoints of an rfc8628 target', () => {
       deviceAuthorizationEndpoint: `${server.url}/oauth/device_authorization`,
       tokenEndpoint: `${server.url}/oauth/token`,
       registrationEndpoint: undefined,
+      tokenEndpointAuthMethods: ['client_secret_basic', 'client_secret_post'],
     });
   });
 

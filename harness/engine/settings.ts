@@ -110,7 +110,7 @@ export const SETTINGS = [
     env: 'SSOC_CLIENT_AUTH',
     type: 'string',
     choices: ['none', 'client_secret_basic', 'client_secret_post'],
-    help: 'rfc8628: client authentication (default: client_secret_basic with a secret, else none)',
+    help: 'rfc8628: client authentication (default: the one the metadata publishes, else client_secret_basic with a secret, else none)',
     doc: 'Profile rfc8628: how the client authenticates (RFC 6749 §2.3). Default: client_secret_basic when the client has a secret, none otherwise.',
   },
   {

@@ -95,6 +95,8 @@ export interface OauthEndpoints {
   deviceAuthorizationEndpoint?: string;
   tokenEndpoint?: string;
   registrationEndpoint?: string;
+  /** The client authentication methods the metadata publishes (`token_endpoint_auth_methods_supported`). */
+  tokenEndpointAuthMethods?: string[];
 }
 
 /** Endpoints from metadata, each replaced by the one given explicitly when there is one. */
@@ -109,5 +111,10 @@ export function endpointsOf(
       explicit.deviceAuthorizationEndpoint ?? member('device_authorization_endpoint'),
     tokenEndpoint: explicit.tokenEndpoint ?? member('token_endpoint'),
     registrationEndpoint: explicit.registrationEndpoint ?? member('registration_endpoint'),
+    tokenEndpointAuthMethods: stringList(document?.token_endpoint_auth_methods_supported),
   };
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
 }

@@ -4,7 +4,7 @@ import type { Config } from '../engine/config.ts';
 import type { OauthEndpoints } from '../oauth/discovery.ts';
 import { AwsProfile } from './aws.ts';
 import type { Outcome, Profile, ProfileName } from './profile.ts';
-import { Rfc8628Profile, type ClientAuthMethod } from './rfc8628.ts';
+import { isClientAuthMethod, Rfc8628Profile, type ClientAuthMethod } from './rfc8628.ts';
 
 /** Where a profile talks to and what it reports to: the same for every profile. */
 export interface ProfileWiring {
@@ -35,15 +35,18 @@ export function awsProfile(wiring: ProfileWiring): AwsProfile {
 }
 
 /**
- * The plain RFC 8628 profile. Client authentication: as configured, else client_secret_basic
- * where clients have secrets (the embedded server's registrations, a --client-id with
- * SSOC_CLIENT_SECRET), else none (a public client).
+ * The plain RFC 8628 profile. Client authentication: as configured; else the one method of ours
+ * the metadata publishes, when it publishes one; else client_secret_basic where clients have
+ * secrets (the embedded server's registrations, a --client-id with SSOC_CLIENT_SECRET), else
+ * none (a public client).
  */
 export function rfc8628Profile(wiring: ProfileWiring, settings: ProfileSettings): Rfc8628Profile {
   if (wiring.oauth === undefined) throw new Error('the rfc8628 profile needs its endpoints');
   const withSecrets = settings.target === undefined || settings.clientSecret !== undefined;
+  const published = wiring.oauth.tokenEndpointAuthMethods?.filter(isClientAuthMethod);
   const clientAuth: ClientAuthMethod =
     (settings.clientAuth as ClientAuthMethod | undefined) ??
+    (published?.length === 1 ? published[0]! : undefined) ??
     (withSecrets ? 'client_secret_basic' : 'none');
   const profile = new Rfc8628Profile(wiring.oauth, clientAuth, wiring.http, wiring.observe, {
     scope: settings.scope?.split(' '),

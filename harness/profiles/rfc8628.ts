@@ -31,6 +31,17 @@ import type {
 /** How the client authenticates at the token and device authorization endpoints (RFC 6749 §2.3). */
 export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
 
+const CLIENT_AUTH_METHODS: readonly string[] = [
+  'none',
+  'client_secret_basic',
+  'client_secret_post',
+];
+
+/** Whether a published method (RFC 8414 token_endpoint_auth_methods_supported) is one we speak. */
+export function isClientAuthMethod(method: string): method is ClientAuthMethod {
+  return CLIENT_AUTH_METHODS.includes(method);
+}
+
 /** The wire names of each operation's members, under the harness's names. */
 const WIRE_NAMES = {
   registerClient: {
