@@ -800,6 +800,12 @@ const CATALOGUE = {
     breaks: ['DA-4-METADATA'],
     profile: 'rfc8628',
   },
+  'oauth-basic-401-no-challenge': {
+    description:
+      'The OAuth front end refuses wrong HTTP Basic credentials with 401 but no WWW-Authenticate header.',
+    breaks: ['OA-5.2-401-HEADER'],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

@@ -15,3 +15,4 @@ import './fuzz-requests.ts';
 import './model-device-flow.ts';
 import './aws-wire.ts';
 import './metadata.ts';
+import './oauth-wire.ts';

@@ -53,7 +53,7 @@ export async function handleOauth(
   if (req.method !== 'POST') return routed(notAllowed('POST'));
   const body = await readBody(req);
   const refuse = (err: OidcError, basicAuth = false) =>
-    routed(oauthErrorResponse(err, { basicAuth }), body.closeConnection);
+    routed(oauthErrorResponse(err, { basicAuth, faults: ctx.faults }), body.closeConnection);
   if (body.tooLarge) return refuse(oidcError('InvalidRequestException', 'Request body too large'));
   if (endpoint === 'registration') {
     const json = parseJsonObject(body.text);
@@ -106,7 +106,7 @@ function deviceAuthorization(
   const result = ctx.state.startDeviceAuthorization(client);
   return result.ok
     ? deviceAuthorizationResponse(result.value, ctx.verificationUri, ctx.faults)
-    : oauthErrorResponse(result.error, { basicAuth });
+    : oauthErrorResponse(result.error, { basicAuth, faults: ctx.faults });
 }
 
 /** RFC 6749 §4.1.3, §6 and RFC 8628 §3.4: the grant's parameters in snake_case. */
@@ -134,7 +134,7 @@ function token(
   });
   return result.ok
     ? oauthTokenResponse(result.value)
-    : oauthErrorResponse(result.error, { basicAuth });
+    : oauthErrorResponse(result.error, { basicAuth, faults: ctx.faults });
 }
 
 /** Metadata members of RFC 7591 §2 the registration reads; the rest is ignored. */

@@ -19,11 +19,12 @@ export const BASIC_REALM = 'reference';
  */
 export function oauthErrorResponse(
   err: OidcError,
-  options: { basicAuth: boolean; noStore?: boolean },
+  options: { basicAuth: boolean; noStore?: boolean; faults?: FaultSet },
 ): WireResponse {
   const status = errorStatus(err.shape);
   const headers: Record<string, string> = options.noStore === false ? {} : { ...NO_STORE };
-  if (err.shape === 'InvalidClientException' && options.basicAuth) {
+  const challenges = !options.faults?.has('oauth-basic-401-no-challenge');
+  if (err.shape === 'InvalidClientException' && options.basicAuth && challenges) {
     headers['WWW-Authenticate'] = `Basic realm="${BASIC_REALM}"`;
   }
   const response = jsonResponse(

@@ -1206,6 +1206,20 @@ const CHECKS: Record<FaultName, Check> = {
     expect(json).not.toHaveProperty('device_authorization_endpoint');
     expect(json.grant_types_supported).toContain(DEVICE_GRANT);
   },
+  'oauth-basic-401-no-challenge': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    const basic = Buffer.from(`${client.client_id}:wrong`).toString('base64');
+    const reply = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}`,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
+    });
+    expect(reply.status).toBe(401);
+    expect(reply.json.error).toBe('invalid_client');
+    expect(reply.headers.get('www-authenticate')).toBeNull();
+  },
 };
 
 /** The plain OAuth front end's metadata document. */
