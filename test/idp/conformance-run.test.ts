@@ -65,7 +65,8 @@ describe('the rfc8628 profile against oidc-provider', () => {
 
   it('judges the RFC 8628 edge cases a plain server shows, and skips what it cannot reach', () => {
     const passed = new Set(run.tests.filter((t) => t.verdict === 'passed').map((t) => t.id));
-    // The device flow, denial, expiry, single use, refresh; the cross-client tests with --client-id-2.
+    // The device flow, denial, expiry, single use, refresh; the cross-client tests with
+    // --client-id-2; the Basic-auth challenge; the metadata.
     for (const id of [
       'DA-3.5-SUCCESS',
       'DA-3.5-DENIED',
@@ -74,6 +75,9 @@ describe('the rfc8628 profile against oidc-provider', () => {
       'OA-6-REFRESH',
       'OA-6-RT-BINDING',
       'DA-3.4-CROSS-CLIENT',
+      'OA-5.2-401-HEADER',
+      'MD-8414-3.3-ISSUER',
+      'DA-4-METADATA',
     ])
       expect(passed.has(id), id).toBe(true);
     // AWS-only tests are skipped with the reason, not run.
