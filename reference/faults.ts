@@ -806,6 +806,12 @@ const CATALOGUE = {
     breaks: ['OA-5.2-401-HEADER'],
     profile: 'rfc8628',
   },
+  'oauth-poll-errors-200': {
+    description:
+      'The OAuth front end sends authorization_pending, slow_down, access_denied and expired_token with HTTP 200 (body unchanged).',
+    breaks: ['DA-3.5-STATUS-400', 'OA-5.2-FORMAT'],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

@@ -10,6 +10,14 @@ import type { FaultSet } from '../faults.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
+/** The answers to a device-code poll that the `oauth-poll-errors-200` fault sends with 200. */
+const POLL_ERRORS: ReadonlySet<string> = new Set([
+  'authorization_pending',
+  'slow_down',
+  'access_denied',
+  'expired_token',
+]);
+
 /** The realm a Basic-auth refusal names (RFC 6749 §5.2, RFC 7617). */
 export const BASIC_REALM = 'reference';
 
@@ -21,7 +29,8 @@ export function oauthErrorResponse(
   err: OidcError,
   options: { basicAuth: boolean; noStore?: boolean; faults?: FaultSet },
 ): WireResponse {
-  const status = errorStatus(err.shape);
+  const pollError = POLL_ERRORS.has(err.error) && options.faults?.has('oauth-poll-errors-200');
+  const status = pollError ? 200 : errorStatus(err.shape);
   const headers: Record<string, string> = options.noStore === false ? {} : { ...NO_STORE };
   const challenges = !options.faults?.has('oauth-basic-401-no-challenge');
   if (err.shape === 'InvalidClientException' && options.basicAuth && challenges) {

@@ -1220,6 +1220,22 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.json.error).toBe('invalid_client');
     expect(reply.headers.get('www-authenticate')).toBeNull();
   },
+  'oauth-poll-errors-200': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    const form = (body: string) =>
+      request(s, body.startsWith('grant_type') ? '/oauth/token' : '/oauth/device_authorization', {
+        raw: `client_id=${client.client_id}&client_secret=${client.client_secret}&${body}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const started = (await form('scope=openid')).json;
+    const pending = await form(
+      `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.device_code}`,
+    );
+    expect(pending.status).toBe(200);
+    expect(pending.json.error).toBe('authorization_pending');
+    // Other errors keep their status.
+    expect((await form('grant_type=refresh_token&refresh_token=nope')).status).toBe(400);
+  },
 };
 
 /** The plain OAuth front end's metadata document. */
