@@ -812,6 +812,23 @@ const CATALOGUE = {
     breaks: ['DA-3.5-STATUS-400', 'OA-5.2-FORMAT'],
     profile: 'rfc8628',
   },
+  'oauth-token-no-token-type': {
+    description: 'The OAuth front end answers tokens without token_type.',
+    // The token fixtures stop there (as with token-snake-case): OA-5.1-FIELDS is never reached.
+    breaks: ['DA-3.5-SUCCESS'],
+    profile: 'rfc8628',
+  },
+  'oauth-no-verification-uri': {
+    description: 'The OAuth front end answers a device authorization without verification_uri.',
+    // The device-flow fixtures need it: the tests after it stop at this check.
+    breaks: ['DA-3.2-REQ-FIELDS'],
+    profile: 'rfc8628',
+  },
+  'oauth-errors-text-html': {
+    description: 'The OAuth front end labels its JSON errors Content-Type text/html.',
+    breaks: ['OA-5.2-FORMAT'],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

@@ -133,7 +133,7 @@ function token(
     scope: scopeList(params),
   });
   return result.ok
-    ? oauthTokenResponse(result.value)
+    ? oauthTokenResponse(result.value, ctx.faults)
     : oauthErrorResponse(result.error, { basicAuth, faults: ctx.faults });
 }
 

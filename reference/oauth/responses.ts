@@ -41,6 +41,7 @@ export function oauthErrorResponse(
     { error: err.error, error_description: err.description },
     headers,
   );
+  if (options.faults?.has('oauth-errors-text-html')) response.headers['Content-Type'] = 'text/html';
   return { ...response, errorShape: err.shape };
 }
 
@@ -56,7 +57,7 @@ export function deviceAuthorizationResponse(
     {
       device_code: value.deviceCode,
       user_code: value.userCode,
-      verification_uri: uris.verificationUri,
+      verification_uri: faults.has('oauth-no-verification-uri') ? undefined : uris.verificationUri,
       verification_uri_complete: uris.verificationUriComplete,
       expires_in: value.expiresIn,
       interval: value.interval,
@@ -66,10 +67,14 @@ export function deviceAuthorizationResponse(
 }
 
 /** RFC 6749 §5.1, the token response; `scope` is sent as a space-delimited string when known. */
-export function oauthTokenResponse(value: IssuedTokens, scope?: readonly string[]): WireResponse {
+export function oauthTokenResponse(
+  value: IssuedTokens,
+  faults: FaultSet,
+  scope?: readonly string[],
+): WireResponse {
   const body: Record<string, unknown> = {
     access_token: value.accessToken,
-    token_type: value.tokenType,
+    token_type: faults.has('oauth-token-no-token-type') ? undefined : value.tokenType,
     expires_in: value.expiresIn,
   };
   if (value.refreshToken !== undefined) body.refresh_token = value.refreshToken;

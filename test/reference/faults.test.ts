@@ -1221,22 +1221,54 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.headers.get('www-authenticate')).toBeNull();
   },
   'oauth-poll-errors-200': async (s) => {
-    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
-    const form = (body: string) =>
-      request(s, body.startsWith('grant_type') ? '/oauth/token' : '/oauth/device_authorization', {
-        raw: `client_id=${client.client_id}&client_secret=${client.client_secret}&${body}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-    const started = (await form('scope=openid')).json;
+    const { form, started } = await oauthStarted(s);
     const pending = await form(
-      `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.device_code}`,
+      `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.json.device_code}`,
     );
     expect(pending.status).toBe(200);
     expect(pending.json.error).toBe('authorization_pending');
     // Other errors keep their status.
     expect((await form('grant_type=refresh_token&refresh_token=nope')).status).toBe(400);
   },
+  'oauth-token-no-token-type': async (s) => {
+    const tokens = await oauthTokens(s);
+    expect(tokens.status).toBe(200);
+    expect(tokens.json.access_token).toBeTypeOf('string');
+    expect(tokens.json).not.toHaveProperty('token_type');
+  },
+  'oauth-no-verification-uri': async (s) => {
+    const { started } = await oauthStarted(s);
+    expect(started.json).not.toHaveProperty('verification_uri');
+    expect(started.json.verification_uri_complete).toBeTypeOf('string');
+  },
+  'oauth-errors-text-html': async (s) => {
+    const { form } = await oauthStarted(s);
+    const refused = await form('grant_type=refresh_token&refresh_token=nope');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toBe('text/html');
+    expect(refused.json.error).toBe('invalid_grant');
+  },
 };
+
+/** A client of the OAuth front end, a form poster authenticated as it, and a started flow. */
+async function oauthStarted(s: RunningReferenceServer) {
+  const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+  const form = (body: string) =>
+    request(s, body.startsWith('grant_type') ? '/oauth/token' : '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}&client_secret=${client.client_secret}&${body}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  return { form, started: await form('scope=openid') };
+}
+
+/** Tokens from the OAuth front end, by an approved device flow. */
+async function oauthTokens(s: RunningReferenceServer) {
+  const { form, started } = await oauthStarted(s);
+  expect(s.approve(started.json.user_code)).toBe(true);
+  return form(
+    `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.json.device_code}`,
+  );
+}
 
 /** The plain OAuth front end's metadata document. */
 function metadata(s: RunningReferenceServer) {
