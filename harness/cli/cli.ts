@@ -232,22 +232,29 @@ export async function main(args: string[]): Promise<number> {
             type: 'string',
             describe: 'JSON config file (its profile marks the tests a run would skip)',
           })
+          .option('profile', {
+            type: 'string',
+            choices: ['aws', 'rfc8628'],
+            describe: 'The wire profile a run would use (else SSOC_PROFILE or --config)',
+          })
           .option('json', { type: 'boolean', default: false, describe: 'JSON output' })
-          .requiresArg(['grep', 'config']),
+          .requiresArg(['grep', 'config', 'profile']),
       async (argv) => {
         const { listTests, listUncovered } = await import('./list.ts');
         await import('../../suites/index.ts'); // the tests (--uncovered: what they cite)
-        if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json }));
+        const { ConfigError, configFromEnv, configFromFile, resolveConfig } =
+          await import('../engine/config.ts');
+        // The profile a run would use (--profile, SSOC_PROFILE, --config): tests for another
+        // are marked, and --uncovered counts the faults of its front end.
+        const { profile } = resolveConfig({
+          file: argv.config ? configFromFile(argv.config) : undefined,
+          env: configFromEnv(process.env),
+          flags: { profile: argv.profile as ConfigInput['profile'] },
+        });
+        if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json, profile }));
         else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
         else {
-          const { ConfigError, configFromEnv, configFromFile, resolveConfig } =
-            await import('../engine/config.ts');
           const { RunError, selectTests } = await import('../engine/runner.ts');
-          // The profile a run would use (SSOC_PROFILE, --config): tests for another are marked.
-          const { profile } = resolveConfig({
-            file: argv.config ? configFromFile(argv.config) : undefined,
-            env: configFromEnv(process.env),
-          });
           let tests;
           try {
             tests = selectTests({ grep: argv.grep });

@@ -7,12 +7,31 @@ import { FAULTS } from '../../reference/faults.ts';
 import { runCli } from './helpers.ts';
 
 const tests = registeredTests();
-// Covered: some seeded fault makes a check of it fail (a citation alone proves nothing).
-const covered = new Set(Object.values(FAULTS).flatMap((f) => f.breaks));
-const cited = new Set(tests.flatMap((t) => t.requirements));
-const uncovered = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !covered.has(r.id)).map(
-  (r) => r.id,
-);
+
+/**
+ * Under a profile, covered means some seeded fault acting on that profile's front end makes a
+ * check of it fail (a citation alone proves nothing); requirements only tests of the other
+ * profile cite are not counted (never judged there).
+ */
+function coverage(profile: 'aws' | 'rfc8628') {
+  const covered = new Set(
+    Object.values(FAULTS)
+      .filter((f) => (f.profile ?? 'aws') === profile)
+      .flatMap((f) => f.breaks),
+  );
+  const applies = (t: (typeof tests)[number]) => t.meta.profiles?.includes(profile) ?? true;
+  const cited = new Set(tests.filter(applies).flatMap((t) => t.requirements));
+  const elsewhere = new Set(
+    tests
+      .filter((t) => !applies(t))
+      .flatMap((t) => t.requirements)
+      .filter((id) => !cited.has(id)),
+  );
+  const requirements = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !elsewhere.has(r.id));
+  const uncovered = requirements.filter((r) => !covered.has(r.id)).map((r) => r.id);
+  return { covered, cited, requirements, uncovered };
+}
+const { covered, cited, requirements, uncovered } = coverage('aws');
 
 describe.concurrent('list', () => {
   it('lists every test with its requirement IDs, level, needs and profiles', async () => {
@@ -82,10 +101,19 @@ describe.concurrent('list', () => {
     expect(citedOnly.map((x: any) => x.id)).toEqual(uncovered.filter((id) => cited.has(id)));
     expect(text.stdout).toMatch(
       new RegExp(
-        `^${uncovered.length} of ${REQUIREMENTS.filter((r) => r.kind === 'requirement').length} requirements not covered: no seeded fault makes a check of them fail \\(${citedOnly.length} of them cited by a test\\)$`,
+        `^${uncovered.length} of ${requirements.length} requirements not covered under the aws profile: no seeded fault makes a check of them fail \\(${citedOnly.length} of them cited by a test\\)$`,
         'm',
       ),
     );
+  });
+
+  it('--uncovered --profile rfc8628 counts the faults of the OAuth front end only', async () => {
+    const r = await runCli(['list', '--uncovered', '--profile', 'rfc8628', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = JSON.parse(r.stdout).map((x: any) => x.id);
+    expect(ids).toEqual(coverage('rfc8628').uncovered);
+    expect(ids).not.toContain('MD-8414-3.3-ISSUER');
+    expect(ids).not.toContain('AWS-ERR-TYPE');
   });
 
   it('--faults lists every seeded fault with what it breaks', async () => {
