@@ -1,6 +1,7 @@
 import { REQUIREMENTS } from '../engine/catalogue.ts';
 import { registeredTests, type TestDefinition } from '../api/registry.ts';
 import { FAULTS } from '../../reference/faults.ts';
+import { RFC8628_BREAKS } from '../../reference/faults-rfc8628.ts';
 import { profileSkipReason } from '../engine/profile-skip.ts';
 import type { ProfileName } from '../profiles/profile.ts';
 
@@ -76,11 +77,12 @@ export function listTests(opts: {
  */
 export function listUncovered(opts: { json: boolean; profile?: ProfileName }): string {
   const profile = opts.profile ?? 'aws';
-  const provable = new Set(
-    Object.values(FAULTS)
+  const provable = new Set([
+    ...Object.values(FAULTS)
       .filter((f) => (f.profile ?? 'aws') === profile)
       .flatMap((f) => f.breaks),
-  );
+    ...(profile === 'rfc8628' ? Object.values(RFC8628_BREAKS).flat() : []),
+  ]);
   const applies = (t: TestDefinition) => profileSkipReason(t, profile) === undefined;
   const cited = new Set(
     registeredTests()

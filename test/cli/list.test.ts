@@ -4,6 +4,7 @@ import '../../suites/index.ts';
 import { registeredTests } from '../../harness/api/registry.ts';
 import { REQUIREMENTS } from '../../harness/engine/catalogue.ts';
 import { FAULTS } from '../../reference/faults.ts';
+import { RFC8628_BREAKS } from '../../reference/faults-rfc8628.ts';
 import { runCli } from './helpers.ts';
 
 const tests = registeredTests();
@@ -14,11 +15,12 @@ const tests = registeredTests();
  * profile cite are not counted (never judged there).
  */
 function coverage(profile: 'aws' | 'rfc8628') {
-  const covered = new Set(
-    Object.values(FAULTS)
+  const covered = new Set([
+    ...Object.values(FAULTS)
       .filter((f) => (f.profile ?? 'aws') === profile)
       .flatMap((f) => f.breaks),
-  );
+    ...(profile === 'rfc8628' ? Object.values(RFC8628_BREAKS).flat() : []),
+  ]);
   const applies = (t: (typeof tests)[number]) => t.meta.profiles?.includes(profile) ?? true;
   const cited = new Set(tests.filter(applies).flatMap((t) => t.requirements));
   const elsewhere = new Set(

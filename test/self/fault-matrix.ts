@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../reference/faults.ts';
+import { RFC8628_BREAKS } from '../../reference/faults-rfc8628.ts';
 import { runEmbedded, failedIds, describeRun, numRunsFor } from './run-embedded.ts';
 import type { RunResult } from '../../harness/engine/results.ts';
 import '../../suites/index.ts';
@@ -26,12 +27,11 @@ const FOUND_BY_PROPERTY: Partial<Record<FaultName, RegExp>> = {
 
 /** The fault's run: strict, under the profile whose front end it acts on (aws by default). */
 function runFor(name: FaultName): Promise<RunResult> {
-  return runEmbedded({
-    faults: [name],
-    strict: true,
-    numRuns: numRunsFor(name),
-    profile: FAULTS[name].profile ?? 'aws',
-  });
+  return runUnder(name, FAULTS[name].profile ?? 'aws');
+}
+
+function runUnder(name: FaultName, profile: 'aws' | 'rfc8628'): Promise<RunResult> {
+  return runEmbedded({ faults: [name], strict: true, numRuns: numRunsFor(name), profile });
 }
 
 function expectFoundByProperty(run: RunResult, test: RegExp): void {
@@ -55,12 +55,14 @@ export function defineMatrixShard(shard: number, of: number): void {
     for (const name of names) {
       const fault = FAULTS[name];
       if (fault.variation) {
-        it(`${name} (a legitimate variation): the verdict stays conformant`, async () => {
-          const run = await runFor(name);
-          const bad = run.tests.filter((t) => ['failed', 'warning', 'error'].includes(t.verdict));
-          expect(bad.map((t) => `${t.verdict} ${t.name}: ${t.reason}`)).toEqual([]);
-          expect(run.exitCode).toBe(0);
-        });
+        // Under both profiles: a legitimate behaviour is legitimate whatever the wire.
+        for (const profile of ['aws', 'rfc8628'] as const)
+          it(`${name} (a legitimate variation) under ${profile}: the verdict stays conformant`, async () => {
+            const run = await runUnder(name, profile);
+            const bad = run.tests.filter((t) => ['failed', 'warning', 'error'].includes(t.verdict));
+            expect(bad.map((t) => `${t.verdict} ${t.name}: ${t.reason}`)).toEqual([]);
+            expect(run.exitCode).toBe(0);
+          });
         continue;
       }
       const found = FOUND_BY_PROPERTY[name];
@@ -74,6 +76,14 @@ export function defineMatrixShard(shard: number, of: number): void {
         ).toEqual([]);
         if (found) expectFoundByProperty(run, found);
       });
+      // A deviation of the shared state shows through the plain OAuth front end too.
+      const underRfc8628 = fault.profile === undefined ? RFC8628_BREAKS[name] : undefined;
+      if (underRfc8628)
+        it(`${name} under rfc8628: fails on exactly ${underRfc8628.join(', ')}`, async () => {
+          const run = await runUnder(name, 'rfc8628');
+          expect([...failedIds(run)].sort(), describeRun(run)).toEqual([...underRfc8628].sort());
+          expect(run.tests.filter((t) => t.verdict === 'error').map((t) => t.name)).toEqual([]);
+        });
     }
   });
 }
