@@ -1,3 +1,4 @@
+import { deadline } from '../http/deadline.ts';
 import { ApproverError, AuthorizationRefused, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
 import type { AuthorizationRequest } from '../oauth/authorization-request.ts';
@@ -61,18 +62,25 @@ export class AdminRouteApprover implements Approver {
 
   private async post(route: string, body: unknown, signal: AbortSignal): Promise<unknown> {
     const url = `${this.baseUrl}/__admin/${route}`;
-    let res: Response;
+    const limit = deadline(signal, this.timeoutMs);
     try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
-      });
-    } catch (e) {
-      throw new ApproverError(`reference approver could not reach ${url}: ${(e as Error).message}`);
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: limit.signal,
+        });
+      } catch (e) {
+        throw new ApproverError(
+          `reference approver could not reach ${url}: ${(e as Error).message}`,
+        );
+      }
+      if (!res.ok) throw new ApproverError(`reference approver: ${url} answered ${res.status}`);
+      return await res.json().catch(() => ({}));
+    } finally {
+      limit.done();
     }
-    if (!res.ok) throw new ApproverError(`reference approver: ${url} answered ${res.status}`);
-    return res.json().catch(() => ({}));
   }
 }
