@@ -18,7 +18,8 @@ export interface WireResponse {
 
 export const JSON_CONTENT_TYPE = 'application/json';
 
-const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+/** The headers of a response that carries credentials (RFC 6749 §5.1, RFC 8628 §3.2). */
+export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 /** Errors that the `pending-status-200` fault sends with 200 (GitHub's historical behaviour). */
 const POLLING_ERRORS: ReadonlySet<ErrorShape> = new Set([

@@ -8,7 +8,7 @@ import { runConformance } from '../harness/engine/runner.ts';
 import type { TestResult } from '../harness/engine/results.ts';
 import { TransportError } from '../harness/http/transport-error.ts';
 import { runProperty } from '../harness/fuzz/property.ts';
-import { MAX_THROTTLE_RETRIES } from '../harness/profiles/aws.ts';
+import { MAX_THROTTLE_RETRIES } from '../harness/profiles/throttle.ts';
 import '../suites/index.ts';
 
 /**

@@ -1,14 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExchangeLog } from '../harness/http/exchange.ts';
 import { closeHttp, DEFAULT_LIMITS } from '../harness/http/http.ts';
+import { AwsProfile, isThrottling } from '../harness/profiles/aws.ts';
 import {
-  AwsProfile,
   MAX_RETRY_AFTER,
   MAX_THROTTLE_RETRIES,
-  isThrottling,
   throttleWait,
   type ThrottlePolicy,
-} from '../harness/profiles/aws.ts';
+} from '../harness/profiles/throttle.ts';
 import { DEVICE_CODE_GRANT, type Outcome } from '../harness/profiles/profile.ts';
 import { Redactor } from '../harness/http/redact.ts';
 import { startReferenceServer } from '../reference/server.ts';

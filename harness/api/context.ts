@@ -8,12 +8,12 @@ import type { Approver } from '../approvers/approver.ts';
 import type { ApproverError } from '../approvers/approver.ts';
 import type { IamAvailability } from '../aws/iam.ts';
 import type { RequestToSign, SigningFault } from '../aws/sigv4.ts';
+import { AwsProfile } from '../profiles/aws.ts';
 import {
-  AwsProfile,
   MAX_RETRY_AFTER,
   MAX_THROTTLE_RETRIES,
   type ThrottlePolicy,
-} from '../profiles/aws.ts';
+} from '../profiles/throttle.ts';
 import type {
   ClientCredentials,
   ClientRegistration,

@@ -143,13 +143,6 @@ function defined(obj: Record<string, unknown>): Record<string, unknown> {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-export {
-  MAX_RETRY_AFTER,
-  MAX_THROTTLE_RETRIES,
-  throttleWait,
-  type ThrottlePolicy,
-} from './throttle.ts';
-
 /**
  * Whether an answer throttles the request (CL-18, AWS-SLOWDOWN-LOAD): HTTP 429 (a rate limit,
  * often from a front door), the AWS front end's ThrottlingException, or SlowDownException on

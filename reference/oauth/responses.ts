@@ -1,14 +1,12 @@
 import { errorStatus, type OidcError } from '../errors.ts';
 import type { IssuedTokens, RegisteredClient, StartedAuthorization } from '../state.ts';
-import { jsonResponse, verificationUris, type WireResponse } from '../wire.ts';
+import { NO_STORE, jsonResponse, verificationUris, type WireResponse } from '../wire.ts';
 import type { FaultSet } from '../faults.ts';
 
 /**
  * Serialisation of the plain OAuth front end: snake_case JSON (RFC 6749 §5.1, RFC 8628 §3.2,
  * RFC 7591 §3.2.1) and RFC 6749 §5.2 errors. No x-amzn-* header: this is not the AWS wire.
  */
-
-const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 /** The answers to a device-code poll that the `oauth-poll-errors-200` fault sends with 200. */
 const POLL_ERRORS: ReadonlySet<string> = new Set([
