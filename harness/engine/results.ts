@@ -38,6 +38,8 @@ export interface TestResult {
   /** Suite key (file stem, e.g. `create-token-device`) and its title. */
   suite: string;
   suiteTitle: string;
+  /** Profiles the test applies to, when it is tagged (`profiles: ['aws']`); absent: every one. */
+  profiles?: string[];
   verdict: Verdict;
   /** One line: why it failed, warned, was skipped or errored; the observation for info. */
   reason?: string;

@@ -247,6 +247,9 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     level: def.meta.level,
     suite: def.suite.key,
     suiteTitle: def.suite.title,
+    // The profiles a profile-tagged test applies to: a comparison shows "n/a", not "skipped",
+    // for a target whose profile is not among them.
+    ...(def.meta.profiles ? { profiles: [...def.meta.profiles] } : {}),
     needs: {
       approver: def.meta.needs?.approver ?? false,
       waitSeconds: 0,

@@ -16,8 +16,9 @@ import { specLink } from '../engine/catalogue.ts';
  * 3: the verdict `known`, `known` on checks, `stale` on tests, `knownDeviations` of the run.
  * 4: `slug` on tests, the test's identity; `requirements[ID].tests` lists slugs, not names;
  *    `spec` (where the requirement is written) on each requirement entry and each failed check.
+ * 5: `profiles` on profile-tagged tests (the profiles they apply to).
  */
-export const RESULTS_SCHEMA_VERSION = 4;
+export const RESULTS_SCHEMA_VERSION = 5;
 
 /** A check as written: a check that did not hold links the text of the requirement it cites. */
 export type CheckJson = CheckResult & { spec?: string };
@@ -76,6 +77,7 @@ const TEST: Shape = {
     'level',
     'suite',
     'suiteTitle',
+    'profiles',
     'verdict',
     'reason',
     'failedRequirements',

@@ -21,7 +21,7 @@ describe('renderResultsJson', () => {
   const doc = JSON.parse(json);
 
   it('is pretty JSON ending in a newline, schemaVersion first, requirements last', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 4,\n  "tool": {')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 5,\n  "tool": {')).toBe(true);
     expect(json.endsWith('\n}\n')).toBe(true);
     const keys = Object.keys(doc);
     expect(keys[0]).toBe('schemaVersion');
@@ -30,7 +30,7 @@ describe('renderResultsJson', () => {
 
   it('round-trips: the RunResult comes back unchanged (but for spec links), hostile strings included', () => {
     const { schemaVersion, requirements, ...rest } = structuredClone(doc);
-    expect(schemaVersion).toBe(4);
+    expect(schemaVersion).toBe(5);
     expect(requirements).toBeTypeOf('object');
     for (const t of rest.tests) for (const c of t.checks) delete c.spec;
     expect(rest).toEqual(JSON.parse(JSON.stringify(run)));
