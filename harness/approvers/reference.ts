@@ -1,4 +1,4 @@
-import { deadline } from '../http/deadline.ts';
+import { postAdminRoute } from '../http/admin-route.ts';
 import { ApproverError, AuthorizationRefused, type Approver, type Decision } from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
 import type { AuthorizationRequest } from '../oauth/authorization-request.ts';
@@ -60,27 +60,11 @@ export class AdminRouteApprover implements Approver {
     return body.location;
   }
 
-  private async post(route: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    const url = `${this.baseUrl}/__admin/${route}`;
-    const limit = deadline(signal, this.timeoutMs);
-    try {
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: limit.signal,
-        });
-      } catch (e) {
-        throw new ApproverError(
-          `reference approver could not reach ${url}: ${(e as Error).message}`,
-        );
-      }
-      if (!res.ok) throw new ApproverError(`reference approver: ${url} answered ${res.status}`);
-      return await res.json().catch(() => ({}));
-    } finally {
-      limit.done();
-    }
+  private post(route: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+    return postAdminRoute(`${this.baseUrl}/__admin/${route}`, body, {
+      signal,
+      timeoutMs: this.timeoutMs,
+      fail: (message) => new ApproverError(`reference approver: ${message}`),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { deadline } from '../http/deadline.ts';
+import { postAdminRoute } from '../http/admin-route.ts';
 import { readFile } from 'node:fs/promises';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, generateSecret, SignJWT } from 'jose';
 import { ConfigError, type Config } from '../engine/config.ts';
@@ -148,27 +148,14 @@ export function adminRouteAssertions(baseUrl: string, timeoutMs: number): Assert
     name: 'the reference server admin route',
     async mint(opts, signal) {
       const url = `${baseUrl}/__admin/assertion`;
-      const limit = deadline(signal, timeoutMs);
-      try {
-        let res: Response;
-        try {
-          res = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(opts),
-            signal: limit.signal,
-          });
-        } catch (e) {
-          throw new AssertionSourceError(`could not reach ${url}: ${oneLine(e)}`);
-        }
-        if (!res.ok) throw new AssertionSourceError(`${url} answered ${res.status}`);
-        const body = (await res.json().catch(() => ({}))) as { assertion?: unknown };
-        if (typeof body.assertion !== 'string')
-          throw new AssertionSourceError(`${url} answered without an assertion`);
-        return body.assertion;
-      } finally {
-        limit.done();
-      }
+      const body = (await postAdminRoute(url, opts, {
+        signal,
+        timeoutMs,
+        fail: (message) => new AssertionSourceError(message),
+      })) as { assertion?: unknown };
+      if (typeof body.assertion !== 'string')
+        throw new AssertionSourceError(`${url} answered without an assertion`);
+      return body.assertion;
     },
   };
 }
