@@ -8,7 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { resolveConfig, type ConfigInput } from '../../harness/engine/config.ts';
+import {
+  ConfigError,
+  configFromEnv,
+  resolveConfig,
+  type ConfigInput,
+} from '../../harness/engine/config.ts';
 import { runConformance } from '../../harness/engine/runner.ts';
 import { keepsExchanges, withKeptExchanges } from '../../harness/engine/kept-exchanges.ts';
 import type { TestContext } from '../../harness/api/context.ts';
@@ -144,6 +149,21 @@ describe('--exchanges', () => {
     );
     expect(r.tests[0]!.verdict).toBe('warning');
     expect(r.tests[0]!.exchanges).toHaveLength(2);
+  });
+
+  it('is a setting like any other: flag, SSOC_EXCHANGES, config file; failed by default', () => {
+    const settings = (layers: Parameters<typeof resolveConfig>[0]) =>
+      resolveConfig({ ...layers, flags: { reports: '/dev/null', ...layers.flags } }).exchanges;
+    expect(settings({})).toBe('failed');
+    expect(settings({ env: configFromEnv({ SSOC_EXCHANGES: 'all' }) })).toBe('all');
+    expect(settings({ file: { exchanges: 'all' } })).toBe('all');
+    expect(settings({ env: { exchanges: 'all' }, flags: { exchanges: 'failed' } })).toBe('failed');
+    expect(() => settings({ env: configFromEnv({ SSOC_EXCHANGES: 'passed' }) })).toThrow(
+      ConfigError,
+    );
+    expect(() => settings({ env: configFromEnv({ SSOC_EXCHANGES: 'passed' }) })).toThrow(
+      /SSOC_EXCHANGES/,
+    );
   });
 
   it('keepsExchanges: every verdict but passed and skipped under failed; all under all', () => {
