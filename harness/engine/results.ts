@@ -1,5 +1,6 @@
 import type { Exchange } from '../http/exchange.ts';
 import type { KnownDeviationsReport } from './known-deviations.ts';
+import type { ExchangeMode } from './kept-exchanges.ts';
 import type { Level, Verdict } from '../api/levels.ts';
 import { requirementTotals, requirementVerdicts } from './requirement-verdicts.ts';
 
@@ -49,6 +50,7 @@ export interface TestResult {
   stale?: string[];
   checks: CheckResult[];
   notes: string[];
+  /** Redacted, in order; empty for a passed or skipped test under `--exchanges failed`. */
   exchanges: Exchange[];
   /** Requests the test sent, counting those of property-based tests that keep no exchange. */
   requestCount?: number;
@@ -113,6 +115,11 @@ export interface RunResult {
     approver: string;
   };
   strict: boolean;
+  /**
+   * Whose exchanges the run kept (--exchanges): `failed`, those of tests that did not pass or
+   * skip; `all`, every test's. Absent (a RunResult made by hand): every test's.
+   */
+  exchanges?: ExchangeMode;
   summary: RunSummary;
   /** 0 conformant, 1 non-conformant, 2 could not run, 3 ran but judged nothing. */
   exitCode: ExitCode;

@@ -20,6 +20,7 @@ import { CircuitBreaker } from './breaker.ts';
 import { TransportError } from '../http/transport-error.ts';
 import { ApproverError } from '../approvers/approver.ts';
 import { curlFor } from '../http/curl.ts';
+import { withKeptExchanges } from './kept-exchanges.ts';
 import { ConfigError } from './config.ts';
 import {
   applyKnownDeviations,
@@ -147,7 +148,10 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
 
     const ordered = tests.map((t) => results.get(t)!);
     const knownReport = known ? applyKnownDeviations(ordered, known) : undefined;
-    return buildRun(config, target, startedAt, ordered, problems, breaker, traffic, knownReport);
+    // Evidence is dropped once the verdicts are final: the list above can turn a pass into a
+    // warning, whose exchanges a reader needs.
+    const reported = withKeptExchanges(ordered, config.exchanges);
+    return buildRun(config, target, startedAt, reported, problems, breaker, traffic, knownReport);
   } finally {
     await target.close();
   }
@@ -469,6 +473,7 @@ function buildRun(
       approver: target.approverName,
     },
     strict: config.strict,
+    exchanges: config.exchanges,
     summary,
     exitCode,
     problems: allProblems,

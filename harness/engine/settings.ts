@@ -459,6 +459,16 @@ export const SETTINGS = [
     doc: 'Known deviations of the target: a JSON file valid against schemas/known-deviations.schema.json (path relative to the working directory), or `aws` for the list shipped with the tool. A failure it lists gets the verdict `known` (reported, exit 0); a listed entry whose checks all pass warns "no longer deviates".',
     validation: { type: 'string', minLength: 1 },
   },
+  {
+    key: 'exchanges',
+    flag: 'exchanges',
+    env: 'SSOC_EXCHANGES',
+    type: 'string',
+    choices: ['failed', 'all'],
+    default: 'failed',
+    help: 'Exchanges the reports keep: failed (of every test that did not pass or skip) or all',
+    doc: "The recorded HTTP exchanges the reports keep: `failed` keeps those of every test whose verdict is not passed or skipped (failed, warning, known, info, error: the ones a reader must be able to check), `all` keeps every test's. Checks, notes, request counts and curl lines are always kept; results.json says which was chosen (`exchanges`).",
+  },
 ] as const satisfies readonly Setting[];
 
 type Entry = (typeof SETTINGS)[number];

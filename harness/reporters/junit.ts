@@ -11,7 +11,9 @@
  *   known deviation) → `<skipped message="known deviation: ID — reason (evidence)">`: CI stays
  *   green, and the test stands out from the passes;
  * - `<system-out>` (checks, notes, curl, redacted exchanges) for every test that did not pass,
- *   skipped ones included when they saw something before they stopped.
+ *   skipped ones included when they saw something before they stopped. The exchanges are those
+ *   the run kept (--exchanges, see engine/kept-exchanges.ts): by default a skipped test shows
+ *   its checks and notes only, as in results.json.
  */
 import type { Verdict } from '../api/levels.ts';
 import type { RunResult, TestResult } from '../engine/results.ts';
@@ -116,7 +118,8 @@ function testcase(test: TestResult, strict: boolean): { xml: string; verdict: Ve
     case 'info':
       break;
   }
-  // A skipped test keeps what it saw before it stopped (checks, notes, exchanges).
+  // A skipped test keeps what it saw before it stopped (checks, notes; exchanges under
+  // --exchanges all).
   const sawSomething = test.checks.length > 0 || test.exchanges.length > 0 || test.notes.length > 0;
   if (verdict !== 'passed' && (verdict !== 'skipped' || sawSomething)) {
     children.push(`<system-out>${escapeXmlText(testDetails(test, strict))}</system-out>`);

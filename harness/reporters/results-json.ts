@@ -10,6 +10,7 @@ import type { Verdict } from '../api/levels.ts';
 import type { CheckResult, RunResult, TestResult } from '../engine/results.ts';
 import { requirementVerdicts, type RequirementEntry } from '../engine/requirement-verdicts.ts';
 import { specLink } from '../engine/catalogue.ts';
+import type { ExchangeMode } from '../engine/kept-exchanges.ts';
 
 /**
  * 2: `requirements` verdicts come from the checks citing each ID (`not-judged` when none).
@@ -17,8 +18,10 @@ import { specLink } from '../engine/catalogue.ts';
  * 4: `slug` on tests, the test's identity; `requirements[ID].tests` lists slugs, not names;
  *    `spec` (where the requirement is written) on each requirement entry and each failed check.
  * 5: `profiles` on profile-tagged tests (the profiles they apply to).
+ * 6: `exchanges` (`failed` or `all`, --exchanges): under `failed`, the default, passed and
+ *    skipped tests keep no exchanges. The file's JSON Schema: schemas/results.schema.json.
  */
-export const RESULTS_SCHEMA_VERSION = 5;
+export const RESULTS_SCHEMA_VERSION = 6;
 
 /** A check as written: a check that did not hold links the text of the requirement it cites. */
 export type CheckJson = CheckResult & { spec?: string };
@@ -26,6 +29,8 @@ export type CheckJson = CheckResult & { spec?: string };
 /** What `results.json` holds. */
 export interface ResultsJson extends RunResult {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** Always written, so that a reader knows why a passed test has no exchanges. */
+  exchanges: ExchangeMode;
   tests: (TestResult & { checks: CheckJson[] })[];
   /**
    * Requirement ID (sorted) → the tests citing it, the verdict of the checks citing it
@@ -85,6 +90,7 @@ const TEST: Shape = {
     'checks',
     'notes',
     'exchanges',
+    'requestCount',
     'curl',
     'needs',
     'startedAt',
@@ -106,6 +112,7 @@ const RESULTS: Shape = {
     'durationMs',
     'target',
     'strict',
+    'exchanges',
     'summary',
     'exitCode',
     'problems',
@@ -187,7 +194,14 @@ export function buildResultsJson(run: RunResult): ResultsJson {
     ...t,
     checks: t.checks.map((c): CheckJson => (c.ok ? c : { ...c, spec: specLink(c.requirement) })),
   }));
-  return { ...run, tests, schemaVersion: RESULTS_SCHEMA_VERSION, requirements };
+  return {
+    ...run,
+    // A RunResult made by hand (tests, an old caller) kept every exchange.
+    exchanges: run.exchanges ?? 'all',
+    tests,
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    requirements,
+  };
 }
 
 export function renderResultsJson(run: RunResult): string {

@@ -21,7 +21,7 @@ describe('renderResultsJson', () => {
   const doc = JSON.parse(json);
 
   it('is pretty JSON ending in a newline, schemaVersion first, requirements last', () => {
-    expect(json.startsWith('{\n  "schemaVersion": 5,\n  "tool": {')).toBe(true);
+    expect(json.startsWith('{\n  "schemaVersion": 6,\n  "tool": {')).toBe(true);
     expect(json.endsWith('\n}\n')).toBe(true);
     const keys = Object.keys(doc);
     expect(keys[0]).toBe('schemaVersion');
@@ -29,8 +29,10 @@ describe('renderResultsJson', () => {
   });
 
   it('round-trips: the RunResult comes back unchanged (but for spec links), hostile strings included', () => {
-    const { schemaVersion, requirements, ...rest } = structuredClone(doc);
-    expect(schemaVersion).toBe(5);
+    const { schemaVersion, requirements, exchanges, ...rest } = structuredClone(doc);
+    expect(schemaVersion).toBe(6);
+    // A hand-built RunResult says nothing of --exchanges: it kept every exchange.
+    expect(exchanges).toBe('all');
     expect(requirements).toBeTypeOf('object');
     for (const t of rest.tests) for (const c of t.checks) delete c.spec;
     expect(rest).toEqual(JSON.parse(JSON.stringify(run)));
@@ -56,6 +58,13 @@ describe('renderResultsJson', () => {
     for (const c of held) expect(c).not.toHaveProperty('spec');
     // After `known` in the check's key order.
     expect(Object.keys(failed[0]).at(-1)).toBe('spec');
+  });
+
+  it('says which exchanges the run kept (--exchanges), after strict', () => {
+    const out = JSON.parse(renderResultsJson({ ...run, exchanges: 'failed' }));
+    expect(out.exchanges).toBe('failed');
+    const keys = Object.keys(out);
+    expect(keys[keys.indexOf('strict') + 1]).toBe('exchanges');
   });
 
   it('keeps unknown fields (a newer harness) and orders them stably', () => {

@@ -24,9 +24,11 @@ class WatchedRedactor extends Redactor {
 describe('redaction in the reports of a default run', () => {
   it('hides every secret and device code, and no fuzz word', async () => {
     const redactor = new WatchedRedactor();
-    const run = await runConformance(resolveConfig({ flags: { reports: '/dev/null' } }), {
-      redactor,
-    });
+    // Every exchange kept (--exchanges all): the passed tests' bodies are searched too.
+    const run = await runConformance(
+      resolveConfig({ flags: { reports: '/dev/null', exchanges: 'all' } }),
+      { redactor },
+    );
     const [junit, results] = await writeReports(run, dir);
     const json = readFileSync(results!, 'utf8');
     const text = json + readFileSync(junit!, 'utf8').replaceAll('&quot;', '"');
