@@ -95,9 +95,10 @@ export function buildComparison(
   );
   const targets = inputs.map((input, i) => describeTarget(input, columnNames[i]!, outDir));
   const ids = new Set(inputs.flatMap((input) => Object.keys(input.run.requirements)));
+  const runs = inputs.map((input) => ({ run: input.run, tests: testIndex(input.run) }));
   const groups: CompareGroup[] = [];
   for (const { title, ids: groupIds } of groupsOf(ids)) {
-    groups.push({ title, rows: groupIds.map((id) => row(id, inputs, targets)) });
+    groups.push({ title, rows: groupIds.map((id) => row(id, runs, targets)) });
   }
   return {
     compareVersion: 1,
@@ -171,10 +172,25 @@ function groupsOf(ids: ReadonlySet<string>): { title: string; ids: string[] }[] 
   return [...groups].map(([title, groupIds]) => ({ title, ids: groupIds }));
 }
 
-function row(id: string, inputs: readonly LoadedRun[], targets: readonly CompareTarget[]) {
+/** A run and its tests by slug and by name (schemaVersion < 4 lists names, 4 and later slugs). */
+interface IndexedRun {
+  run: ComparedRun;
+  tests: ReadonlyMap<string, ComparedRun['tests'][number]>;
+}
+
+function testIndex(run: ComparedRun): IndexedRun['tests'] {
+  const tests = new Map<string, ComparedRun['tests'][number]>();
+  for (const t of run.tests) {
+    tests.set(t.name, t);
+    if (t.slug) tests.set(t.slug, t);
+  }
+  return tests;
+}
+
+function row(id: string, runs: readonly IndexedRun[], targets: readonly CompareTarget[]) {
   const r = findRequirement(id);
-  const cells = inputs.map((input, i) => ({
-    verdict: cellVerdict(input.run, id),
+  const cells = runs.map((indexed, i) => ({
+    verdict: cellVerdict(indexed, id),
     href: `${targets[i]!.report}#req-${encodeURIComponent(id)}`,
   }));
   // n/a and not-cited are no judgement: a requirement of one profile's wire does not make two
@@ -203,28 +219,27 @@ function encodePath(relative: string): string {
 }
 
 /** The run's verdict for `id`, `n/a` when it does not apply to the run's profile, or not cited. */
-function cellVerdict(run: ComparedRun, id: string): CellVerdict {
+function cellVerdict({ run, tests }: IndexedRun, id: string): CellVerdict {
   const entry = run.requirements[id];
   if (!entry) return NOT_CITED;
   // A verdict from checks always shows: n/a never hides what a check saw.
   if (entry.verdict !== 'not-judged') return entry.verdict;
-  return appliesTo(run, entry.tests) ? entry.verdict : NOT_APPLICABLE;
+  return appliesTo(run.target.profile, entry.tests, tests) ? entry.verdict : NOT_APPLICABLE;
 }
 
 /**
  * Whether any test citing the requirement applies to the run's profile: untagged (every
- * profile), or tagged with it. schemaVersion < 4 lists test names, 4 and later slugs.
+ * profile), or tagged with it.
  */
-function appliesTo(run: ComparedRun, citing: readonly string[]): boolean {
-  const tests = new Map<string, ComparedRun['tests'][number]>();
-  for (const t of run.tests) {
-    tests.set(t.name, t);
-    if (t.slug) tests.set(t.slug, t);
-  }
+function appliesTo(
+  profile: string,
+  citing: readonly string[],
+  tests: IndexedRun['tests'],
+): boolean {
   const found = citing.map((key) => tests.get(key));
   // Tests it cannot find: it cannot say "does not apply".
   if (found.length === 0 || found.some((t) => t === undefined)) return true;
-  return found.some((t) => !t!.profiles || t!.profiles.includes(run.target.profile));
+  return found.some((t) => !t!.profiles || t!.profiles.includes(profile));
 }
 
 /** One line per difference between the runs that is not about the targets. */
