@@ -129,9 +129,10 @@ async function runCommand(argv: RunArgv): Promise<number> {
 
 /** `compare`: the matrix of the runs into --out; warnings (versions, seeds) on stderr. */
 async function compareCommand(files: string[], out: string, names?: string): Promise<number> {
-  const { compareRuns } = await import('../reporters/compare/compare.ts');
+  const { loadRuns, writeComparison } = await import('../reporters/compare/compare.ts');
+  const inputs = await loadRuns(files);
   await ensureDirectory(out);
-  const { comparison, paths } = await compareRuns(files, out, names?.split(','));
+  const { comparison, paths } = await writeComparison(inputs, out, names?.split(','));
   for (const w of comparison.warnings)
     process.stderr.write(`sso-oidc-conformance: warning: ${w}\n`);
   const rows = comparison.groups.reduce((n, g) => n + g.rows.length, 0);
@@ -302,12 +303,14 @@ export async function main(args: string[]): Promise<number> {
             describe: 'Directory to write compare.json, compare.md and compare.html into',
           })
           .requiresArg(['names', 'out'])
+          // A usage error: its line and the --help hint, as yargs' own complaints.
           .check((argv) => {
             const count = (argv.results ?? []).length;
-            if (count < 2) throw new Error(`compare needs at least 2 results.json, got ${count}`);
             const names = argv.names?.split(',');
+            if (count < 2)
+              throw new UsageError(`compare needs at least 2 results.json, got ${count}`);
             if (names && names.length !== count)
-              throw new Error(`--names gives ${names.length} names for ${count} results.json`);
+              throw new UsageError(`--names gives ${names.length} names for ${count} results.json`);
             return true;
           }),
       async (argv) => {

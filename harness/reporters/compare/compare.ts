@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../write.ts';
-import { loadRun } from './load.ts';
+import { loadRun, type LoadedRun } from './load.ts';
 import { renderCompareHtml } from './html.ts';
 import { renderCompareMarkdown } from './markdown.ts';
 import { buildComparison, type Comparison } from './matrix.ts';
@@ -18,14 +18,19 @@ export interface CompareOutcome {
   paths: string[];
 }
 
-/** Compares the runs of `files` into `outDir` (which must exist). */
-export async function compareRuns(
-  files: readonly string[],
+/** Reads every input first: a bad one stops the command before anything is created. */
+export async function loadRuns(files: readonly string[]): Promise<LoadedRun[]> {
+  const inputs = [];
+  for (const file of files) inputs.push(await loadRun(file));
+  return inputs;
+}
+
+/** Writes the comparison of `inputs` into `outDir` (which must exist). */
+export async function writeComparison(
+  inputs: readonly LoadedRun[],
   outDir: string,
   names?: readonly string[],
 ): Promise<CompareOutcome> {
-  const inputs = [];
-  for (const file of files) inputs.push(await loadRun(file));
   const comparison = buildComparison(inputs, outDir, names);
   // Rendered before any is written: a rendering bug leaves no new file beside old ones.
   const contents = [
@@ -36,4 +41,13 @@ export async function compareRuns(
   const paths = COMPARE_FILES.map((f) => path.join(outDir, f));
   for (const [i, target] of paths.entries()) await writeFileAtomic(target, contents[i]!);
   return { comparison, paths };
+}
+
+/** Compares the runs of `files` into `outDir` (which must exist). */
+export async function compareRuns(
+  files: readonly string[],
+  outDir: string,
+  names?: readonly string[],
+): Promise<CompareOutcome> {
+  return writeComparison(await loadRuns(files), outDir, names);
 }
