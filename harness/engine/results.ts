@@ -113,6 +113,8 @@ export interface RunResult {
     approver: string;
   };
   strict: boolean;
+  /** Seed of the property-based suites (--seed): runs with other seeds tried other cases. */
+  seed?: number;
   summary: RunSummary;
   /** 0 conformant, 1 non-conformant, 2 could not run, 3 ran but judged nothing. */
   exitCode: ExitCode;

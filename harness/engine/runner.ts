@@ -469,6 +469,7 @@ function buildRun(
       approver: target.approverName,
     },
     strict: config.strict,
+    seed: config.seed,
     summary,
     exitCode,
     problems: allProblems,

@@ -106,6 +106,7 @@ const RESULTS: Shape = {
     'durationMs',
     'target',
     'strict',
+    'seed',
     'summary',
     'exitCode',
     'problems',

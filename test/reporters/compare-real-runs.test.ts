@@ -66,6 +66,8 @@ describe('compare on real runs: conformant, faulty, rfc8628', () => {
     mkdirSync(pairOut);
     const pair = await compareRuns([runDirs.conformant, runDirs.faulty], pairOut);
     expect([...pair.comparison.differences].sort()).toEqual(breaks);
+    // Same tool, schema, strictness and seed (recorded by each run): nothing to warn about.
+    expect(three.targets.map((t) => t.seed)).toEqual([8628, 8628, 8628]);
     expect(pair.comparison.warnings).toEqual([]);
   });
 
