@@ -246,6 +246,13 @@ describe('hostile target text', () => {
     }
     // The newline in the URL does not start a heading.
     expect(md).not.toMatch(/^# h/m);
+    // A URL of 100 KB is cut in the table of targets: the comment stays a comment.
+    const long = run(
+      {},
+      { target: { kind: 'remote', url: `https://x.test/${'a'.repeat(100_000)}`, profile: 'aws' } },
+    );
+    const md2 = renderCompareMarkdown(compared([long, long]));
+    expect(md2.length).toBeLessThan(5_000);
   });
 });
 

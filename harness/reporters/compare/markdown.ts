@@ -3,11 +3,15 @@
  * differences first, the full matrix folded in `<details>`; the whole under GitHub's comment
  * limit, cutting the full matrix (then the differences) with a note when it would not fit.
  */
+import { cutChars } from '../format.ts';
 import { LEGEND, verdictText } from './legend.ts';
 import type { Comparison, CompareRow } from './matrix.ts';
 
 /** GitHub refuses a comment longer than this (characters; we count UTF-16 units, more). */
 export const COMMENT_LIMIT = 65_536;
+
+/** Longest target URL shown (compare.html and compare.json have it whole). */
+const URL_MAX = 120;
 
 /** Room kept for the notes that say what was cut. */
 const NOTE_ROOM = 400;
@@ -59,7 +63,10 @@ function header(c: Comparison): string[] {
   lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const t of c.targets) {
     const judged = t.requirements ? `${t.requirements.judged} (${t.requirements.failed})` : '';
-    const where = mdText(t.kind === 'embedded' ? 'embedded reference server' : (t.url ?? ''));
+    // A URL can be long: cut, so that the table of targets never crowds out the matrix.
+    const where = mdText(
+      cutChars(t.kind === 'embedded' ? 'embedded reference server' : (t.url ?? ''), URL_MAX),
+    );
     lines.push(
       `| [${mdText(t.name)}](${t.report}) | ${where} | ${mdText(t.profile)} | ${mdText(t.faults.join(', '))} | ${mdText(t.tool)} | ${t.strict ? 'yes' : 'no'} | ${judged} |`,
     );
