@@ -127,6 +127,22 @@ async function runCommand(argv: RunArgv): Promise<number> {
   return run.exitCode;
 }
 
+/** `compare`: the matrix of the runs into --out; warnings (versions, seeds) on stderr. */
+async function compareCommand(files: string[], out: string, names?: string): Promise<number> {
+  const { loadRuns, writeComparison } = await import('../reporters/compare/compare.ts');
+  const inputs = await loadRuns(files);
+  await ensureDirectory(out);
+  const { comparison, paths } = await writeComparison(inputs, out, names?.split(','));
+  for (const w of comparison.warnings)
+    process.stderr.write(`sso-oidc-conformance: warning: ${w}\n`);
+  const rows = comparison.groups.reduce((n, g) => n + g.rows.length, 0);
+  process.stdout.write(
+    `${comparison.targets.length} targets, ${rows} requirements, ${comparison.differences.length} differ\n`,
+  );
+  process.stdout.write(`reports: ${paths.join(', ')}\n`);
+  return 0;
+}
+
 export async function main(args: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(args)
@@ -265,6 +281,40 @@ export async function main(args: string[]): Promise<number> {
             throw new RunError(`no test matches --grep ${JSON.stringify(argv.grep)}`);
           process.stdout.write(listTests({ json: argv.json, tests, profile }));
         }
+      },
+    )
+    .command(
+      'compare <results..>',
+      'Compare runs side by side: requirements by targets, in compare.json, compare.md and compare.html',
+      (y) =>
+        y
+          .positional('results', {
+            type: 'string',
+            array: true,
+            describe: 'results.json of each run (or the reports directory holding it), 2 or more',
+          })
+          .option('names', {
+            type: 'string',
+            describe: 'Column names, one per run, comma-separated (default: from each target)',
+          })
+          .option('out', {
+            type: 'string',
+            demandOption: true,
+            describe: 'Directory to write compare.json, compare.md and compare.html into',
+          })
+          .requiresArg(['names', 'out'])
+          // A usage error: its line and the --help hint, as yargs' own complaints.
+          .check((argv) => {
+            const count = (argv.results ?? []).length;
+            const names = argv.names?.split(',');
+            if (count < 2)
+              throw new UsageError(`compare needs at least 2 results.json, got ${count}`);
+            if (names && names.length !== count)
+              throw new UsageError(`--names gives ${names.length} names for ${count} results.json`);
+            return true;
+          }),
+      async (argv) => {
+        exitCode = await compareCommand(argv.results!.map(String), argv.out, argv.names);
       },
     )
     .strict()

@@ -120,6 +120,8 @@ export interface RunResult {
    * skip; `all`, every test's. Absent (a RunResult made by hand): every test's.
    */
   exchanges?: ExchangeMode;
+  /** Seed of the property-based suites (--seed): runs with other seeds tried other cases. */
+  seed?: number;
   summary: RunSummary;
   /** 0 conformant, 1 non-conformant, 2 could not run, 3 ran but judged nothing. */
   exitCode: ExitCode;

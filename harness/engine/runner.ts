@@ -474,6 +474,7 @@ function buildRun(
     },
     strict: config.strict,
     exchanges: config.exchanges,
+    seed: config.seed,
     summary,
     exitCode,
     problems: allProblems,

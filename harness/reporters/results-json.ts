@@ -113,6 +113,7 @@ const RESULTS: Shape = {
     'target',
     'strict',
     'exchanges',
+    'seed',
     'summary',
     'exitCode',
     'problems',
