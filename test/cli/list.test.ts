@@ -5,7 +5,9 @@ import { registeredTests } from '../../harness/api/registry.ts';
 import { REQUIREMENTS } from '../../harness/engine/catalogue.ts';
 import { FAULTS } from '../../reference/faults.ts';
 import { RFC8628_BREAKS } from '../../reference/faults-rfc8628.ts';
-import { runCli } from './helpers.ts';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { BIN, cleanEnv, runCli, tempDir } from './helpers.ts';
 
 const tests = registeredTests();
 
@@ -76,6 +78,31 @@ describe.concurrent('list', () => {
       rows.filter((x: any) => x.name.startsWith(prefix)).map((x: any) => x.profiles.join());
     expect(new Set(profilesOf('AWS-'))).toEqual(new Set(['aws']));
     expect(new Set(profilesOf('MD-8414-'))).toEqual(new Set(['rfc8628']));
+  });
+
+  it('a pipe gets the whole output, however late its reader; a reader that stops early is no error', async () => {
+    const whole = (await runCli(['list', '--json'])).stdout;
+    expect(whole.length).toBeGreaterThan(64 * 1024); // more than a pipe buffers
+    const cli = `"${process.execPath}" "${BIN}" list --json`;
+    const shell = (command: string) =>
+      new Promise<{ out: string; err: string }>((resolve, reject) =>
+        execFile(
+          '/bin/sh',
+          ['-c', command],
+          { env: cleanEnv(), timeout: 60_000 },
+          (error, out, err) => (error ? reject(error) : resolve({ out, err })),
+        ),
+      );
+    // The reader starts once the CLI has exited, or after 3 s if it waits for the reader (as it
+    // should). Before, process.exit dropped what the pipe had not taken: the JSON stopped at 64 KiB.
+    const dir = tempDir();
+    const reader = `i=0; while [ ! -f "${dir}/exited" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; wc -c`;
+    const late = await shell(`(${cli}; touch "${dir}/exited") | (${reader})`);
+    expect(late.out.trim()).toBe(String(Buffer.byteLength(whole)));
+    // The CLI's own exit code and stderr, through files (sh has no pipefail).
+    await shell(`(${cli} 2>"${dir}/err"; echo $? >"${dir}/code") | head -c 10 >/dev/null`);
+    expect(readFileSync(`${dir}/err`, 'utf8')).toBe(''); // before: "error: write EPIPE", exit 2
+    expect(readFileSync(`${dir}/code`, 'utf8').trim()).toBe('0');
   });
 
   it('--grep narrows the list', async () => {
