@@ -31,9 +31,20 @@ function coverage(profile: 'aws' | 'rfc8628') {
       .flatMap((t) => t.requirements)
       .filter((id) => !cited.has(id)),
   );
-  const requirements = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !elsewhere.has(r.id));
+  // INFO tests observe and cannot fail; AWS's own rows are judged under aws only.
+  const judged = new Set(
+    tests.filter((t) => applies(t) && t.meta.level !== 'INFO').flatMap((t) => t.requirements),
+  );
+  const observed = [...cited].filter((id) => !judged.has(id)).sort();
+  const requirements = REQUIREMENTS.filter(
+    (r) =>
+      r.kind === 'requirement' &&
+      !elsewhere.has(r.id) &&
+      !observed.includes(r.id) &&
+      (profile === 'aws' || !r.id.startsWith('AWS-')),
+  );
   const uncovered = requirements.filter((r) => !covered.has(r.id)).map((r) => r.id);
-  return { covered, cited, requirements, uncovered };
+  return { covered, cited, requirements, uncovered, observed };
 }
 const { covered, cited, requirements, uncovered } = coverage('aws');
 
@@ -134,6 +145,12 @@ describe.concurrent('list', () => {
         'm',
       ),
     );
+    // An INFO test's checks cannot fail: what only INFO tests cite is observed, not uncovered.
+    const { observed } = coverage('aws');
+    expect(observed).toContain('BCP-4.14.2-CONCURRENT');
+    expect(text.stdout).toContain(
+      `\nnot counted, observed by INFO tests only (never judged): ${observed.join(', ')}\n`,
+    );
   });
 
   it('--uncovered --profile rfc8628 counts the faults of the OAuth front end only', async () => {
@@ -143,6 +160,12 @@ describe.concurrent('list', () => {
     expect(ids).toEqual(coverage('rfc8628').uncovered);
     expect(ids).not.toContain('MD-8414-3.3-ISSUER');
     expect(ids).not.toContain('AWS-ERR-TYPE');
+    // AWS's own rows are never judged under rfc8628, cited or not; nor what INFO tests observe.
+    expect(ids.filter((id: string) => id.startsWith('AWS-'))).toEqual([]);
+    expect(ids).not.toContain('BCP-2.6-METADATA');
+    // Each requirement a test judges under rfc8628 has a fault of the OAuth front end.
+    for (const id of ['DA-3.2-200-JSON', 'OA-5.1-NOSTORE', 'DCR-3.2.1-EXPIRES-AT'])
+      expect(ids).not.toContain(id);
   });
 
   it('--faults lists every seeded fault with what it breaks', async () => {
