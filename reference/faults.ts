@@ -882,6 +882,12 @@ const CATALOGUE = {
     breaks: ['DCR-3.2.1-ISSUED-AT', 'DCR-3.2.1-EXPIRES-AT'],
     profile: 'rfc8628',
   },
+  'oauth-invalid-client-400': {
+    description:
+      'The OAuth front end sends invalid_client with HTTP 400, after HTTP Basic too (WWW-Authenticate kept).',
+    breaks: ['OA-5.2-401-HEADER'],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

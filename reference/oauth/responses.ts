@@ -28,7 +28,10 @@ export function oauthErrorResponse(
   options: { basicAuth: boolean; noStore?: boolean; faults?: FaultSet },
 ): WireResponse {
   const pollError = POLL_ERRORS.has(err.error) && options.faults?.has('oauth-poll-errors-200');
-  const status = pollError ? 200 : errorStatus(err.shape);
+  let status = pollError ? 200 : errorStatus(err.shape);
+  // RFC 6749 §5.2 lets invalid_client be 400, but not after HTTP Basic: that refusal MUST be 401.
+  if (err.shape === 'InvalidClientException' && options.faults?.has('oauth-invalid-client-400'))
+    status = 400;
   const headers: Record<string, string> = options.noStore === false ? {} : { ...NO_STORE };
   const challenges = !options.faults?.has('oauth-basic-401-no-challenge');
   if (err.shape === 'InvalidClientException' && options.basicAuth && challenges) {

@@ -1289,6 +1289,20 @@ const CHECKS: Record<FaultName, Check> = {
     expect(client.client_secret_expires_at).toBeGreaterThan(Date.now() - 60_000);
     expect(client.client_id_issued_at).toBeLessThan(Date.now() / 1000 + 60);
   },
+  'oauth-invalid-client-400': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    const basic = Buffer.from(`${client.client_id}:wrong`).toString('base64');
+    const reply = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}`,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.json.error).toBe('invalid_client');
+    expect(reply.headers.get('www-authenticate')).toBe('Basic realm="reference"');
+  },
   'oauth-issued-at-ms': async (s) => {
     const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
     expect(client.client_id_issued_at).toBeGreaterThan(Date.now() - 60_000);
