@@ -829,6 +829,65 @@ const CATALOGUE = {
     breaks: ['OA-5.2-FORMAT'],
     profile: 'rfc8628',
   },
+
+  // Issue 12: the OAuth front end's counterparts of the AWS wire's faults, so that every
+  // requirement judged under rfc8628 has a fault that fails it there.
+  'oauth-device-authorization-text-plain': {
+    description:
+      'The OAuth front end sends its device authorization response with Content-Type text/plain.',
+    breaks: ['DA-3.2-200-JSON'],
+    profile: 'rfc8628',
+  },
+  'oauth-interval-zero': {
+    description: 'The OAuth front end sends interval 0 in its device authorization response.',
+    breaks: ['DA-3.2-OPT-FIELDS'],
+    profile: 'rfc8628',
+  },
+  'oauth-device-authorization-cacheable': {
+    description:
+      'The OAuth front end sends its device authorization response without Cache-Control: no-store.',
+    breaks: ['DA-3.2-NOSTORE'],
+    profile: 'rfc8628',
+  },
+  'oauth-error-description-quotes': {
+    description:
+      'The OAuth front end puts a double quote and a backslash in error_description (token endpoint errors).',
+    breaks: ['DA-3.5-ERR-CHARSET'],
+    profile: 'rfc8628',
+  },
+  'oauth-token-cacheable': {
+    description: 'The OAuth front end sends token responses without Cache-Control and Pragma.',
+    breaks: ['OA-5.1-NOSTORE'],
+    profile: 'rfc8628',
+  },
+  'oauth-token-type-mac': {
+    description: "The OAuth front end's token responses have token_type 'mac'.",
+    breaks: ['OA-5.1-TOKENTYPE'],
+    profile: 'rfc8628',
+  },
+  'oauth-expires-in-string': {
+    description: "The OAuth front end's token responses send expires_in as a JSON string.",
+    breaks: ['OA-5.1-JSON', 'OA-5.1-FIELDS'],
+    profile: 'rfc8628',
+  },
+  'oauth-secret-expires-ms': {
+    description:
+      'The OAuth front end sends client_secret_expires_at in milliseconds since the epoch.',
+    breaks: ['DCR-3.2.1-EXPIRES-AT'],
+    profile: 'rfc8628',
+  },
+  'oauth-issued-at-ms': {
+    description: 'The OAuth front end sends client_id_issued_at in milliseconds since the epoch.',
+    // Expiry is then before issue: DCR-3.2.1-EXPIRES-AT sees it too, as with issued-at-ms.
+    breaks: ['DCR-3.2.1-ISSUED-AT', 'DCR-3.2.1-EXPIRES-AT'],
+    profile: 'rfc8628',
+  },
+  'oauth-invalid-client-400': {
+    description:
+      'The OAuth front end sends invalid_client with HTTP 400, after HTTP Basic too (WWW-Authenticate kept).',
+    breaks: ['OA-5.2-401-HEADER'],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

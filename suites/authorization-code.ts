@@ -16,6 +16,12 @@ const suite = defineSuite(
   'Authorization code with PKCE (RFC 7636, RFC 9700 §2.1.1, RFC 6749 §4.1)',
 );
 
+/**
+ * Every test here is `profiles: ['aws']`: the flow is the AWS CLI's and Toolkit's (EVIDENCE.md
+ * E8), the browser sent to `<target>/authorize`, which AWS names nowhere; the plain OAuth
+ * profile has no authorization request (yet). Declared, so that `list --uncovered` and the
+ * reports say "does not apply" rather than count them as judged and then skip them.
+ */
 const BROWSER = { approver: true } as const;
 
 suite.test(
@@ -24,6 +30,7 @@ suite.test(
     title: 'a code issued for an S256 challenge is redeemed with its verifier',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -50,6 +57,7 @@ suite.test(
       'a loopback redirect URI registered without a port works with any port, as the AWS CLI uses it',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     // The AWS CLI's flow (EVIDENCE.md E8): registered http://127.0.0.1/oauth/callback, sent
@@ -78,6 +86,7 @@ suite.test(
     title: 'a wrong code verifier is refused with invalid_grant',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -97,6 +106,7 @@ suite.test(
     title: 'a code issued for a challenge is not redeemed without a verifier',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -116,6 +126,7 @@ suite.test(
     title: 'a verifier is accepted only for a code whose request carried a challenge',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -152,6 +163,7 @@ suite.test(
       'an authorization request with an unsupported code_challenge_method gets invalid_request',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -172,6 +184,7 @@ suite.test(
     title: "a code is not redeemed with another authorization's verifier",
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -196,6 +209,7 @@ suite.test(
     title: 'a code is not redeemed with a redirectUri other than the one authorized',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -219,6 +233,7 @@ suite.test(
     title: 'an authorization code is redeemed at most once',
     level: 'MUST',
     needs: BROWSER,
+    profiles: ['aws'],
   },
   async (t) => {
     const client = await t.codeClient();

@@ -128,6 +128,8 @@ suite.test(
     title: "an expired registration's authorization code no longer yields tokens",
     level: 'MUST',
     needs: { approver: true, wait: 'expiry' },
+    // The AWS CLI's code flow (suites/authorization-code.ts): not in the plain OAuth profile.
+    profiles: ['aws'],
   },
   async (t) => {
     t.needsApprover();

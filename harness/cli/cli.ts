@@ -366,6 +366,10 @@ export async function cli(args: string[]): Promise<never> {
   // Whatever escapes (a socket error nobody listened to, say) is one line and exit 2, not a stack.
   process.on('uncaughtException', die);
   process.on('unhandledRejection', die);
+  // A reader that stops early (`list | head`) closes the pipe: the rest is not wanted.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') die(e);
+  });
   let code: number;
   try {
     code = await main(args);
@@ -378,5 +382,8 @@ export async function cli(args: string[]): Promise<never> {
   } finally {
     await closeHttp?.().catch(() => undefined);
   }
+  // process.exit drops what a pipe has not taken yet (`list --json | jq` lost all past 64 KiB):
+  // the callback of an empty write runs once everything written before it is flushed.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }

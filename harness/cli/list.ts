@@ -72,8 +72,10 @@ export function listTests(opts: {
  */
 /**
  * The catalogue requirements no seeded fault fails under `profile`: only faults that act on that
- * profile's front end count (the self-test runs each under its own profile), and a requirement
- * that only tests of another profile cite is left out (it is never judged there).
+ * profile's front end count (the self-test runs each under its own profile). Left out, as never
+ * judged there: a requirement that only tests of another profile cite; AWS's own rows (AWS-*)
+ * under another profile; and a requirement only INFO tests cite (they observe, their checks
+ * cannot fail: no fault could ever fail it), listed apart as observed.
  */
 export function listUncovered(opts: { json: boolean; profile?: ProfileName }): string {
   const profile = opts.profile ?? 'aws';
@@ -95,7 +97,20 @@ export function listUncovered(opts: { json: boolean; profile?: ProfileName }): s
       .flatMap((t) => t.requirements)
       .filter((id) => !cited.has(id)),
   );
-  const requirements = REQUIREMENTS.filter((r) => r.kind === 'requirement' && !elsewhere.has(r.id));
+  const judged = new Set(
+    registeredTests()
+      .filter((t) => applies(t) && t.meta.level !== 'INFO')
+      .flatMap((t) => t.requirements),
+  );
+  const observed = [...cited].filter((id) => !judged.has(id)).sort();
+  const vendorElsewhere = (id: string) => id.startsWith('AWS-') && profile !== 'aws';
+  const requirements = REQUIREMENTS.filter(
+    (r) =>
+      r.kind === 'requirement' &&
+      !elsewhere.has(r.id) &&
+      !vendorElsewhere(r.id) &&
+      !observed.includes(r.id),
+  );
   const missing = requirements
     .filter((r) => !provable.has(r.id))
     .map((r) => ({
@@ -112,6 +127,9 @@ export function listUncovered(opts: { json: boolean; profile?: ProfileName }): s
           `${r.id.padEnd(28)} ${r.level.padEnd(10).slice(0, 10)} ${r.status.padEnd(19)} ${r.behaviour}`,
       )
       .join('\n') +
-    `\n${missing.length} of ${requirements.length} requirements not covered under the ${profile} profile: no seeded fault makes a check of them fail (${missing.filter((r) => r.status !== 'not cited').length} of them cited by a test)\n`
+    `\n${missing.length} of ${requirements.length} requirements not covered under the ${profile} profile: no seeded fault makes a check of them fail (${missing.filter((r) => r.status !== 'not cited').length} of them cited by a test)\n` +
+    (observed.length > 0
+      ? `not counted, observed by INFO tests only (never judged): ${observed.join(', ')}\n`
+      : '')
   );
 }

@@ -173,11 +173,15 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
     redirectUris,
   });
   if (!result.ok) return oauthErrorResponse(result.error, { basicAuth: false });
-  return clientInformationResponse(result.value, {
-    client_name: metadata.client_name,
-    token_endpoint_auth_method: authMethod,
-    grant_types: grantTypes,
-    redirect_uris: redirectUris,
-    scope,
-  });
+  return clientInformationResponse(
+    result.value,
+    {
+      client_name: metadata.client_name,
+      token_endpoint_auth_method: authMethod,
+      grant_types: grantTypes,
+      redirect_uris: redirectUris,
+      scope,
+    },
+    ctx.faults,
+  );
 }

@@ -28,15 +28,21 @@ export function oauthErrorResponse(
   options: { basicAuth: boolean; noStore?: boolean; faults?: FaultSet },
 ): WireResponse {
   const pollError = POLL_ERRORS.has(err.error) && options.faults?.has('oauth-poll-errors-200');
-  const status = pollError ? 200 : errorStatus(err.shape);
+  let status = pollError ? 200 : errorStatus(err.shape);
+  // RFC 6749 §5.2 lets invalid_client be 400, but not after HTTP Basic: that refusal MUST be 401.
+  if (err.shape === 'InvalidClientException' && options.faults?.has('oauth-invalid-client-400'))
+    status = 400;
   const headers: Record<string, string> = options.noStore === false ? {} : { ...NO_STORE };
   const challenges = !options.faults?.has('oauth-basic-401-no-challenge');
   if (err.shape === 'InvalidClientException' && options.basicAuth && challenges) {
     headers['WWW-Authenticate'] = `Basic realm="${BASIC_REALM}"`;
   }
+  const description = options.faults?.has('oauth-error-description-quotes')
+    ? `${err.description} (see "C:\\reference\\errors")`
+    : err.description;
   const response = jsonResponse(
     status,
-    { error: err.error, error_description: err.description },
+    { error: err.error, error_description: description },
     headers,
   );
   if (options.faults?.has('oauth-errors-text-html')) response.headers['Content-Type'] = 'text/html';
@@ -50,7 +56,7 @@ export function deviceAuthorizationResponse(
   faults: FaultSet,
 ): WireResponse {
   const uris = verificationUris(verificationUriBase, value.userCode, faults);
-  return jsonResponse(
+  const response = jsonResponse(
     200,
     {
       device_code: value.deviceCode,
@@ -58,10 +64,13 @@ export function deviceAuthorizationResponse(
       verification_uri: faults.has('oauth-no-verification-uri') ? undefined : uris.verificationUri,
       verification_uri_complete: uris.verificationUriComplete,
       expires_in: value.expiresIn,
-      interval: value.interval,
+      interval: faults.has('oauth-interval-zero') ? 0 : value.interval,
     },
-    { ...NO_STORE },
+    faults.has('oauth-device-authorization-cacheable') ? {} : { ...NO_STORE },
   );
+  if (faults.has('oauth-device-authorization-text-plain'))
+    response.headers['Content-Type'] = 'text/plain; charset=utf-8';
+  return response;
 }
 
 /** RFC 6749 §5.1, the token response; `scope` is sent as a space-delimited string when known. */
@@ -72,28 +81,39 @@ export function oauthTokenResponse(
 ): WireResponse {
   const body: Record<string, unknown> = {
     access_token: value.accessToken,
-    token_type: faults.has('oauth-token-no-token-type') ? undefined : value.tokenType,
-    expires_in: value.expiresIn,
+    token_type: tokenType(value.tokenType, faults),
+    expires_in: faults.has('oauth-expires-in-string') ? String(value.expiresIn) : value.expiresIn,
   };
   if (value.refreshToken !== undefined) body.refresh_token = value.refreshToken;
   const granted = value.scope ?? scope;
   if (granted !== undefined && granted.length > 0) body.scope = granted.join(' ');
-  return jsonResponse(200, body, { ...NO_STORE });
+  return jsonResponse(200, body, faults.has('oauth-token-cacheable') ? {} : { ...NO_STORE });
+}
+
+function tokenType(issued: string, faults: FaultSet): string | undefined {
+  if (faults.has('oauth-token-no-token-type')) return undefined;
+  return faults.has('oauth-token-type-mac') ? 'mac' : issued;
 }
 
 /** RFC 7591 §3.2.1, the client information response (201), with the metadata in effect. */
 export function clientInformationResponse(
   value: RegisteredClient,
   metadata: Record<string, unknown>,
+  faults: FaultSet,
 ): WireResponse {
+  // The *-ms faults send milliseconds where RFC 7591 §3.2.1 says seconds since the epoch.
+  const issuedAt = value.clientIdIssuedAt;
+  const expiresAt = value.clientSecretExpiresAt;
   return jsonResponse(
     201,
     {
       ...metadata,
       client_id: value.clientId,
       client_secret: value.clientSecret,
-      client_id_issued_at: value.clientIdIssuedAt,
-      client_secret_expires_at: value.clientSecretExpiresAt,
+      client_id_issued_at: faults.has('oauth-issued-at-ms') ? issuedAt * 1000 : issuedAt,
+      client_secret_expires_at: faults.has('oauth-secret-expires-ms')
+        ? expiresAt * 1000
+        : expiresAt,
     },
     { ...NO_STORE },
   );

@@ -1248,6 +1248,66 @@ const CHECKS: Record<FaultName, Check> = {
     expect(refused.headers.get('content-type')).toBe('text/html');
     expect(refused.json.error).toBe('invalid_grant');
   },
+  'oauth-device-authorization-text-plain': async (s) => {
+    const { started } = await oauthStarted(s);
+    expect(started.status).toBe(200);
+    expect(started.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(started.json.device_code).toBeTypeOf('string');
+  },
+  'oauth-interval-zero': async (s) => {
+    expect((await oauthStarted(s)).started.json.interval).toBe(0);
+  },
+  'oauth-device-authorization-cacheable': async (s) => {
+    const { started } = await oauthStarted(s);
+    expect(started.status).toBe(200);
+    expect(started.headers.get('cache-control')).toBeNull();
+  },
+  'oauth-error-description-quotes': async (s) => {
+    const { form } = await oauthStarted(s);
+    const refused = await form('grant_type=refresh_token&refresh_token=nope');
+    expect(refused.json.error).toBe('invalid_grant');
+    expect(refused.json.error_description).toContain('"');
+    expect(refused.json.error_description).toContain('\\');
+    expect(refused.json.error_description).not.toMatch(ERROR_CHARSET);
+  },
+  'oauth-token-cacheable': async (s) => {
+    const tokens = await oauthTokens(s);
+    expect(tokens.json.access_token).toBeTypeOf('string');
+    expect(tokens.headers.get('cache-control')).toBeNull();
+    expect(tokens.headers.get('pragma')).toBeNull();
+  },
+  'oauth-token-type-mac': async (s) => {
+    expect((await oauthTokens(s)).json.token_type).toBe('mac');
+  },
+  'oauth-expires-in-string': async (s) => {
+    const { json } = await oauthTokens(s);
+    expect(json.expires_in).toBeTypeOf('string');
+    expect(Number(json.expires_in)).toBeGreaterThan(0);
+  },
+  'oauth-secret-expires-ms': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    expect(client.client_secret_expires_at).toBeGreaterThan(Date.now() - 60_000);
+    expect(client.client_id_issued_at).toBeLessThan(Date.now() / 1000 + 60);
+  },
+  'oauth-invalid-client-400': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    const basic = Buffer.from(`${client.client_id}:wrong`).toString('base64');
+    const reply = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}`,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.json.error).toBe('invalid_client');
+    expect(reply.headers.get('www-authenticate')).toBe('Basic realm="reference"');
+  },
+  'oauth-issued-at-ms': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    expect(client.client_id_issued_at).toBeGreaterThan(Date.now() - 60_000);
+    expect(client.client_secret_expires_at).toBeLessThan(Date.now() / 1000 + 400 * 86_400);
+  },
 };
 
 /** A client of the OAuth front end, a form poster authenticated as it, and a started flow. */
