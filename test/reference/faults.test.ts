@@ -47,6 +47,19 @@ import { REFERENCE_APPLICATION_SCOPES } from '../../reference/iam-config.ts';
 type Check = (server: RunningReferenceServer) => Promise<void>;
 
 /** One demonstration per fault: the deviation is observable on the wire. */
+/** A device authorization request from a registered client whose Basic password is wrong. */
+async function wrongBasicLogin(s: Parameters<typeof post>[0]) {
+  const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+  const basic = Buffer.from(`${client.client_id}:wrong`).toString('base64');
+  return request(s, '/oauth/device_authorization', {
+    raw: `client_id=${client.client_id}`,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${basic}`,
+    },
+  });
+}
+
 const CHECKS: Record<FaultName, Check> = {
   'no-error-type-header': async (s) => {
     const reply = await post(s, '/client/register', {});
@@ -1207,15 +1220,7 @@ const CHECKS: Record<FaultName, Check> = {
     expect(json.grant_types_supported).toContain(DEVICE_GRANT);
   },
   'oauth-basic-401-no-challenge': async (s) => {
-    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
-    const basic = Buffer.from(`${client.client_id}:wrong`).toString('base64');
-    const reply = await request(s, '/oauth/device_authorization', {
-      raw: `client_id=${client.client_id}`,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${basic}`,
-      },
-    });
+    const reply = await wrongBasicLogin(s);
     expect(reply.status).toBe(401);
     expect(reply.json.error).toBe('invalid_client');
     expect(reply.headers.get('www-authenticate')).toBeNull();
@@ -1290,15 +1295,7 @@ const CHECKS: Record<FaultName, Check> = {
     expect(client.client_id_issued_at).toBeLessThan(Date.now() / 1000 + 60);
   },
   'oauth-invalid-client-400': async (s) => {
-    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
-    const basic = Buffer.from(`${client.client_id}:wrong`).toString('base64');
-    const reply = await request(s, '/oauth/device_authorization', {
-      raw: `client_id=${client.client_id}`,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${basic}`,
-      },
-    });
+    const reply = await wrongBasicLogin(s);
     expect(reply.status).toBe(400);
     expect(reply.json.error).toBe('invalid_client');
     expect(reply.headers.get('www-authenticate')).toBe('Basic realm="reference"');
