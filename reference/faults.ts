@@ -882,6 +882,13 @@ const CATALOGUE = {
     breaks: ['DCR-3.2.1-ISSUED-AT', 'DCR-3.2.1-EXPIRES-AT'],
     profile: 'rfc8628',
   },
+  'oauth-registration-strict-metadata': {
+    description:
+      'Variation (RFC 7591 §2, as oidc-provider does): the OAuth registration applies the default response_types ["code"] when none is sent, so a client without redirect_uris is refused with invalid_redirect_uri, and it refuses with invalid_client_metadata a scope it does not support (it supports openid and offline_access).',
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
   'oauth-invalid-client-400': {
     description:
       'The OAuth front end sends invalid_client with HTTP 400, after HTTP Basic too (WWW-Authenticate kept).',

@@ -140,12 +140,17 @@ export class Rfc8628Profile implements Profile {
   async registerClient(p: RegisterClientParams): Promise<Outcome<ClientRegistration>> {
     const url = this.endpoints.registrationEndpoint;
     if (url === undefined) throw new Error('the server has no registration endpoint');
+    const grantTypes = p.grantTypes ?? [DEVICE_CODE_GRANT, 'refresh_token'];
     const metadata = Object.fromEntries(
       Object.entries({
         client_name: p.clientName,
-        grant_types: p.grantTypes ?? [DEVICE_CODE_GRANT, 'refresh_token'],
+        grant_types: grantTypes,
+        response_types: responseTypesFor(grantTypes),
         redirect_uris: p.redirectUris,
-        scope: p.scopes?.join(' '),
+        // The scopes this client will ask for are the run's (--scope). The suites' own scope
+        // values (`sso:account:access`) are AWS's: a server that checks registered scopes
+        // against those it supports (oidc-provider: invalid_client_metadata) would refuse them.
+        scope: this.options.scope?.join(' '),
         token_endpoint_auth_method: this.clientAuth,
       }).filter(([, v]) => v !== undefined),
     );
@@ -205,6 +210,10 @@ export class Rfc8628Profile implements Profile {
     const scope = typed.sent!.scope;
     if (value && typeof scope === 'string') value.scope = scope.split(' ').filter((x) => x !== '');
     return value ? { ...typed, value } : typed;
+  }
+
+  sendsSecret(client: ClientCredentials): boolean {
+    return client.clientSecret !== undefined && this.clientAuth !== 'none';
   }
 
   /** A form POST authenticated as `clientAuth` says (RFC 6749 §2.3.1). */
@@ -285,4 +294,14 @@ export class Rfc8628Profile implements Profile {
     }
     return outcome;
   }
+}
+
+/**
+ * RFC 7591 §2: `response_types` defaults to `["code"]`, which asks for the authorization
+ * endpoint and so for redirect URIs. A device client that does not use the code grant says so
+ * with an empty list; a server that checks the two lists' consistency (oidc-provider answers
+ * `invalid_redirect_uri` otherwise) then accepts the registration.
+ */
+function responseTypesFor(grantTypes: readonly string[]): string[] {
+  return grantTypes.includes('authorization_code') ? ['code'] : [];
 }

@@ -159,6 +159,10 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
       { basicAuth: false },
     );
   }
+  if (ctx.faults.has('oauth-registration-strict-metadata')) {
+    const refusal = strictMetadataRefusal(metadata);
+    if (refusal) return oauthErrorResponse(refusal, { basicAuth: false });
+  }
   const requested = metadata.token_endpoint_auth_method as string | undefined;
   const authMethod = requested === 'client_secret_post' ? requested : 'client_secret_basic';
   const scope = metadata.scope as string | undefined;
@@ -184,4 +188,25 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
     },
     ctx.faults,
   );
+}
+
+/** The scopes the server supports under the variation oauth-registration-strict-metadata. */
+const STRICT_SCOPES = ['openid', 'offline_access'];
+
+/**
+ * What a server that checks metadata consistency refuses (variation
+ * oauth-registration-strict-metadata, after oidc-provider): RFC 7591 §2 makes `["code"]` the
+ * default `response_types`, and the code response type needs a redirect URI.
+ */
+function strictMetadataRefusal(metadata: JsonObject): OidcError | undefined {
+  const responseTypes = Array.isArray(metadata.response_types) ? metadata.response_types : ['code'];
+  if (responseTypes.includes('code') && stringList(metadata.redirect_uris) === undefined)
+    return oidcError('InvalidRedirectUriException', 'redirect_uris is mandatory property');
+  const scopes = typeof metadata.scope === 'string' ? metadata.scope.split(' ') : [];
+  if (scopes.some((s) => s !== '' && !STRICT_SCOPES.includes(s)))
+    return oidcError(
+      'InvalidClientMetadataException',
+      'scope must only contain Authorization Server supported scope values',
+    );
+  return undefined;
 }

@@ -1305,6 +1305,15 @@ const CHECKS: Record<FaultName, Check> = {
     expect(client.client_id_issued_at).toBeGreaterThan(Date.now() - 60_000);
     expect(client.client_secret_expires_at).toBeLessThan(Date.now() / 1000 + 400 * 86_400);
   },
+  'oauth-registration-strict-metadata': async (s) => {
+    const defaultCode = await post(s, '/oauth/register', { client_name: 'x' });
+    expect([defaultCode.status, defaultCode.json.error]).toEqual([400, 'invalid_redirect_uri']);
+    const device = { client_name: 'x', response_types: [] };
+    const awsScope = await post(s, '/oauth/register', { ...device, scope: 'sso:account:access' });
+    expect([awsScope.status, awsScope.json.error]).toEqual([400, 'invalid_client_metadata']);
+    const ok = await post(s, '/oauth/register', { ...device, scope: 'openid offline_access' });
+    expect(ok.status).toBe(201);
+  },
 };
 
 /** A client of the OAuth front end, a form poster authenticated as it, and a started flow. */
