@@ -330,10 +330,7 @@ suite.test(
   },
   async (t) => {
     const { client, auth } = await t.authorization();
-    const o = await t.poll(
-      { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
-      auth,
-    );
+    const o = await t.poll(t.withWrongSecret(client), auth);
     expectErrorCode(t, o, {
       requirement: 'DA-3.4-CLIENT-AUTH',
       description: 'CreateToken with a valid device code and a wrong clientSecret',
@@ -523,10 +520,7 @@ suite.test(
     const first = await t.poll(client, auth);
     if (!CONTINUE.includes(first.error?.code ?? ''))
       return t.skip(`the first poll was not pending (${describeOutcome(first)})`);
-    const o = await t.poll(
-      { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
-      auth,
-    );
+    const o = await t.poll(t.withWrongSecret(client), auth);
     expectErrorCode(t, o, {
       requirement: 'DA-3.4-CLIENT-AUTH',
       description: 'second poll of the same device code with a wrong clientSecret',

@@ -151,10 +151,7 @@ suite.test(
   },
   async (t) => {
     const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(
-      { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
-      tokens.refreshToken,
-    );
+    const o = await t.refresh(t.withWrongSecret(client), tokens.refreshToken);
     expectErrorCode(t, o, {
       requirement: 'OA-6-CLIENT-AUTH',
       description: 'refresh_token grant with a wrong clientSecret',

@@ -355,7 +355,7 @@ suite.test(
   async (t) => {
     const client = await t.client();
     const o = await t.profile.startDeviceAuthorization({
-      client: { clientId: client.clientId, clientSecret: `${client.clientSecret ?? ''}x-wrong` },
+      client: t.withWrongSecret(client),
       startUrl: t.config.startUrl,
     });
     // RFC 8628 §3.1 (client authentication, RFC 6749 §5.2): invalid_client, 400 or 401 (AMB-6).

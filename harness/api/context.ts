@@ -241,6 +241,9 @@ export class TestContext {
   newClient(params?: RegisterClientParams): Promise<ClientRegistration> {
     return this.registration.newClient(params);
   }
+  withWrongSecret(client: ClientRegistration): ClientRegistration {
+    return this.registration.withWrongSecret(client);
+  }
 
   // approval (fixtures/approval.ts)
   get hasApprover(): boolean {

@@ -15,6 +15,7 @@ import { answerOf, deviceAuthorizationOf, registrationOf, tokenSetOf } from './n
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import { AWS_REGISTRATION } from './aws-registration.ts';
 import type {
+  ClientCredentials,
   ClientRegistration,
   CreateTokenParams,
   CreateTokenWithIAMParams,
@@ -292,6 +293,11 @@ export class AwsProfile implements Profile {
     const shape = type ?? awsShapeForErrorCode(outcome.error?.code ?? '')[0];
     if (!shape) return ['error body has no known error code and no x-amzn-ErrorType'];
     return validateAwsError(shape, outcome.body);
+  }
+
+  /** CreateToken carries clientSecret in its JSON body whenever the client has one. */
+  sendsSecret(client: ClientCredentials): boolean {
+    return client.clientSecret !== undefined;
   }
 
   async registerClient(p: RegisterClientParams): Promise<Outcome<ClientRegistration>> {

@@ -203,6 +203,11 @@ export interface Profile {
    * that need a new registration are skipped.
    */
   readonly registration?: RegistrationRules;
+  /**
+   * Whether a request on behalf of this client carries its secret. False for a public client
+   * (no secret) and, on a plain OAuth server, for every client under `--client-auth none`.
+   */
+  sendsSecret(client: ClientCredentials): boolean;
   /** Set by the test context: throttled answers are then retried (CL-18, throttle.ts). */
   throttle?: ThrottlePolicy;
   /**

@@ -34,6 +34,7 @@ export function recordingApprover(answer: (asked: AskedDecision) => void = () =>
 /** A profile that must not be called: the fixture under test sends no request. */
 export const silentProfile: Profile = {
   name: 'aws',
+  sendsSecret: (client) => client.clientSecret !== undefined,
   registerClient: () => Promise.reject(new Error('registerClient was not expected')),
   startDeviceAuthorization: () =>
     Promise.reject(new Error('startDeviceAuthorization was not expected')),

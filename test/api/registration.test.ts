@@ -76,3 +76,21 @@ describe("a registering profile's own checks", () => {
     expect(t.checks.every((c) => c.ok)).toBe(true);
   });
 });
+
+describe('a client with a wrong secret (the client-authentication tests)', () => {
+  it('keeps the id and alters the secret the requests will carry', () => {
+    const t = fakeContext();
+    expect(t.withWrongSecret({ clientId: 'c1', clientSecret: 'right' })).toEqual({
+      clientId: 'c1',
+      clientSecret: 'rightx-wrong',
+    });
+  });
+
+  it('is not judged for a client that sends no secret: public, or --client-auth none', () => {
+    expect(() => fakeContext().withWrongSecret({ clientId: 'public-app' })).toThrow(TestSkip);
+    const none: Profile = { ...plain, sendsSecret: () => false };
+    expect(() =>
+      fakeContext({ profile: none }).withWrongSecret({ clientId: 'c1', clientSecret: 'right' }),
+    ).toThrow(/no secret to get wrong/);
+  });
+});
