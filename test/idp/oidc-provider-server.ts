@@ -22,6 +22,8 @@ export interface OidcProviderOptions {
   deviceCodeLifetimeSeconds?: number;
   accessTokenLifetimeSeconds?: number;
   refreshTokenLifetimeSeconds?: number;
+  /** Open dynamic client registration (RFC 7591) at `<issuer>/reg`; off by default, as in oidc-provider. */
+  registration?: boolean;
 }
 
 export interface TestClient {
@@ -113,6 +115,7 @@ function configuration(
     scopes: ['openid', 'offline_access'],
     features: {
       devInteractions: { enabled: true },
+      registration: { enabled: options.registration ?? false },
       deviceFlow: {
         enabled: true,
         userCodeInputSource,
