@@ -18,6 +18,7 @@ export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
     'OA-6-RT-BINDING',
   ],
   'accept-bad-redirect': ['DCR-3.2.2-REDIRECT'],
+  'register-errors-403': ['DCR-3.2.2-400'],
   'verification-uri-http': ['DA-3.2-VURI-HTTPS'],
   'user-code-in-verification-uri': ['DA-3.2-VURIC-UC', 'DA-3.3-VURI-NO-UC'],
   'device-code-reused': [

@@ -252,6 +252,12 @@ const CATALOGUE = {
     // Without secrets there are none to compare: DCR-3.2.1-SECRET-UNIQUE is not reached.
     breaks: ['AWS-REG-SECRET-FOR-PUBLIC', 'AWS-WIRE-RESPONSE'],
   },
+  'register-errors-403': {
+    description:
+      'A refused registration (invalid metadata or redirect URI) is answered with HTTP 403 instead of 400, on both front ends.',
+    // On the AWS wire the status also departs from the exception's modelled @httpError.
+    breaks: ['DCR-3.2.2-400', 'AWS-ERR-STATUS'],
+  },
   'issued-at-ms': {
     description: 'clientIdIssuedAt is sent in milliseconds since the epoch instead of seconds.',
     breaks: ['DCR-3.2.1-ISSUED-AT', 'DCR-3.2.1-EXPIRES-AT'],
@@ -887,6 +893,18 @@ const CATALOGUE = {
       'Variation (RFC 7591 §2, as oidc-provider does): the OAuth registration applies the default response_types ["code"] when none is sent, so a client without redirect_uris is refused with invalid_redirect_uri, and it refuses with invalid_client_metadata a scope it does not support (it supports openid and offline_access).',
     breaks: [],
     variation: true,
+    profile: 'rfc8628',
+  },
+  'oauth-register-200': {
+    description:
+      'The OAuth registration answers a successful registration with HTTP 200 instead of 201.',
+    breaks: ['DCR-3.2.1-201'],
+    profile: 'rfc8628',
+  },
+  'oauth-register-no-echo': {
+    description:
+      'The OAuth registration returns only client_id, client_secret and their timestamps, none of the metadata registered.',
+    breaks: ['DCR-3.2.1-ECHO'],
     profile: 'rfc8628',
   },
   'oauth-invalid-client-400': {

@@ -235,6 +235,12 @@ function dispatch(
   const failed = (err: OidcError) => errorResponse(err, faults);
   switch (operation) {
     case 'RegisterClient': {
+      // RFC 7591 §3.2.2: refusals are 400 (403 under the fault register-errors-403).
+      const failed = (err: OidcError) => {
+        const response = errorResponse(err, faults);
+        if (faults.has('register-errors-403') && response.status === 400) response.status = 403;
+        return response;
+      };
       const input = decodeRegisterClient(body, ctx.faults);
       if (!input.ok) return failed(input.error);
       if (faults.has('long-client-name-crash') && input.value.clientName.length > 1024)

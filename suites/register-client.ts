@@ -503,3 +503,101 @@ suite.test(
     });
   },
 );
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-201',
+    profiles: ['rfc8628'],
+    title: 'a successful registration is answered with HTTP 201 Created',
+    level: 'MUST',
+    needs: { registration: true },
+  },
+  async (t) => {
+    // AWS answers 200 (AMB-17): AWS-REG-200 judges its wire.
+    const o = await t.profile.registerClient(VALID);
+    if (o.kind !== 'ok') return t.skip(`the registration was refused (${describeOutcome(o)})`);
+    expectStatus(t, o, {
+      requirement: 'DCR-3.2.1-201',
+      description: 'status of a successful registration (RFC 7591 §3.2.1)',
+      statuses: [201],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DCR-3.2.1-ECHO',
+    profiles: ['rfc8628'],
+    title: 'the client information returns every metadata member the client registered',
+    level: 'MUST',
+    needs: { registration: true },
+  },
+  async (t) => {
+    // RFC 7591 §3.2.1: "all registered metadata about the client, including any fields
+    // provisioned by the authorization server itself". A server may substitute a value (§2), but
+    // the substitution must show: a member sent and not returned hides what the client is.
+    // (AWS's RegisterClient returns no metadata at all: its wire is judged by AWS-REG-*.)
+    const o = await t.profile.registerClient(VALID);
+    if (o.kind !== 'ok') return t.skip(`the registration was refused (${describeOutcome(o)})`);
+    const sent = requestMembers(o.exchange.request.body);
+    const returned = o.body !== null && typeof o.body === 'object' ? o.body : {};
+    const missing = sent.filter((name) => !Object.hasOwn(returned, name));
+    t.check({
+      requirement: 'DCR-3.2.1-ECHO',
+      description: `the client information holds every member registered (${sent.join(', ')})`,
+      ok: missing.length === 0,
+      expected: sent.map((name) => `${name} present (its value, or the server's substitute)`),
+      actual: missing.length === 0 ? 'all present' : `missing: ${missing.join(', ')}`,
+      exchange: o.exchange,
+    });
+  },
+);
+
+/** The members of a JSON request body, in order; none when it is not a JSON object. */
+function requestMembers(body: string | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(body ?? '');
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? Object.keys(parsed)
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+suite.test(
+  {
+    id: 'DCR-3.2.2-400',
+    title: 'a refused registration is answered with HTTP 400 and a JSON error code',
+    level: 'MUST',
+    needs: { registration: true },
+  },
+  async (t) => {
+    // A relative redirect URI is invalid metadata on every server (RFC 6749 §3.1.2: absolute).
+    const o = await t.profile.registerClient({
+      ...VALID,
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: ['/oauth/callback'],
+      issuerUrl: t.config.startUrl,
+    });
+    if (o.kind === 'ok')
+      return t.skip(
+        'the server registered a relative redirect URI, so there is no refusal to judge (DCR-3.2.2-REDIRECT fails it)',
+      );
+    // RFC 7591 §3.2.2: "HTTP 400 status code unless otherwise specified", a JSON object with
+    // `error` (a string) and optionally `error_description`.
+    expectStatus(t, o, {
+      requirement: 'DCR-3.2.2-400',
+      description: 'status of a refused registration',
+      statuses: [400],
+    });
+    t.check({
+      requirement: 'DCR-3.2.2-400',
+      description: 'the refusal is a JSON object whose error is a string',
+      ok: typeof o.error?.code === 'string' && o.error.code !== '',
+      expected: 'a JSON body with an error string',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { readBody } from '../body.ts';
 import type { ServerContext } from '../context.ts';
 import { oidcError, type OidcError } from '../errors.ts';
+import type { FaultSet } from '../faults.ts';
 import { parseJsonObject, type JsonObject } from '../requests.ts';
 import { jsonResponse, type WireResponse } from '../wire.ts';
 import { clientAuthentication, parseForm, scopeList, type FormParameters } from './form.ts';
@@ -153,15 +154,12 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
   const wrongType = ['client_name', 'token_endpoint_auth_method', 'scope'].find(
     (name) => metadata[name] !== undefined && typeof metadata[name] !== 'string',
   );
-  if (wrongType) {
-    return oauthErrorResponse(
-      oidcError('InvalidClientMetadataException', `${wrongType} must be a string`),
-      { basicAuth: false },
-    );
-  }
+  const refused = (err: OidcError) => registrationRefused(err, ctx.faults);
+  if (wrongType)
+    return refused(oidcError('InvalidClientMetadataException', `${wrongType} must be a string`));
   if (ctx.faults.has('oauth-registration-strict-metadata')) {
     const refusal = strictMetadataRefusal(metadata);
-    if (refusal) return oauthErrorResponse(refusal, { basicAuth: false });
+    if (refusal) return refused(refusal);
   }
   const requested = metadata.token_endpoint_auth_method as string | undefined;
   const authMethod = requested === 'client_secret_post' ? requested : 'client_secret_basic';
@@ -176,18 +174,21 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
     grantTypes,
     redirectUris,
   });
-  if (!result.ok) return oauthErrorResponse(result.error, { basicAuth: false });
-  return clientInformationResponse(
-    result.value,
-    {
-      client_name: metadata.client_name,
-      token_endpoint_auth_method: authMethod,
-      grant_types: grantTypes,
-      redirect_uris: redirectUris,
-      scope,
-    },
-    ctx.faults,
-  );
+  if (!result.ok) return refused(result.error);
+  // RFC 7591 §3.2.1: every registered member comes back, with the values the server chose.
+  const echoed = ctx.faults.has('oauth-register-no-echo')
+    ? {}
+    : {
+        client_name: metadata.client_name,
+        token_endpoint_auth_method: authMethod,
+        grant_types: grantTypes,
+        response_types: Array.isArray(metadata.response_types)
+          ? metadata.response_types.filter((v) => typeof v === 'string')
+          : undefined,
+        redirect_uris: redirectUris,
+        scope,
+      };
+  return clientInformationResponse(result.value, echoed, ctx.faults);
 }
 
 /** The scopes the server supports under the variation oauth-registration-strict-metadata. */
@@ -209,4 +210,11 @@ function strictMetadataRefusal(metadata: JsonObject): OidcError | undefined {
       'scope must only contain Authorization Server supported scope values',
     );
   return undefined;
+}
+
+/** RFC 7591 §3.2.2: a refused registration is 400 (403 under the fault register-errors-403). */
+function registrationRefused(err: OidcError, faults: FaultSet): WireResponse {
+  const response = oauthErrorResponse(err, { basicAuth: false });
+  if (faults.has('register-errors-403')) response.status = 403;
+  return response;
 }

@@ -105,7 +105,7 @@ export function clientInformationResponse(
   const issuedAt = value.clientIdIssuedAt;
   const expiresAt = value.clientSecretExpiresAt;
   return jsonResponse(
-    201,
+    faults.has('oauth-register-200') ? 200 : 201,
     {
       ...metadata,
       client_id: value.clientId,

@@ -154,6 +154,16 @@ const CHECKS: Record<FaultName, Check> = {
     });
     expect(reply.status).toBe(200);
   },
+  'register-errors-403': async (s) => {
+    const aws = await post(s, '/client/register', {
+      clientName: 'n',
+      clientType: 'public',
+      redirectUris: ['/relative'],
+    });
+    expect([aws.status, aws.json.error]).toEqual([403, 'invalid_redirect_uri']);
+    const oauth = await post(s, '/oauth/register', { client_name: 42 });
+    expect([oauth.status, oauth.json.error]).toEqual([403, 'invalid_client_metadata']);
+  },
   'accept-bad-grant-type': async (s) => {
     const reply = await post(s, '/client/register', {
       clientName: 'n',
@@ -1304,6 +1314,24 @@ const CHECKS: Record<FaultName, Check> = {
     const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
     expect(client.client_id_issued_at).toBeGreaterThan(Date.now() - 60_000);
     expect(client.client_secret_expires_at).toBeLessThan(Date.now() / 1000 + 400 * 86_400);
+  },
+  'oauth-register-200': async (s) => {
+    const reply = await post(s, '/oauth/register', { client_name: 'x' });
+    expect(reply.status).toBe(200);
+    expect(typeof reply.json.client_id).toBe('string');
+  },
+  'oauth-register-no-echo': async (s) => {
+    const reply = await post(s, '/oauth/register', {
+      client_name: 'x',
+      grant_types: ['refresh_token'],
+    });
+    expect(reply.status).toBe(201);
+    expect(Object.keys(reply.json).sort()).toEqual([
+      'client_id',
+      'client_id_issued_at',
+      'client_secret',
+      'client_secret_expires_at',
+    ]);
   },
   'oauth-registration-strict-metadata': async (s) => {
     const defaultCode = await post(s, '/oauth/register', { client_name: 'x' });
