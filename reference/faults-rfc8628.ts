@@ -19,6 +19,7 @@ export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
   ],
   'accept-bad-redirect': ['DCR-3.2.2-REDIRECT'],
   'register-errors-403': ['DCR-3.2.2-400'],
+  'password-grant-offered': ['BCP-2.4-NO-ROPC'],
   'verification-uri-http': ['DA-3.2-VURI-HTTPS'],
   'user-code-in-verification-uri': ['DA-3.2-VURIC-UC', 'DA-3.3-VURI-NO-UC'],
   'device-code-reused': [
@@ -29,7 +30,7 @@ export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
   ],
   'missing-device-code-invalid-grant': ['DA-3.4-MISSING-DC'],
   'unknown-device-code-pending': ['DA-3.4-BAD-DC'],
-  'unknown-grant-invalid-request': ['OA-5.2-UNSUPPORTED-GT'],
+  'unknown-grant-invalid-request': ['BCP-2.4-NO-ROPC', 'OA-5.2-UNSUPPORTED-GT'],
   'device-grant-unsupported': [
     'DA-3.2-LIFETIME',
     'DA-3.4-BAD-DC',

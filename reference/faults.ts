@@ -147,7 +147,9 @@ const CATALOGUE = {
   'unknown-grant-invalid-request': {
     description:
       'An unknown grantType gets InvalidRequestException instead of UnsupportedGrantTypeException.',
-    breaks: ['OA-5.2-UNSUPPORTED-GT'],
+    // password is one of them: invalid_request reads as a grant that exists and wants its
+    // username and password (BCP-2.4-NO-ROPC).
+    breaks: ['OA-5.2-UNSUPPORTED-GT', 'BCP-2.4-NO-ROPC'],
   },
   'device-grant-unsupported': {
     description: 'The device code grant URN gets UnsupportedGrantTypeException.',
@@ -251,6 +253,11 @@ const CATALOGUE = {
       'RegisterClient omits clientSecret from its response (the server still requires the secret it keeps).',
     // Without secrets there are none to compare: DCR-3.2.1-SECRET-UNIQUE is not reached.
     breaks: ['AWS-REG-SECRET-FOR-PUBLIC', 'AWS-WIRE-RESPONSE'],
+  },
+  'password-grant-offered': {
+    description:
+      'The resource owner password credentials grant is offered: grant_type password without username and password is answered invalid_request (missing parameters), on both front ends.',
+    breaks: ['BCP-2.4-NO-ROPC'],
   },
   'register-errors-403': {
     description:

@@ -399,6 +399,27 @@ suite.test(
 
 suite.test(
   {
+    id: 'BCP-2.4-NO-ROPC',
+    title: 'the resource owner password credentials grant is not offered',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    // RFC 9700 §2.4: the password grant MUST NOT be used, so a server should not offer it. A
+    // server that has it asks for the username and password (invalid_request) or judges them
+    // (invalid_grant); one without it answers unsupported_grant_type, or unauthorized_client
+    // when it exists but not for this client.
+    const client = await t.client();
+    const o = await t.profile.createToken({ client, grantType: 'password' });
+    expectErrorCode(t, o, {
+      requirement: 'BCP-2.4-NO-ROPC',
+      description: 'token request with grant type "password" (no username, no password)',
+      codes: ['unsupported_grant_type', 'unauthorized_client'],
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'AWS-NO-5XX',
     profiles: ['aws'],
     slug: 'body-not-json',

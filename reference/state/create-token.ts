@@ -40,6 +40,11 @@ export function createToken(ctx: StateContext, input: CreateTokenInput): Outcome
     case AUTHORIZATION_CODE_GRANT:
       return redeemAuthorizationCode(ctx, client, input);
     default:
+      // password-grant-offered: the resource owner password grant exists and asks for its
+      // parameters, as a server offering it does (RFC 6749 §4.3.2).
+      if (input.grantType === 'password' && ctx.faults.has('password-grant-offered')) {
+        return fail('InvalidRequestException', 'username and password are required');
+      }
       if (ctx.faults.has('unknown-grant-invalid-request')) {
         return fail('InvalidRequestException', 'Invalid grant type');
       }

@@ -154,6 +154,13 @@ const CHECKS: Record<FaultName, Check> = {
     });
     expect(reply.status).toBe(200);
   },
+  'password-grant-offered': async (s) => {
+    const client = await register(s);
+    const password = await post(s, '/token', { ...client, grantType: 'password' });
+    expect([password.status, password.json.error]).toEqual([400, 'invalid_request']);
+    const other = await post(s, '/token', { ...client, grantType: 'urn:x' });
+    expect(other.json.error).toBe('unsupported_grant_type');
+  },
   'register-errors-403': async (s) => {
     const aws = await post(s, '/client/register', {
       clientName: 'n',
