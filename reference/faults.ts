@@ -837,6 +837,14 @@ const CATALOGUE = {
     breaks: ['DA-3.2-REQ-FIELDS'],
     profile: 'rfc8628',
   },
+  'oauth-poll-status-google': {
+    description:
+      "The OAuth front end answers polls with the statuses reported of Google's device flow (AMB-1): authorization_pending 428, slow_down and access_denied 403 (bodies unchanged).",
+    // Only the status rule fails: the harness classifies polls on the error member (AMB-1), so
+    // the flows, the interval and the denial are still judged, and pass.
+    breaks: ['DA-3.5-STATUS-400'],
+    profile: 'rfc8628',
+  },
   'oauth-errors-text-html': {
     description: 'The OAuth front end labels its JSON errors Content-Type text/html.',
     breaks: ['OA-5.2-FORMAT'],

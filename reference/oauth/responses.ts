@@ -16,6 +16,13 @@ const POLL_ERRORS: ReadonlySet<string> = new Set([
   'expired_token',
 ]);
 
+/** Statuses of the `oauth-poll-status-google` fault: 428 pending, 403 slow_down and denial. */
+const GOOGLE_POLL_STATUS: Readonly<Record<string, number>> = {
+  authorization_pending: 428,
+  slow_down: 403,
+  access_denied: 403,
+};
+
 /** The realm a Basic-auth refusal names (RFC 6749 §5.2, RFC 7617). */
 export const BASIC_REALM = 'reference';
 
@@ -29,6 +36,11 @@ export function oauthErrorResponse(
 ): WireResponse {
   const pollError = POLL_ERRORS.has(err.error) && options.faults?.has('oauth-poll-errors-200');
   let status = pollError ? 200 : errorStatus(err.shape);
+  // oauth-poll-status-google: the statuses Google's device flow is reported to use (AMB-1).
+  const google = options.faults?.has('oauth-poll-status-google')
+    ? GOOGLE_POLL_STATUS[err.error]
+    : undefined;
+  if (google !== undefined) status = google;
   // RFC 6749 §5.2 lets invalid_client be 400, but not after HTTP Basic: that refusal MUST be 401.
   if (err.shape === 'InvalidClientException' && options.faults?.has('oauth-invalid-client-400'))
     status = 400;

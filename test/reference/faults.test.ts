@@ -1340,6 +1340,16 @@ const CHECKS: Record<FaultName, Check> = {
       'client_secret_expires_at',
     ]);
   },
+  'oauth-poll-status-google': async (s) => {
+    const { form, started } = await oauthStarted(s);
+    const pending = await form(
+      `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.json.device_code}`,
+    );
+    expect([pending.status, pending.json.error]).toEqual([428, 'authorization_pending']);
+    // Other errors keep their status.
+    const refused = await form('grant_type=refresh_token&refresh_token=nope');
+    expect([refused.status, refused.json.error]).toEqual([400, 'invalid_grant']);
+  },
   'oauth-registration-strict-metadata': async (s) => {
     const defaultCode = await post(s, '/oauth/register', { client_name: 'x' });
     expect([defaultCode.status, defaultCode.json.error]).toEqual([400, 'invalid_redirect_uri']);
