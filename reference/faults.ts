@@ -845,6 +845,14 @@ const CATALOGUE = {
     breaks: ['DA-3.5-STATUS-400'],
     profile: 'rfc8628',
   },
+  'oauth-poll-status-auth0': {
+    description:
+      "The OAuth front end answers polls with the statuses reported of Auth0's device flow (AMB-1): authorization_pending and access_denied 403, slow_down 429 (bodies unchanged, no Retry-After).",
+    // A 429 that carries slow_down is RFC 8628's signal, not a front door's rate limit (CL-18):
+    // only the status rule fails.
+    breaks: ['DA-3.5-STATUS-400'],
+    profile: 'rfc8628',
+  },
   'oauth-errors-text-html': {
     description: 'The OAuth front end labels its JSON errors Content-Type text/html.',
     breaks: ['OA-5.2-FORMAT'],

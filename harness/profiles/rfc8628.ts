@@ -98,6 +98,14 @@ function basicCredentials(client: ClientCredentials): string {
   return `Basic ${Buffer.from(pair, 'utf8').toString('base64')}`;
 }
 
+/** The answers of RFC 8628 §3.5 to a device-code poll that are not a token. */
+const POLLING_ERRORS: ReadonlySet<string> = new Set([
+  'authorization_pending',
+  'slow_down',
+  'access_denied',
+  'expired_token',
+]);
+
 export class Rfc8628Profile implements Profile {
   readonly name = 'rfc8628' as const;
 
@@ -243,8 +251,11 @@ export class Rfc8628Profile implements Profile {
   }
 
   /**
-   * One operation, throttling retried as `throttle` says (CL-18): 429 always, slow_down
-   * everywhere but a device-code poll, where it is RFC 8628's own signal for the poller.
+   * One operation, throttling retried as `throttle` says (CL-18): 429 and slow_down everywhere
+   * but on a device-code poll. There slow_down is RFC 8628's own signal for the poller, and so
+   * is any polling error (authorization_pending, slow_down, access_denied, expired_token) sent
+   * with 429, as Auth0 is reported to send slow_down (AMB-1): the poller reads the error
+   * member, DA-3.5-STATUS-400 judges the status. A 429 without one is a rate limit.
    */
   private async exchange(
     op: OperationName,
@@ -261,7 +272,9 @@ export class Rfc8628Profile implements Profile {
         return this.outcomeOf(op, schema, response);
       },
       throttled: (outcome) =>
-        outcome.status === 429 || (!devicePoll && outcome.error?.code === 'slow_down'),
+        devicePoll
+          ? outcome.status === 429 && !POLLING_ERRORS.has(outcome.error?.code ?? '')
+          : outcome.status === 429 || outcome.error?.code === 'slow_down',
       throttle: this.throttle,
       observe: this.observe,
     });

@@ -23,6 +23,13 @@ const GOOGLE_POLL_STATUS: Readonly<Record<string, number>> = {
   access_denied: 403,
 };
 
+/** Statuses of the `oauth-poll-status-auth0` fault: 403 pending and denial, 429 slow_down. */
+const AUTH0_POLL_STATUS: Readonly<Record<string, number>> = {
+  authorization_pending: 403,
+  slow_down: 429,
+  access_denied: 403,
+};
+
 /** The realm a Basic-auth refusal names (RFC 6749 §5.2, RFC 7617). */
 export const BASIC_REALM = 'reference';
 
@@ -36,11 +43,13 @@ export function oauthErrorResponse(
 ): WireResponse {
   const pollError = POLL_ERRORS.has(err.error) && options.faults?.has('oauth-poll-errors-200');
   let status = pollError ? 200 : errorStatus(err.shape);
-  // oauth-poll-status-google: the statuses Google's device flow is reported to use (AMB-1).
-  const google = options.faults?.has('oauth-poll-status-google')
+  // oauth-poll-status-google / -auth0: the statuses those device flows are reported to use (AMB-1).
+  const vendor = options.faults?.has('oauth-poll-status-google')
     ? GOOGLE_POLL_STATUS[err.error]
-    : undefined;
-  if (google !== undefined) status = google;
+    : options.faults?.has('oauth-poll-status-auth0')
+      ? AUTH0_POLL_STATUS[err.error]
+      : undefined;
+  if (vendor !== undefined) status = vendor;
   // RFC 6749 §5.2 lets invalid_client be 400, but not after HTTP Basic: that refusal MUST be 401.
   if (err.shape === 'InvalidClientException' && options.faults?.has('oauth-invalid-client-400'))
     status = 400;

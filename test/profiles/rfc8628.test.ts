@@ -6,6 +6,8 @@ import { validateOauth } from '../../harness/oauth/schemas.ts';
 import { DEVICE_CODE_GRANT } from '../../harness/profiles/profile.ts';
 import { Rfc8628Profile, type ClientAuthMethod } from '../../harness/profiles/rfc8628.ts';
 import { startReferenceServer, type RunningReferenceServer } from '../../reference/server.ts';
+import type { FaultName } from '../../reference/faults.ts';
+import type { ThrottlePolicy } from '../../harness/profiles/throttle.ts';
 
 // The plain RFC 8628 profile against the reference server's OAuth front end: the same
 // abstract operations as the AWS profile, normalised from the form/snake_case wire.
@@ -15,8 +17,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function profileFor(clientAuth: ClientAuthMethod) {
-  const server = await startReferenceServer({});
+async function profileFor(clientAuth: ClientAuthMethod, faults: FaultName[] = []) {
+  const server = await startReferenceServer({ faults });
   servers.push(server);
   const http = {
     recorder: new ExchangeLog(),
@@ -106,5 +108,31 @@ describe('the rfc8628 profile', () => {
       '/expires_in must be integer',
     ]);
     expect(errors.join()).not.toContain('secret-device-code');
+  });
+});
+
+describe('CL-18 on a device-code poll: a polling error sent with 429 is for the poller', () => {
+  it("hands slow_down with 429 (Auth0's reported status, AMB-1) to the caller, not to the throttle retries", async () => {
+    const { profile } = await profileFor('client_secret_basic', [
+      'oauth-poll-status-auth0',
+      'slow-down-first-poll',
+    ]);
+    const retried: string[] = [];
+    profile.throttle = {
+      sleep: async () => {},
+      retrying: (op) => void retried.push(op),
+      giveUp: () => {
+        throw new Error('gave up');
+      },
+    } satisfies ThrottlePolicy;
+    const client = (await profile.registerClient({ clientName: 'auth0 statuses' })).value!;
+    const started = await profile.startDeviceAuthorization({ client });
+    const poll = await profile.createToken({
+      client,
+      grantType: DEVICE_CODE_GRANT,
+      deviceCode: started.value!.deviceCode,
+    });
+    expect([poll.status, poll.error?.code]).toEqual([429, 'slow_down']);
+    expect(retried).toEqual([]);
   });
 });

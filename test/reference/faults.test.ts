@@ -1350,6 +1350,15 @@ const CHECKS: Record<FaultName, Check> = {
     const refused = await form('grant_type=refresh_token&refresh_token=nope');
     expect([refused.status, refused.json.error]).toEqual([400, 'invalid_grant']);
   },
+  'oauth-poll-status-auth0': async (s) => {
+    const { form, started } = await oauthStarted(s);
+    const pending = await form(
+      `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.json.device_code}`,
+    );
+    expect([pending.status, pending.json.error]).toEqual([403, 'authorization_pending']);
+    const refused = await form('grant_type=refresh_token&refresh_token=nope');
+    expect([refused.status, refused.json.error]).toEqual([400, 'invalid_grant']);
+  },
   'oauth-registration-strict-metadata': async (s) => {
     const defaultCode = await post(s, '/oauth/register', { client_name: 'x' });
     expect([defaultCode.status, defaultCode.json.error]).toEqual([400, 'invalid_redirect_uri']);
