@@ -41,6 +41,7 @@ details.test[data-verdict="warning"], tr[data-verdict="warning"] { background: #
 details.test[data-verdict="known"], tr[data-verdict="known"] { background: #e8f0fe; }
 .checks tr.failed { background: #fce8e6; }
 :target { outline: 3px solid #0b57d0; }
+[id] { scroll-margin-top: 9em; }
 [hidden] { display: none !important; }
 @media print { #filters { display: none; } details.test { break-inside: avoid; } }
 `;
