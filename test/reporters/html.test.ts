@@ -7,7 +7,11 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../harness/reporters/html/page.ts';
 import { SCRIPT } from '../../harness/reporters/html/filters.ts';
-import { buildResultsJson, type ResultsJson } from '../../harness/reporters/results-json.ts';
+import {
+  buildResultsJson,
+  type CheckJson,
+  type ResultsJson,
+} from '../../harness/reporters/results-json.ts';
 import type { TestResult } from '../../harness/engine/results.ts';
 import { summarize } from '../../harness/engine/results.ts';
 import { fixtureRun, fixtureTests, SECRET, strictRun } from './fixture.ts';
@@ -207,7 +211,7 @@ describe('report.html from a hand-made run', () => {
     delete old.exchanges;
     old.tests = current.tests.map(({ slug: _slug, ...t }) => ({
       ...t,
-      checks: t.checks.map(({ spec: _spec, ...c }) => c),
+      checks: (t.checks as CheckJson[]).map(({ spec: _spec, ...c }) => c),
     }));
     old.requirements = Object.fromEntries(
       Object.entries(current.requirements).map(([id, { spec: _spec, ...e }]) => [id, e]),
