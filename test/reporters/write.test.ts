@@ -20,7 +20,9 @@ describe('writeReports', () => {
     const dir = path.join(base, 'a', 'b');
     const run = fixtureRun();
     const paths = await writeReports(run, dir);
-    expect(paths).toEqual(['junit.xml', 'results.json', 'report.html'].map((f) => path.join(dir, f)));
+    expect(paths).toEqual(
+      ['junit.xml', 'results.json', 'report.html'].map((f) => path.join(dir, f)),
+    );
     expect(await readFile(paths[0]!, 'utf8')).toBe(renderJunit(run));
     const results = await readFile(paths[1]!, 'utf8');
     expect(results).toBe(renderResultsJson(run));
