@@ -106,6 +106,15 @@ describe.skipIf(!CHROMIUM)(title, () => {
       expect(rowText).toContain('✘ failed');
       expect(rowText).toContain(`Expected (any of): ${failedCheck.expected.join(' | ')}`);
       expect(rowText).toContain(`Actual: ${failedCheck.actual}`);
+      // Its row links to the tests citing it (a slug may hold a slash, escaped in the link).
+      const citing = runs.faulty!.tests.find((t) =>
+        t.checks.some((c) => !c.ok && c.requirement === id),
+      )!;
+      await row
+        .locator(`a[href="#test-${encodeURIComponent(citing.slug)}"]`)
+        .first()
+        .click();
+      await expect(page.locator(':target').getAttribute('id')).resolves.toBe(`test-${citing.slug}`);
       // The failed test is open: its checks table reads Requirement / Check / Expected / Actual.
       const test = page.locator(`[id="test-${failedTest.slug}"]`);
       await expect(test.getAttribute('open')).resolves.toBe('');
