@@ -4,6 +4,8 @@
  * `--help` and of a default run against the embedded reference server, with two floors beside
  * them: bare `node -e 0` (no code of ours at all) and an empty vitest run (what a vitest-based
  * start costs before any test). Goals (issue 11): `--help` < 0.3 s, default run < 1.0 s.
+ * Then what report.html adds to a run (issue 13): the median time to render the default run's
+ * results.json again, in this process, and the page's size. Goals: < 100 ms, < 1 MB.
  * Usage: npm run bench [-- --runs N]
  */
 import { execFile } from 'node:child_process';
@@ -11,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { renderHtmlReport } from '../harness/reporters/html/page.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
@@ -52,6 +55,8 @@ const vitest = join(
 
 let reports = '';
 let summary = { total: 0, requests: 0 };
+/** The last default run's results.json, parsed: what report.html is rendered from. */
+let results: Parameters<typeof renderHtmlReport>[0] | undefined;
 const help = await median('--help', () => [BIN, '--help']);
 const run = await median(
   'default run',
@@ -60,7 +65,8 @@ const run = await median(
     return [BIN, '--quiet', '--reports', reports];
   },
   () => {
-    summary = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')).summary;
+    results = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8'));
+    summary = results!.summary;
     rmSync(reports, { recursive: true, force: true });
   },
 );
@@ -73,6 +79,22 @@ const emptyVitest = await median('empty vitest', () => [
   '--passWithNoTests',
 ]);
 
+/** Median time of rendering report.html from the default run's results.json, and its bytes. */
+function htmlRender(): { ms: number; bytes: number } {
+  const times: number[] = [];
+  let bytes = 0;
+  // At least 5 renders: the first ones warm the JIT up, which a run pays once too.
+  for (let i = 0; i < Math.max(runs, 5); i++) {
+    const t0 = performance.now();
+    const html = renderHtmlReport(results!);
+    times.push(performance.now() - t0);
+    bytes = Buffer.byteLength(html);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, bytes };
+}
+const html = htmlRender();
+
 const code = existsSync('dist/BUILT') ? 'dist/ when current (npm run build)' : 'sources via tsx';
 console.log(
   `median of ${runs} runs on ${cpus().length} cores, load average ${loadavg()
@@ -82,6 +104,9 @@ console.log(
 console.log(`--help        ${seconds(help)}   goal < 0.30 s`);
 console.log(
   `default run   ${seconds(run)}   goal < 1.00 s (${summary.total} tests, ${summary.requests} requests)`,
+);
+console.log(
+  `report.html   ${html.ms.toFixed(1)} ms  goal < 100 ms to render; ${(html.bytes / 1024).toFixed(0)} KB, goal < 1024 KB`,
 );
 console.log(`floor: node -e 0      ${seconds(node)}`);
 console.log(`floor: empty vitest   ${seconds(emptyVitest)}`);

@@ -143,6 +143,18 @@ async function compareCommand(files: string[], out: string, names?: string): Pro
   return 0;
 }
 
+/** `report`: report.html again from a results.json, into --out (default: beside the file). */
+async function reportCommand(file: string, out?: string): Promise<number> {
+  const { loadResults, writeHtmlReport } = await import('./report.ts');
+  const loaded = await loadResults(file);
+  const dir = out ?? path.dirname(loaded.file);
+  await ensureDirectory(dir);
+  const written = await writeHtmlReport(loaded, dir);
+  for (const w of loaded.warnings) process.stderr.write(`sso-oidc-conformance: warning: ${w}\n`);
+  process.stdout.write(`reports: ${written}\n`);
+  return 0;
+}
+
 export async function main(args: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(args)
@@ -315,6 +327,25 @@ export async function main(args: string[]): Promise<number> {
           }),
       async (argv) => {
         exitCode = await compareCommand(argv.results!.map(String), argv.out, argv.names);
+      },
+    )
+    .command(
+      'report <results>',
+      'Render report.html again from a results.json (an old run, a CI artifact)',
+      (y) =>
+        y
+          .positional('results', {
+            type: 'string',
+            demandOption: true,
+            describe: 'results.json of a run (or the reports directory holding it)',
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'Directory to write report.html into (default: that of the results.json)',
+          })
+          .requiresArg(['out']),
+      async (argv) => {
+        exitCode = await reportCommand(String(argv.results), argv.out);
       },
     )
     .strict()

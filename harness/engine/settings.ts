@@ -241,7 +241,7 @@ export const SETTINGS = [
     env: 'SSOC_REPORTS',
     type: 'string',
     default: 'reports',
-    help: 'Directory for junit.xml and results.json (default reports)',
+    help: 'Directory for junit.xml, results.json and report.html (default reports)',
     doc: 'Directory the reports are written to.',
     validation: { type: 'string', minLength: 1 },
   },

@@ -7,7 +7,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunResult } from '../engine/results.ts';
 import { renderJunit } from './junit.ts';
-import { renderResultsJson } from './results-json.ts';
+import { buildResultsJson, renderResultsJson } from './results-json.ts';
+import { renderHtmlReport } from './html/page.ts';
 
 /** One report file: its name in the report directory and how to render it. */
 export interface ReportFile {
@@ -19,8 +20,8 @@ export interface ReportFile {
 export const REPORT_FILES: readonly ReportFile[] = [
   { file: 'junit.xml', render: renderJunit },
   { file: 'results.json', render: renderResultsJson },
-  // The HTML report goes here: { file: 'report.html', render: renderHtml } (from ./html.ts),
-  // rendered from the same RunResult (or from results.json, its serialised form).
+  // A function of results.json alone (the `report` command renders it again from the file).
+  { file: 'report.html', render: (run) => renderHtmlReport(buildResultsJson(run)) },
 ];
 
 /** Writes `content` to `target` via a temporary file in the same directory and a rename. */
@@ -39,7 +40,7 @@ export async function writeFileAtomic(target: string, content: string): Promise<
 }
 
 /**
- * Writes `junit.xml` and `results.json` into `dir` (created if missing) and returns their paths
+ * Writes `junit.xml`, `results.json` and `report.html` into `dir` (created if missing) and returns their paths
  * (`dir` joined with the file name), in {@link REPORT_FILES} order.
  */
 export async function writeReports(run: RunResult, dir: string): Promise<string[]> {

@@ -23,6 +23,7 @@ function everything(r: CliResult, reports: string): string {
     r.stderr,
     readFileSync(path.join(reports, 'junit.xml'), 'utf8'),
     readFileSync(path.join(reports, 'results.json'), 'utf8'),
+    readFileSync(path.join(reports, 'report.html'), 'utf8'),
   ].join('\n');
 }
 
@@ -33,7 +34,7 @@ describe.concurrent('run against the embedded reference server', () => {
     expect(r.code, r.stderr + r.stdout.slice(-3000)).toBe(0);
     expect(r.stderr).toBe('');
     const reports = path.join(cwd, 'reports');
-    expect(readdirSync(reports).sort()).toEqual(['junit.xml', 'results.json']);
+    expect(readdirSync(reports).sort()).toEqual(['junit.xml', 'report.html', 'results.json']);
     const results = readJson(path.join(reports, 'results.json'));
     expect(results.exitCode).toBe(0);
     expect(results.target.kind).toBe('embedded');
@@ -44,7 +45,9 @@ describe.concurrent('run against the embedded reference server', () => {
     expect(r.stdout).toMatch(
       /^\d+ passed, 0 failed, .* 0 errors; \d+ requirements judged \(0 failed\).*; \d+ requests, \d+ registrations in /m,
     );
-    expect(r.stdout).toContain('reports: reports/junit.xml, reports/results.json');
+    expect(r.stdout).toContain(
+      'reports: reports/junit.xml, reports/results.json, reports/report.html',
+    );
     expect(everything(r, reports)).not.toMatch(CLEAR_SECRET);
   });
 
@@ -80,7 +83,7 @@ describe.concurrent('run against the embedded reference server', () => {
       expect.stringMatching(
         /^\d+ passed, 0 failed, 0 warnings, 0 info, 0 skipped, 0 errors; \d+ requirements judged \(0 failed\)(, \d+ not judged)?$/,
       ),
-      `reports: ${reports}/junit.xml, ${reports}/results.json`,
+      `reports: ${reports}/junit.xml, ${reports}/results.json, ${reports}/report.html`,
     ]);
   });
 

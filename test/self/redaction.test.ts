@@ -21,7 +21,7 @@ class WatchedRedactor extends Redactor {
   }
 }
 
-describe('redaction in the reports of a default run', () => {
+describe('redaction in the reports of a default run (junit.xml, results.json, report.html)', () => {
   it('hides every secret and device code, and no fuzz word', async () => {
     const redactor = new WatchedRedactor();
     // Every exchange kept (--exchanges all): the passed tests' bodies are searched too.
@@ -29,9 +29,16 @@ describe('redaction in the reports of a default run', () => {
       resolveConfig({ flags: { reports: '/dev/null', exchanges: 'all' } }),
       { redactor },
     );
-    const [junit, results] = await writeReports(run, dir);
+    const [junit, results, html] = await writeReports(run, dir);
     const json = readFileSync(results!, 'utf8');
-    const text = json + readFileSync(junit!, 'utf8').replaceAll('&quot;', '"');
+    // report.html's text as a reader sees it (escape-html's five entities undone).
+    const page = readFileSync(html!, 'utf8')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&amp;', '&');
+    const text = json + readFileSync(junit!, 'utf8').replaceAll('&quot;', '"') + page;
 
     // Device codes (and authorization codes) are credentials: always a marker in a body ...
     const codes = [...text.matchAll(/\\?"(deviceCode|device_code|code)\\?":\\?"([^"\\]*)/g)];
