@@ -152,6 +152,9 @@ describe('report.html from a hand-made run', () => {
     );
     expect(failed).toContain('<a href="#test-DA-3.5-PENDING">DA-3.5-PENDING</a>');
     expect(element(page, 'p', 'attention')).toContain('href="#req-DA-3.5-PENDING"');
+    // What it asks, in the catalogue's words: its `code` spans shown as code.
+    expect(failed).toContain('<code>authorization_pending</code>');
+    expect(failed).not.toMatch(/`/);
     // A known deviation.
     const tests = fixtureTests().map((t) =>
       t.id === 'DA-3.5-SLOW-DOWN'

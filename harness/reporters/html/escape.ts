@@ -23,6 +23,13 @@ function visible(value: unknown): string {
 export const text = (value: unknown): string => escapeHtml(visible(value));
 
 /**
+ * Catalogue wording (REQUIREMENTS.md's cells) as a reader expects it: escaped, then its
+ * `backtick` spans shown as code, as the Markdown it comes from would show them.
+ */
+export const catalogueText = (value: unknown): string =>
+  text(value).replace(/`([^`\n]+)`/g, '<code>$1</code>');
+
+/**
  * An element id (and the fragment that links to it): `req-<ID>` and `test-<slug>` as they are,
  * which compare.html's links (`report.html#req-<ID>`) rely on; escaped, so an odd slug stays
  * inside its attribute.

@@ -8,7 +8,7 @@
  */
 import { REQUIREMENTS, findRequirement, specLink } from '../../engine/catalogue.ts';
 import type { CheckJson, ResultsJson } from '../results-json.ts';
-import { anchor, hrefTo, text } from './escape.ts';
+import { anchor, catalogueText, hrefTo, text } from './escape.ts';
 import { verdictLabel } from './verdicts.ts';
 
 /** Failed checks shown in a requirement's row; the rest are in its tests. */
@@ -71,7 +71,7 @@ export function requirementsTable(results: ResultsJson): string {
     groups
       .get(group)!
       .push(
-        `<tr id="${anchor('req', id)}" data-requirement="${text(id)}" data-verdict="${text(entry.verdict)}"><th>${idCell}</th><td class="verdict">${text(verdictLabel(entry.verdict))}</td><td>${text(r?.level ?? '')}</td><td>${text(r?.behaviour ?? '')}${shown}</td><td class="muted">${text(counted)}</td><td>${tests.join(', ')}</td></tr>`,
+        `<tr id="${anchor('req', id)}" data-requirement="${text(id)}" data-verdict="${text(entry.verdict)}"><th>${idCell}</th><td class="verdict">${text(verdictLabel(entry.verdict))}</td><td>${text(r?.level ?? '')}</td><td>${catalogueText(r?.behaviour ?? '')}${shown}</td><td class="muted">${text(counted)}</td><td>${tests.join(', ')}</td></tr>`,
       );
   }
   // Groups in catalogue order, the IDs it does not know last.
