@@ -21,10 +21,13 @@ export interface CliResult {
   ms: number;
 }
 
-/** The environment without any SSOC_* variable of the person running the tests. */
+/**
+ * The environment without any SSOC_* variable of the person running the tests, nor GitHub
+ * Actions' (GITHUB_ACTIONS, GITHUB_STEP_SUMMARY): tests run in CI would append to its summary.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('SSOC_')),
+    Object.entries(process.env).filter(([k]) => !k.startsWith('SSOC_') && !k.startsWith('GITHUB_')),
   );
   return { ...env, NO_COLOR: '1', ...extra };
 }
