@@ -1,5 +1,6 @@
 import { isCitableId } from '../engine/catalogue.ts';
 import type { Clock } from '../engine/clock.ts';
+import { sleepTold, type WaitListener } from '../engine/waits.ts';
 import type { Config } from '../engine/config.ts';
 import type { CheckResult } from '../engine/results.ts';
 import type { Exchange, ExchangeLog } from '../http/exchange.ts';
@@ -77,6 +78,8 @@ export interface ContextServices {
   observed: () => readonly Outcome<unknown>[];
   /** CreateTokenWithIAM: the target's application, credentials and assertions (or why none). */
   iam?: IamAvailability;
+  /** Told of the test's waits (live progress of a real-time run). */
+  waits?: WaitListener;
 }
 
 /**
@@ -226,7 +229,10 @@ export class TestContext {
   async sleep(seconds: number, what = 'wait'): Promise<void> {
     this.needsWait(seconds, what);
     this.waited += seconds;
-    await this.services.clock.sleep(seconds, this.services.signal);
+    await sleepTold(this.services.clock, seconds, what, {
+      signal: this.services.signal,
+      listener: this.services.waits,
+    });
   }
 
   // ---- fixtures: one-line delegations to fixtures/*.ts ---------------------------------

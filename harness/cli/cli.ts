@@ -106,8 +106,17 @@ async function runCommand(argv: RunArgv): Promise<number> {
   if (!config.target) checkFaultNames(config.faults);
   // Before the run: a real-time run can take minutes, and its reports must have somewhere to go.
   await ensureDirectory(config.reports);
-  // The CLI chooses what runs: the suites it imported above (the runner never imports them).
-  const run = await runConformance(config, { tests: registeredTests() });
+  // Live progress on stderr (real-time runs only; erased before the summary on a terminal).
+  const progress = argv.quiet
+    ? undefined
+    : (await import('../reporters/progress.ts')).createProgress({ stream: process.stderr });
+  let run;
+  try {
+    // The CLI chooses what runs: the suites it imported above (the runner never imports them).
+    run = await runConformance(config, { tests: registeredTests(), ...progress?.hooks });
+  } finally {
+    progress?.stop();
+  }
   let paths: string[];
   try {
     paths = await writeReports(run, config.reports);
@@ -124,6 +133,11 @@ async function runCommand(argv: RunArgv): Promise<number> {
     process.stdout.write(renderSummary(run, { color }) + '\n');
   }
   process.stdout.write(`reports: ${paths.join(', ')}\n`);
+  const { reportToGitHub } = await import('../reporters/github/actions.ts');
+  await reportToGitHub(run, process.env, {
+    print: (line) => process.stdout.write(line + '\n'),
+    warn: (line) => process.stderr.write(`sso-oidc-conformance: warning: ${line}\n`),
+  });
   return run.exitCode;
 }
 

@@ -8,6 +8,7 @@ import type {
 } from '../profiles/profile.ts';
 import { DEVICE_CODE_GRANT } from '../profiles/profile.ts';
 import { TransportError } from '../http/transport-error.ts';
+import { sleepTold, type WaitListener } from './waits.ts';
 
 /** RFC 8628 §3.2: a client uses 5 s when the server sends no usable interval. */
 export const DEFAULT_INTERVAL = 5;
@@ -72,6 +73,8 @@ export class Poller {
      * (the test context skips: rate-limited, no verdict). Without it the slow_down is returned.
      */
     private readonly throttled?: (outcome: Outcome<TokenSet>) => void,
+    /** Told of each wait between polls (live progress of a real-time run). */
+    private readonly waits?: WaitListener,
   ) {}
 
   state(auth: DeviceAuthorization): PollState {
@@ -119,7 +122,11 @@ export class Poller {
     if (s.lastResponseAt !== undefined && !overrides.startImmediately) {
       const due = s.lastResponseAt + s.interval + pollMargin(this.clock);
       const wait = due - this.clock.monotonic();
-      if (wait > 0) await this.clock.sleep(wait, this.signal);
+      if (wait > 0)
+        await sleepTold(this.clock, wait, `the next poll (interval ${s.interval} s)`, {
+          signal: this.signal,
+          listener: this.waits,
+        });
     }
     let timeouts = 0;
     for (;;) {
@@ -142,7 +149,12 @@ export class Poller {
         timeouts += 1;
         s.interval *= 2;
         s.lastResponseAt = this.clock.monotonic();
-        await this.clock.sleep(s.interval + pollMargin(this.clock), this.signal);
+        await sleepTold(
+          this.clock,
+          s.interval + pollMargin(this.clock),
+          `a poll again after a timeout (interval now ${s.interval} s)`,
+          { signal: this.signal, listener: this.waits },
+        );
       }
     }
   }

@@ -22,6 +22,7 @@ import { ApproverError } from '../approvers/approver.ts';
 import { curlFor } from '../http/curl.ts';
 import { withKeptExchanges } from './kept-exchanges.ts';
 import { ConfigError } from './config.ts';
+import type { Wait, WaitListener } from './waits.ts';
 import {
   applyKnownDeviations,
   loadKnownDeviations,
@@ -48,9 +49,24 @@ export function selectTests(
   return from.filter((t) => !pattern || pattern.test(t.name));
 }
 
-export interface RunHooks {
-  /** Called as each test ends (for progress output). */
+/**
+ * What a run tells as it goes (live progress, reporters/progress.ts): each hook is optional and
+ * called synchronously; a test is named by its full name.
+ */
+export interface ProgressHooks {
+  /** Once, before the first test: how many tests the run reports, and its clock. */
+  onRunStart?: (run: { total: number; clock: 'virtual' | 'real' }) => void;
+  /** A test starts (a test skipped for the profile starts and ends at once). */
+  onTestStart?: (test: string) => void;
+  /** Called as each test ends. */
   onTestEnd?: (result: TestResult) => void;
+  /** A test starts waiting (real clock only: virtual waits end at once) ... */
+  onWait?: (test: string, wait: Wait) => void;
+  /** ... and that wait ends. */
+  onWaitEnd?: (test: string, wait: Wait) => void;
+}
+
+export interface RunHooks extends ProgressHooks {
   /** The redactor of the run (tests of the harness pass their own to inspect it). */
   redactor?: Redactor;
   /** The tests to run instead of the registered suites' (the runner's own tests use fakes). */
@@ -115,7 +131,9 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         : undefined;
     const results = new Map<TestDefinition, TestResult>();
     const shared = new Map<string, Promise<unknown>>();
+    hooks.onRunStart?.({ total: tests.length, clock: target.clockKind });
     const runOne = async (def: TestDefinition) => {
+      hooks.onTestStart?.(def.name);
       const result = await runTest(def, {
         config,
         target,
@@ -130,6 +148,7 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
         known,
         profiles: hooks.profiles,
         oauth,
+        waits: waitsOf(def.name, hooks),
       });
       results.set(def, result);
       hooks.onTestEnd?.(result);
@@ -155,6 +174,15 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
   } finally {
     await target.close();
   }
+}
+
+/** The test's waits, told to the hooks (none: nobody listens). */
+function waitsOf(test: string, hooks: ProgressHooks): WaitListener | undefined {
+  if (!hooks.onWait && !hooks.onWaitEnd) return undefined;
+  return {
+    start: (wait) => hooks.onWait?.(test, wait),
+    end: (wait) => hooks.onWaitEnd?.(test, wait),
+  };
 }
 
 /** Any HTTP answer at all means the target is reachable; a transport failure ends the run. */
@@ -233,6 +261,8 @@ interface TestRunServices {
   profiles?: ProfileFactories;
   /** rfc8628 against a target: the endpoints found once for the run. */
   oauth?: OauthEndpoints;
+  /** Told of the test's waits (live progress). */
+  waits?: WaitListener;
 }
 
 function testBudgetMs(config: Config, target: Target): number {
@@ -377,6 +407,7 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
     shared: s.shared,
     observed: () => s.observed,
     iam: session.iam,
+    waits: s.waits,
   });
   const judged = (ending: TestEnding) => {
     markKnown(ctx.checks, s.known);
