@@ -106,10 +106,13 @@ async function runCommand(argv: RunArgv): Promise<number> {
   if (!config.target) checkFaultNames(config.faults);
   // Before the run: a real-time run can take minutes, and its reports must have somewhere to go.
   await ensureDirectory(config.reports);
-  // Live progress on stderr (real-time runs only; erased before the summary on a terminal).
-  const progress = argv.quiet
-    ? undefined
-    : (await import('../reporters/progress.ts')).createProgress({ stream: process.stderr });
+  // Live progress on stderr (real-time runs only; erased before the summary on a terminal). Not
+  // with the manual approver: its prompts wait for input on stderr, where a rewritten line would
+  // overwrite them.
+  const progress =
+    argv.quiet || config.approver === 'manual'
+      ? undefined
+      : (await import('../reporters/progress.ts')).createProgress({ stream: process.stderr });
   let run;
   try {
     // The CLI chooses what runs: the suites it imported above (the runner never imports them).
