@@ -1,0 +1,72 @@
+/**
+ * The CLI in GitHub Actions (GITHUB_ACTIONS=true): a run against the embedded server with a
+ * seeded fault appends its summary to $GITHUB_STEP_SUMMARY and prints one ::error annotation per
+ * failed requirement, the same ones results.json says failed; outside Actions, neither.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLEAR_SECRET, readJson, runCli, tempDir } from './helpers.ts';
+
+const unescape = (s: string) =>
+  s
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%');
+
+describe.concurrent('in GitHub Actions', () => {
+  it('--fault token-snake-case: the step summary and one ::error per failed requirement', async () => {
+    const dir = tempDir();
+    const summaryFile = path.join(dir, 'step-summary.md');
+    // GitHub's file already holds the earlier steps' summaries: the run appends to it.
+    writeFileSync(summaryFile, 'earlier step\n');
+    const r = await runCli(['--fault', 'token-snake-case', '--reports', path.join(dir, 'r')], {
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summaryFile },
+    });
+    expect(r.code, r.stderr + r.stdout.slice(-3000)).toBe(1);
+    expect(r.stderr).toBe('');
+    const results = readJson(path.join(dir, 'r', 'results.json'));
+    const failed = Object.entries(results.requirements as Record<string, { verdict: string }>)
+      .filter(([, e]) => e.verdict === 'failed')
+      .map(([id]) => id);
+    expect(failed.length).toBeGreaterThan(0);
+
+    const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    const titles = annotations.map((l) => {
+      const m = /^::error title=([^:]*)::(.+)$/.exec(l);
+      expect(m, l).not.toBeNull();
+      return unescape(m![1]!);
+    });
+    expect(titles.map((t) => t.split(' ')[0])).toEqual(failed);
+    for (const t of titles) expect(t).toMatch(/^\S+ \((MUST|SHOULD)\): /);
+
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(
+      summary.startsWith('earlier step\n## sso-oidc-conformance: ❌ not conformant (exit 1)\n'),
+    ).toBe(true);
+    expect(summary).toContain(
+      '| embedded reference server (faults: token-snake-case) | aws | virtual | reference | no |',
+    );
+    expect(summary).toContain(`### Failed requirements (${failed.length})`);
+    for (const id of failed)
+      expect(summary).toMatch(new RegExp(`^\\| ${id.replace(/[.-]/g, '\\$&')} \\| MUST \\| `, 'm'));
+    expect(summary).toContain(
+      `**Tests:** ${results.summary.total}: ${results.summary.passed} passed, ${results.summary.failed} failed`,
+    );
+    expect(summary + r.stdout).not.toMatch(CLEAR_SECRET);
+  });
+
+  it('outside GitHub Actions (GITHUB_ACTIONS unset): no annotation, the summary file untouched', async () => {
+    const dir = tempDir();
+    const summaryFile = path.join(dir, 'step-summary.md');
+    writeFileSync(summaryFile, '');
+    const r = await runCli(['--fault', 'token-snake-case', '--reports', dir, '--quiet'], {
+      env: { GITHUB_STEP_SUMMARY: summaryFile },
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).not.toMatch(/^::/m);
+    expect(readFileSync(summaryFile, 'utf8')).toBe('');
+  });
+});
