@@ -4,6 +4,7 @@ import path from 'node:path';
 import yargs, { type Argv, type Options } from 'yargs';
 import { SETTINGS, type Setting } from '../engine/settings.ts';
 import type { ConfigInput } from '../engine/config.ts';
+import { examplesEpilog } from './examples.ts';
 
 // Each command imports its own modules when it runs (import() in its handler), not here: `--help`
 // then loads yargs alone, `list` no HTTP client, `serve` no suite. Startup is most of a short run.
@@ -172,9 +173,20 @@ async function reportCommand(file: string, out?: string): Promise<number> {
   return 0;
 }
 
-export async function main(args: string[]): Promise<number> {
-  let exitCode = 0;
-  const parser = yargs(args)
+type CommandName = 'run' | 'serve' | 'list' | 'compare' | 'report';
+
+/**
+ * What a command does once its arguments are parsed: `act` runs it (main), or not (parseOnly).
+ * `argv` is what yargs parsed.
+ */
+type Dispatch = (
+  command: CommandName,
+  argv: Record<string, unknown>,
+  act: () => Promise<number | void>,
+) => Promise<void>;
+
+function buildParser(args: string[], dispatch: Dispatch) {
+  return yargs(args)
     .scriptName('sso-oidc-conformance')
     .usage(
       '$0 [run] [options]: run the conformance suites (default: against the embedded reference server)',
@@ -182,10 +194,8 @@ export async function main(args: string[]): Promise<number> {
     .command(
       ['run', '$0'],
       'Run the suites',
-      (y) => runOptions(y),
-      async (argv) => {
-        exitCode = await runCommand(argv as RunArgv);
-      },
+      (y) => runOptions(y).epilog(examplesEpilog('run')),
+      (argv) => dispatch('run', argv, () => runCommand(argv as RunArgv)),
     )
     .command(
       'serve',
@@ -240,22 +250,26 @@ export async function main(args: string[]): Promise<number> {
             'slow-down',
             'verification-uri',
             'like',
-          ]),
-      async (argv) => {
-        const { serve } = await import('./serve.ts');
-        const { checkFaultNames } = await import('../engine/target.ts');
-        exitCode = await serve({
-          port: argv.port,
-          host: argv.host,
-          interval: argv.interval,
-          expiresIn: argv['expires-in'],
-          faults: checkFaultNames(argv.fault.flatMap((f) => String(f).split(',')).filter(Boolean)),
-          slowDown: argv['slow-down'] as 'off' | 'strict',
-          virtualClock: argv['virtual-clock'],
-          verificationUri: argv['verification-uri'],
-          like: argv.like as 'aws' | undefined,
-        });
-      },
+          ])
+          .epilog(examplesEpilog('serve')),
+      (argv) =>
+        dispatch('serve', argv, async () => {
+          const { serve } = await import('./serve.ts');
+          const { checkFaultNames } = await import('../engine/target.ts');
+          return serve({
+            port: argv.port,
+            host: argv.host,
+            interval: argv.interval,
+            expiresIn: argv['expires-in'],
+            faults: checkFaultNames(
+              argv.fault.flatMap((f) => String(f).split(',')).filter(Boolean),
+            ),
+            slowDown: argv['slow-down'] as 'off' | 'strict',
+            virtualClock: argv['virtual-clock'],
+            verificationUri: argv['verification-uri'],
+            like: argv.like as 'aws' | undefined,
+          });
+        }),
     )
     .command(
       'list',
@@ -283,34 +297,36 @@ export async function main(args: string[]): Promise<number> {
             describe: 'The wire profile a run would use (else SSOC_PROFILE or --config)',
           })
           .option('json', { type: 'boolean', default: false, describe: 'JSON output' })
-          .requiresArg(['grep', 'config', 'profile']),
-      async (argv) => {
-        const { listTests, listUncovered } = await import('./list.ts');
-        await import('../../suites/index.ts'); // the tests (--uncovered: what they cite)
-        const { ConfigError, configFromEnv, configFromFile, resolveConfig } =
-          await import('../engine/config.ts');
-        // The profile a run would use (--profile, SSOC_PROFILE, --config): tests for another
-        // are marked, and --uncovered counts the faults of its front end.
-        const { profile } = resolveConfig({
-          file: argv.config ? configFromFile(argv.config) : undefined,
-          env: configFromEnv(process.env),
-          flags: { profile: argv.profile as ConfigInput['profile'] },
-        });
-        if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json, profile }));
-        else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
-        else {
-          const { RunError, selectTests } = await import('../engine/runner.ts');
-          let tests;
-          try {
-            tests = selectTests({ grep: argv.grep });
-          } catch (e) {
-            throw new ConfigError(`--grep is not a valid regular expression: ${oneLine(e)}`);
+          .requiresArg(['grep', 'config', 'profile'])
+          .epilog(examplesEpilog('list')),
+      (argv) =>
+        dispatch('list', argv, async () => {
+          const { listTests, listUncovered } = await import('./list.ts');
+          await import('../../suites/index.ts'); // the tests (--uncovered: what they cite)
+          const { ConfigError, configFromEnv, configFromFile, resolveConfig } =
+            await import('../engine/config.ts');
+          // The profile a run would use (--profile, SSOC_PROFILE, --config): tests for another
+          // are marked, and --uncovered counts the faults of its front end.
+          const { profile } = resolveConfig({
+            file: argv.config ? configFromFile(argv.config) : undefined,
+            env: configFromEnv(process.env),
+            flags: { profile: argv.profile as ConfigInput['profile'] },
+          });
+          if (argv.uncovered) process.stdout.write(listUncovered({ json: argv.json, profile }));
+          else if (argv.faults) process.stdout.write(listTests({ json: argv.json, faults: true }));
+          else {
+            const { RunError, selectTests } = await import('../engine/runner.ts');
+            let tests;
+            try {
+              tests = selectTests({ grep: argv.grep });
+            } catch (e) {
+              throw new ConfigError(`--grep is not a valid regular expression: ${oneLine(e)}`);
+            }
+            if (tests.length === 0)
+              throw new RunError(`no test matches --grep ${JSON.stringify(argv.grep)}`);
+            process.stdout.write(listTests({ json: argv.json, tests, profile }));
           }
-          if (tests.length === 0)
-            throw new RunError(`no test matches --grep ${JSON.stringify(argv.grep)}`);
-          process.stdout.write(listTests({ json: argv.json, tests, profile }));
-        }
-      },
+        }),
     )
     .command(
       'compare <results..>',
@@ -341,10 +357,12 @@ export async function main(args: string[]): Promise<number> {
             if (names && names.length !== count)
               throw new UsageError(`--names gives ${names.length} names for ${count} results.json`);
             return true;
-          }),
-      async (argv) => {
-        exitCode = await compareCommand(argv.results!.map(String), argv.out, argv.names);
-      },
+          })
+          .epilog(examplesEpilog('compare')),
+      (argv) =>
+        dispatch('compare', argv, () =>
+          compareCommand(argv.results!.map(String), argv.out, argv.names),
+        ),
     )
     .command(
       'report <results>',
@@ -360,10 +378,9 @@ export async function main(args: string[]): Promise<number> {
             type: 'string',
             describe: 'Directory to write report.html into (default: that of the results.json)',
           })
-          .requiresArg(['out']),
-      async (argv) => {
-        exitCode = await reportCommand(String(argv.results), argv.out);
-      },
+          .requiresArg(['out'])
+          .epilog(examplesEpilog('report')),
+      (argv) => dispatch('report', argv, () => reportCommand(String(argv.results), argv.out)),
     )
     .strict()
     .help()
@@ -374,8 +391,39 @@ export async function main(args: string[]): Promise<number> {
       if (error && error.name !== 'YError') throw error;
       throw new UsageError(message ?? error?.message ?? 'invalid arguments');
     });
-  await parser.parseAsync();
+}
+
+export async function main(args: string[]): Promise<number> {
+  let exitCode = 0;
+  await buildParser(args, async (_command, _argv, act) => {
+    exitCode = (await act()) ?? exitCode;
+  }).parseAsync();
   return exitCode;
+}
+
+/**
+ * Parses `args` as main does, without running the command: which command, with what. Throws
+ * what the CLI would report before it starts (an unknown option, a bad value, a run or serve
+ * setting the config refuses, an unknown fault name). For tests: an example cannot go stale.
+ */
+export async function parseOnly(
+  args: string[],
+): Promise<{ command: CommandName; argv: Record<string, unknown> }> {
+  let parsed: { command: CommandName; argv: Record<string, unknown> } | undefined;
+  await buildParser(args, async (command, argv) => {
+    parsed = { command, argv };
+  })
+    .exitProcess(false)
+    .parseAsync();
+  if (!parsed) throw new UsageError(`no command ran for: ${args.join(' ')}`);
+  const { checkFaultNames } = await import('../engine/target.ts');
+  if (parsed.command === 'run') {
+    const { resolveConfig } = await import('../engine/config.ts');
+    const config = resolveConfig({ env: {}, flags: flagsOf(parsed.argv as RunArgv) });
+    if (!config.target) checkFaultNames(config.faults);
+  }
+  if (parsed.command === 'serve') checkFaultNames((parsed.argv.fault as string[]).map(String));
+  return parsed;
 }
 
 /** The message alone, on one line (yargs spreads some of its messages over several lines). */
