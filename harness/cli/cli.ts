@@ -404,10 +404,12 @@ export async function main(args: string[]): Promise<number> {
 /**
  * Parses `args` as main does, without running the command: which command, with what. Throws
  * what the CLI would report before it starts (an unknown option, a bad value, a run or serve
- * setting the config refuses, an unknown fault name). For tests: an example cannot go stale.
+ * setting the config refuses with `env` as the environment, an unknown fault name). For tests:
+ * an example cannot go stale.
  */
 export async function parseOnly(
   args: string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ command: CommandName; argv: Record<string, unknown> }> {
   let parsed: { command: CommandName; argv: Record<string, unknown> } | undefined;
   await buildParser(args, async (command, argv) => {
@@ -418,8 +420,11 @@ export async function parseOnly(
   if (!parsed) throw new UsageError(`no command ran for: ${args.join(' ')}`);
   const { checkFaultNames } = await import('../engine/target.ts');
   if (parsed.command === 'run') {
-    const { resolveConfig } = await import('../engine/config.ts');
-    const config = resolveConfig({ env: {}, flags: flagsOf(parsed.argv as RunArgv) });
+    const { configFromEnv, resolveConfig } = await import('../engine/config.ts');
+    const config = resolveConfig({
+      env: configFromEnv(env),
+      flags: flagsOf(parsed.argv as RunArgv),
+    });
     if (!config.target) checkFaultNames(config.faults);
   }
   if (parsed.command === 'serve') checkFaultNames((parsed.argv.fault as string[]).map(String));
