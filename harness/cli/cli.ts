@@ -479,6 +479,11 @@ export async function cli(args: string[]): Promise<never> {
     const known = isKnownError(e);
     process.stderr.write(`sso-oidc-conformance: ${known ? '' : 'error: '}${oneLine(e)}\n`);
     if (isSettingsError(e)) process.stderr.write('see --help for the options\n');
+    // In GitHub Actions the job's page says why too (the reporters never ran).
+    if (process.env.GITHUB_ACTIONS === 'true') {
+      const { annotateCouldNotRun } = await import('../reporters/github/actions.ts');
+      annotateCouldNotRun(oneLine(e), process.env, (line) => process.stdout.write(line + '\n'));
+    }
     code = EXIT_COULD_NOT_RUN;
   } finally {
     await closeHttp?.().catch(() => undefined);

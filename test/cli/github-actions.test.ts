@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLEAR_SECRET, readJson, runCli, tempDir } from './helpers.ts';
+import { CLEAR_SECRET, expectCouldNotRun, readJson, runCli, tempDir } from './helpers.ts';
 
 const unescape = (s: string) =>
   s
@@ -56,6 +56,17 @@ describe.concurrent('in GitHub Actions', () => {
       `**Tests:** ${results.summary.total}: ${results.summary.passed} passed, ${results.summary.failed} failed`,
     );
     expect(summary + r.stdout).not.toMatch(CLEAR_SECRET);
+  });
+
+  it('a run that could not run: its one-line error on stderr, and as an annotation', async () => {
+    const dir = tempDir();
+    const r = await runCli(['--grep', 'no-such-test-xyz', '--reports', dir], {
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') },
+    });
+    expectCouldNotRun(r, /no test matches --grep "no-such-test-xyz"/);
+    expect(r.stdout).toBe(
+      '::error title=sso-oidc-conformance could not run::no test matches --grep "no-such-test-xyz"\n',
+    );
   });
 
   it('outside GitHub Actions (GITHUB_ACTIONS unset): no annotation, the summary file untouched', async () => {

@@ -5,7 +5,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import type { RunResult } from '../../engine/results.ts';
-import { renderAnnotations } from './annotations.ts';
+import { COULD_NOT_RUN, errorCommand, renderAnnotations } from './annotations.ts';
 import { failedRequirements } from './failures.ts';
 import { renderStepSummary } from './step-summary.ts';
 
@@ -43,6 +43,18 @@ export async function reportToGitHub(
     }
   }
   for (const line of renderAnnotations(run, failed)) outputs.print(line);
+}
+
+/**
+ * A command that could not run (its one-line error, as printed on stderr): an `::error`
+ * annotation in GitHub Actions, so that a red job says why on its page.
+ */
+export function annotateCouldNotRun(
+  message: string,
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void,
+): void {
+  if (inGitHubActions(env)) print(errorCommand(COULD_NOT_RUN, message));
 }
 
 function appendFileUtf8(file: string, text: string): Promise<void> {

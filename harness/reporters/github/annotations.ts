@@ -17,6 +17,9 @@ const MESSAGE_MAX = 4000;
 /** Tests named in one annotation's message. */
 const TESTS_MAX = 5;
 
+/** The title of the annotation of a run (or any command) that could not run. */
+export const COULD_NOT_RUN = 'sso-oidc-conformance could not run';
+
 /** A message of a workflow command: `%`, CR and LF escaped. */
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -45,8 +48,7 @@ function requirementAnnotation(r: FailedRequirement): string {
 export function renderAnnotations(run: RunResult, failed: readonly FailedRequirement[]): string[] {
   const out: string[] = [];
   if (run.exitCode === 2)
-    for (const p of run.problems.slice(0, MAX_PROBLEMS))
-      out.push(errorCommand('sso-oidc-conformance could not run', p));
+    for (const p of run.problems.slice(0, MAX_PROBLEMS)) out.push(errorCommand(COULD_NOT_RUN, p));
   const room = MAX_ANNOTATIONS - out.length;
   const shown = failed.length > room ? room - 1 : failed.length;
   for (const r of failed.slice(0, shown)) out.push(requirementAnnotation(r));
