@@ -82,7 +82,7 @@ export function renderStepSummary(
     problems.push(`- and ${run.problems.length - PROBLEMS_MAX} more (see results.json)`);
   const problemLines = problems.length > 0 ? ['### Problems', '', ...problems, ''] : [];
   const tail = [
-    'The evidence (checks, redacted exchanges, curl lines) is in `junit.xml` and `results.json` of the reports directory.',
+    'The evidence (checks, redacted exchanges, curl lines) is in `report.html`, `junit.xml` and `results.json` of the reports directory.',
     '',
   ];
   if (failed.length > 0) {
