@@ -10,6 +10,7 @@ import { sleepTold, waitTold, type Wait, type WaitListener } from '../../harness
 import { resolveConfig } from '../../harness/engine/config.ts';
 import { runConformance } from '../../harness/engine/runner.ts';
 import type { TestDefinition } from '../../harness/api/registry.ts';
+import { AUTH, fakeContext, recordingApprover } from '../api/fake-context.ts';
 import type {
   DeviceAuthorization,
   Outcome,
@@ -125,6 +126,41 @@ describe('the poller tells its waits between polls', () => {
     const ms = (3 + pollMargin(clock)) * 1000;
     expect(told[0]!.untilMs).toBeGreaterThanOrEqual(before + ms);
     expect(told[0]!.untilMs).toBeLessThanOrEqual(Date.now() + ms);
+  });
+});
+
+describe("a test's own waits", () => {
+  it("t.sleep with its reason, and an exec-like approver's decision bounded by its timeout", async () => {
+    const clock = new FakeRealClock();
+    const told: Wait[] = [];
+    const t = fakeContext(
+      {
+        clock,
+        approver: recordingApprover(),
+        waits: { start: (w) => told.push(w), end: () => {} },
+      },
+      { target: 'https://oidc.example.test', approverTimeout: 45 },
+    );
+    const before = Date.now();
+    await t.sleep(20, 'until the device code has expired');
+    await t.approve(AUTH);
+    expect(told.map((w) => w.what)).toEqual([
+      'until the device code has expired',
+      'the fake approver to approve (by its timeout at the latest)',
+    ]);
+    expect(told[1]!.untilMs - before).toBeGreaterThanOrEqual(45_000);
+    expect(told[1]!.untilMs - Date.now()).toBeLessThanOrEqual(45_000);
+  });
+
+  it('none on a virtual clock', async () => {
+    const told: Wait[] = [];
+    const t = fakeContext({
+      approver: recordingApprover(),
+      waits: { start: (w) => told.push(w), end: () => {} },
+    });
+    await t.sleep(20, 'x');
+    await t.approve(AUTH);
+    expect(told).toEqual([]);
   });
 });
 
