@@ -150,6 +150,16 @@ describe.concurrent('real time, against `serve`', () => {
     expect(results.target).toMatchObject({ kind: 'remote', clock: 'real', approver: 'exec' });
     expect(results.summary.failed).toBe(0);
     expect(results.summary.error).toBe(0);
+    // Live progress without a terminal: plain lines on stderr, none in the first 10 s, then at
+    // most one per 10 s, and nothing else there.
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('progress: '));
+    expect(r.stderr.split('\n').filter((l) => l !== '' && !progress.includes(l))).toEqual([]);
+    expect(progress.length).toBeLessThanOrEqual(Math.floor(r.ms / 10_000));
+    if (r.ms > 12_000) expect(progress.length).toBeGreaterThan(0);
+    for (const line of progress)
+      expect(line).toMatch(
+        /^progress: \d+\/\d+ done, \d+ running, \d+ waiting( · longest wait ends \d\d:\d\d:\d\d UTC \(in \w+\): .+ · .+)?$/,
+      );
     // Tests that need the approver really ran.
     const approved = results.tests.filter((t: any) => t.needs.approver && t.verdict === 'passed');
     expect(approved.length).toBeGreaterThan(3);
