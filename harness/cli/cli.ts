@@ -427,7 +427,10 @@ export async function parseOnly(
     });
     if (!config.target) checkFaultNames(config.faults);
   }
-  if (parsed.command === 'serve') checkFaultNames((parsed.argv.fault as string[]).map(String));
+  if (parsed.command === 'serve')
+    checkFaultNames(
+      (parsed.argv.fault as unknown[]).flatMap((f) => String(f).split(',')).filter(Boolean),
+    );
   return parsed;
 }
 

@@ -71,12 +71,20 @@ describe('parseOnly can fail (so the examples above are really checked)', () => 
     [['--profile', 'saml'], /Invalid values/],
     [['--fault', 'no-such-fault'], /no-such-fault/],
     [['--approver', 'exec'], /approver-command/],
-    [['serve', '--fault', 'no-such-fault'], /no-such-fault/],
+    [['serve', '--fault', 'token-snake-case,no-such-fault'], /no-such-fault/],
     [['compare', 'one.json', '--out', 'x'], /at least 2/],
     [['list', '--grep'], /Not enough arguments/],
     [['report'], /Not enough non-option arguments/],
   ])('%j', async (args, message) => {
     await expect(parseOnly(args)).rejects.toThrow(message);
+  });
+
+  it('a list of faults in one --fault is taken as the command takes it (comma-separated)', async () => {
+    for (const args of [
+      ['serve', '--fault', 'token-snake-case,no-error-type-header'],
+      ['--fault', 'token-snake-case,no-error-type-header'],
+    ])
+      expect((await parseOnly(args)).command).toBe(args[0] === 'serve' ? 'serve' : 'run');
   });
 
   it('an argument the shell would split or expand is single-quoted in the rendered line', () => {
