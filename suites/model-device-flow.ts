@@ -82,7 +82,8 @@ suite.test(
           start,
         );
       const auth = start.value;
-      const poller = new Poller(profile, t.clock, t.signal);
+      // Its waits between polls show in the live progress of a real-time run, as the fixtures'.
+      const poller = new Poller(profile, t.clock, t.signal, undefined, t.waits);
       poller.state(auth).lastResponseAt = t.clock.monotonic();
       const real: FlowReal = {
         profile,

@@ -151,6 +151,10 @@ export class TestContext {
   get signal(): AbortSignal {
     return this.services.signal;
   }
+  /** Told of waits, for a poller a suite builds itself (live progress of a real-time run). */
+  get waits(): WaitListener | undefined {
+    return this.services.waits;
+  }
 
   /**
    * The AWS profile without an exchange log, for property-based tests: `count` is called per
