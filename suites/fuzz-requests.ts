@@ -332,6 +332,7 @@ OPERATIONS.forEach(({ op }, index) => {
 suite.test(
   {
     id: 'OA-3.2-DUP-PARAM',
+    profiles: ['aws'],
     title:
       'a body repeating a member is refused, or read with its last value, never with its first',
     level: 'SHOULD',

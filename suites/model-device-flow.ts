@@ -51,7 +51,7 @@ suite.test(
     const client = await t.sessionClient();
     const other = await t.newClient();
     let sent = 0;
-    const quiet = t.quietAws(() => void sent++);
+    const quiet = t.quietProfile(() => void sent++);
     const virtual = t.clock.kind === 'virtual';
     // Real time: a few short sequences, so the run's wall time stays near its longest wait.
     const numRuns = virtual ? t.config.numRuns : Math.min(t.config.numRuns, 2);

@@ -132,7 +132,7 @@ suite.test(
     const rt = o.value!.refreshToken;
     t.check({
       requirement: 'AWS-CT-REFRESH-RT',
-      description: 'the refresh response carries a refreshToken (new, or the presented one again)',
+      description: `the refresh response carries a ${t.wire('refreshToken')} (new, or the presented one again)`,
       ok: typeof rt === 'string' && rt.length > 0,
       expected: 'refreshToken: non-empty string',
       actual:
@@ -154,7 +154,7 @@ suite.test(
     const o = await t.refresh(t.withWrongSecret(client), tokens.refreshToken);
     expectErrorCode(t, o, {
       requirement: 'OA-6-CLIENT-AUTH',
-      description: 'refresh_token grant with a wrong clientSecret',
+      description: `refresh_token grant with a wrong ${t.wire('clientSecret')}`,
       codes: ['invalid_client'],
     });
   },

@@ -40,7 +40,7 @@ suite.test(
     });
     expectSuccess(t, o, {
       requirement: 'AWS-REG-200',
-      description: 'RegisterClient returns a clientId',
+      description: `RegisterClient returns a ${t.wire('clientId')}`,
       expected: 'HTTP 200 with clientId',
     });
     t.note(
@@ -59,7 +59,7 @@ suite.test(
   async (t) => {
     const o = await t.profile.registerClient(VALID);
     t.check({
-      description: 'RegisterClient response carries a non-empty clientSecret string',
+      description: `RegisterClient response carries a non-empty ${t.wire('clientSecret')} string`,
       requirement: 'AWS-REG-SECRET-FOR-PUBLIC',
       ok:
         o.kind === 'ok' &&
@@ -82,7 +82,7 @@ suite.test(
     const b = await t.newClient(VALID);
     t.check({
       requirement: 'DCR-3.2.1-CLIENTID',
-      description: 'clientId of the second registration differs from the first',
+      description: `${t.wire('clientId')} of the second registration differs from the first`,
       ok: a.clientId !== b.clientId,
       expected: 'two different clientId values',
       actual: a.clientId === b.clientId ? `both ${show(a.clientId)}` : 'different',
@@ -108,7 +108,7 @@ suite.test(
       );
     t.check({
       requirement: 'DCR-3.2.1-SECRET-UNIQUE',
-      description: 'clientSecret of the second registration differs from the first',
+      description: `${t.wire('clientSecret')} of the second registration differs from the first`,
       ok: a.clientSecret !== undefined && a.clientSecret !== b.clientSecret,
       expected: 'two different clientSecret values',
       actual:
@@ -141,7 +141,7 @@ suite.test(
     const integer = typeof at === 'number' && Number.isInteger(at);
     t.check({
       requirement: 'DCR-3.2.1-EXPIRES-AT',
-      description: 'clientSecretExpiresAt is present and an integer',
+      description: `${t.wire('clientSecretExpiresAt')} is present and an integer`,
       ok: integer,
       expected: 'integer epoch seconds (or 0 = never)',
       actual: show(o.sent?.clientSecretExpiresAt),
@@ -160,7 +160,7 @@ suite.test(
     if (typeof c.clientIdIssuedAt === 'number')
       t.check({
         requirement: 'DCR-3.2.1-EXPIRES-AT',
-        description: 'clientSecretExpiresAt is not before clientIdIssuedAt',
+        description: `${t.wire('clientSecretExpiresAt')} is not before ${t.wire('clientIdIssuedAt')}`,
         ok: at >= c.clientIdIssuedAt,
         expected: `>= clientIdIssuedAt ${c.clientIdIssuedAt}`,
         actual: String(at),
@@ -185,7 +185,7 @@ suite.test(
     const ok = typeof at === 'number' && Number.isInteger(at) && at > now && at < now + TEN_YEARS;
     t.check({
       requirement: 'AWS-REG-EXPIRES',
-      description: 'clientSecretExpiresAt is a future epoch in seconds',
+      description: `${t.wire('clientSecretExpiresAt')} is a future epoch in seconds`,
       ok,
       expected: `integer in (${Math.floor(now)}, ${Math.floor(now + TEN_YEARS)})`,
       actual: show(at),
@@ -242,7 +242,7 @@ suite.test(
       t.check({
         requirement: 'DCR-3.2.1-ISSUED-AT',
         level: 'INFO',
-        description: 'clientIdIssuedAt is present (optional in RFC 7591)',
+        description: `${t.wire('clientIdIssuedAt')} is present (optional in RFC 7591)`,
         ok: false,
         expected: 'present',
         actual: 'absent',
@@ -252,7 +252,7 @@ suite.test(
     }
     t.check({
       requirement: 'DCR-3.2.1-ISSUED-AT',
-      description: 'clientIdIssuedAt is within 300 s of now',
+      description: `${t.wire('clientIdIssuedAt')} is within 300 s of now`,
       ok: Number.isInteger(c.clientIdIssuedAt) && Math.abs(now - c.clientIdIssuedAt) < 300,
       expected: `integer within 300 s of ${Math.floor(now)}`,
       actual: String(c.clientIdIssuedAt),

@@ -71,17 +71,29 @@ suite.test(
       const v = o.sent?.[name];
       t.check({
         requirement: 'DA-3.2-REQ-FIELDS',
-        description: `${name} is a non-empty string`,
+        description: `${t.wire(name)} is a non-empty string`,
         ok: typeof v === 'string' && v.length > 0,
         expected: 'non-empty string',
         actual: typeof v === 'string' ? `string of ${v.length} characters` : show(v),
         exchange: o.exchange,
       });
     }
+    // AMB-10: a pre-RFC name (Google's verification_url) was read for an absent RFC one: the
+    // flow works with it, but the response does not use RFC 8628's name (strict: a failure).
+    for (const alias of o.aliases ?? [])
+      t.check({
+        requirement: 'DA-3.2-REQ-FIELDS',
+        level: 'SHOULD',
+        description: `${alias.standard} is sent under its RFC 8628 name (${alias.amb}: read from ${alias.sent})`,
+        ok: false,
+        expected: alias.standard,
+        actual: `${alias.sent} (a pre-RFC name), no ${alias.standard}`,
+        exchange: o.exchange,
+      });
     const e = o.sent?.expiresIn;
     t.check({
       requirement: 'DA-3.2-REQ-FIELDS',
-      description: 'expiresIn is a positive integer (JSON number)',
+      description: `${t.wire('expiresIn')} is a positive integer (JSON number)`,
       ok: isPositiveInteger(e),
       expected: 'integer > 0',
       actual: show(e),
@@ -101,7 +113,7 @@ suite.test(
     const interval = o.sent?.interval;
     t.check({
       requirement: 'DA-3.2-OPT-FIELDS',
-      description: 'interval is absent or an integer >= 1',
+      description: `${t.wire('interval')} is absent or an integer >= 1`,
       ok:
         interval === undefined ||
         (typeof interval === 'number' && Number.isInteger(interval) && interval >= 1),
@@ -112,7 +124,7 @@ suite.test(
     const complete = o.sent?.verificationUriComplete;
     t.check({
       requirement: 'DA-3.2-OPT-FIELDS',
-      description: 'verificationUriComplete is absent or an absolute URI',
+      description: `${t.wire('verificationUriComplete')} is absent or an absolute URI`,
       ok: complete === undefined || isAbsoluteUri(complete),
       expected: ['absent', 'absolute URI'],
       actual: show(complete),
@@ -225,7 +237,7 @@ suite.test(
       return t.skip('the server sends no verificationUriComplete (optional)');
     t.check({
       requirement: 'DA-3.2-VURIC-UC',
-      description: 'verificationUriComplete differs from verificationUri',
+      description: `${t.wire('verificationUriComplete')} differs from ${t.wire('verificationUri')}`,
       ok: complete !== auth.verificationUri,
       expected: 'a different URI',
       actual: show(complete),
@@ -305,7 +317,7 @@ suite.test(
     const { outcome: o, auth } = await t.authorization();
     t.check({
       requirement: 'DA-5.4-UC-LIFETIME',
-      description: 'expiresIn of the device authorization',
+      description: `${t.wire('expiresIn')} of the device authorization`,
       ok: auth.expiresIn >= 120 && auth.expiresIn <= 1800,
       expected: 'between 120 and 1800 seconds',
       actual: `${auth.expiresIn} s`,
@@ -361,7 +373,7 @@ suite.test(
     // RFC 8628 §3.1 (client authentication, RFC 6749 §5.2): invalid_client, 400 or 401 (AMB-6).
     expectErrorCode(t, o, {
       requirement: 'DA-3.1-CONF-AUTH',
-      description: 'StartDeviceAuthorization with a wrong clientSecret',
+      description: `StartDeviceAuthorization with a wrong ${t.wire('clientSecret')}`,
       codes: ['invalid_client'],
     });
     // The AWS model's InvalidClientException is 401.
@@ -387,7 +399,7 @@ suite.test(
     });
     expectErrorCode(t, o, {
       requirement: 'DA-3.1-CLIENTID',
-      description: 'StartDeviceAuthorization with a clientId nobody registered',
+      description: `StartDeviceAuthorization with a ${t.wire('clientId')} nobody registered`,
       codes: ['invalid_client'],
     });
     if (o.kind === 'error') t.note(`answered ${describeOutcome(o)}`);

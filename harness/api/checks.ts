@@ -28,7 +28,7 @@ export function expectErrorCode(t: TestContext, o: Outcome<unknown>, e: ErrorExp
     t.note(
       `${e.description}: refused by ${frontEnd!.who} with ${refusedBy} before the service ran (refused, no token; not an sso-oidc exception)`,
     );
-  return t.check({
+  const ok = t.check({
     requirement: e.requirement,
     level: e.level,
     description: e.description,
@@ -39,6 +39,32 @@ export function expectErrorCode(t: TestContext, o: Outcome<unknown>, e: ErrorExp
     actual: describeOutcome(o),
     exchange: o.exchange,
   });
+  reportVendorCode(t, o, e.requirement);
+  return ok;
+}
+
+/**
+ * A vendor's name for the error code (AMB-4, AMB-5: `authorization_declined` for
+ * access_denied), read as what it means: recorded as an observation citing its ambiguity row,
+ * never a failure or a warning. Returns whether there was one.
+ */
+export function reportVendorCode(
+  t: TestContext,
+  o: Outcome<unknown>,
+  requirement: string,
+): boolean {
+  const synonym = o.error?.synonym;
+  if (synonym === undefined) return false;
+  t.check({
+    requirement,
+    level: 'INFO',
+    description: `the server sends ${synonym.sent}, a vendor's name for ${synonym.meaning} (${synonym.amb}; ${synonym.vendors}): read as ${synonym.meaning}`,
+    ok: false,
+    expected: `error ${synonym.meaning}`,
+    actual: `error ${synonym.sent}`,
+    exchange: o.exchange,
+  });
+  return true;
 }
 
 /** The status is one of `statuses` (checked separately from the code: AMB-1). */

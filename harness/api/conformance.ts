@@ -5,7 +5,14 @@
 export { defineSuite, type TestMeta } from './registry.ts';
 export { TestContext, UNSUPPORTED_PKCE_METHOD } from './context.ts';
 export type { Level } from './levels.ts';
-export { expectErrorCode, expectStatus, expectSuccess, expectNoSuccess, member } from './checks.ts';
+export {
+  expectErrorCode,
+  expectStatus,
+  expectSuccess,
+  expectNoSuccess,
+  member,
+  reportVendorCode,
+} from './checks.ts';
 export { describeOutcome, show } from './describe.ts';
 export {
   DEVICE_CODE_GRANT,

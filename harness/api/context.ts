@@ -10,6 +10,7 @@ import type { ApproverError } from '../approvers/approver.ts';
 import type { IamAvailability } from '../aws/iam.ts';
 import type { RequestToSign, SigningFault } from '../aws/sigv4.ts';
 import { AwsProfile } from '../profiles/aws.ts';
+import { Rfc8628Profile } from '../profiles/rfc8628.ts';
 import {
   MAX_RETRY_AFTER,
   MAX_THROTTLE_RETRIES,
@@ -66,8 +67,8 @@ export interface ContextServices {
   signal: AbortSignal;
   log: ExchangeLog;
   level: Level;
-  /** A profile whose exchanges are only counted (through `count`), not recorded. */
-  quietProfile: (count: () => void) => AwsProfile;
+  /** A profile (the run's kind) whose exchanges are only counted (through `count`), not recorded. */
+  quietProfile: (count: () => void) => Profile;
   /** A profile for another endpoint (a second region's), recorded in the test's log. */
   profileAt?: (baseUrl: string) => AwsProfile;
   /** Remote targets share one registration across tests (CL-20); embedded tests register their own. */
@@ -137,6 +138,18 @@ export class TestContext {
   get profile(): Profile {
     return this.services.profile;
   }
+  /** The plain OAuth profile, for tests of its wire; skips the test under another profile. */
+  get oauth(): Rfc8628Profile {
+    if (this.services.profile instanceof Rfc8628Profile) return this.services.profile;
+    throw new TestSkip(`not applicable to the ${this.services.profile.name} profile`);
+  }
+  /**
+   * The wire name of a member the harness names `member`, for a check's text: `expires_in` under
+   * rfc8628, `expiresIn` under aws. A report names what the server sent.
+   */
+  wire(member: string): string {
+    return this.services.profile.wireName(member);
+  }
   /** The AWS profile, for wire-level tests; skips the test under another profile. */
   get aws(): AwsProfile {
     if (this.services.profile instanceof AwsProfile) return this.services.profile;
@@ -162,6 +175,16 @@ export class TestContext {
    */
   quietAws(count: () => void): AwsProfile {
     this.aws; // skips under another profile
+    const quiet = this.quietProfile(count);
+    if (quiet instanceof AwsProfile) return quiet;
+    throw new Error(`the quiet profile is ${quiet.name}, not aws`);
+  }
+
+  /**
+   * The run's profile without an exchange log, for property-based tests of RFC 8628 behaviour
+   * (any profile): `count` is called per request. Replay a failing case through `profile`.
+   */
+  quietProfile(count: () => void): Profile {
     const quiet = this.services.quietProfile(() => {
       this.unrecorded += 1;
       count();

@@ -5,12 +5,15 @@ export function describeOutcome(o: Outcome<unknown>): string {
   if (o.kind === 'error') {
     const unread = o.parseError ? `body not JSON (${o.parseError})` : 'no error member';
     const fromBody = typeof (o.body as { error?: unknown } | undefined)?.error === 'string';
+    const synonym = o.error?.synonym;
     const code =
       o.error?.code === undefined
         ? unread
-        : fromBody
-          ? o.error.code
-          : `${o.error.code} [from header; ${unread}]`;
+        : synonym !== undefined
+          ? `${o.error.code} [sent as ${synonym.sent}, ${synonym.amb}]`
+          : fromBody
+            ? o.error.code
+            : `${o.error.code} [from header; ${unread}]`;
     // The profile names where its error type travels; a profile without one says nothing.
     const carrier = o.error?.typeCarrier;
     const type = o.error?.type ? ` (${o.error.type})` : carrier ? ` (no ${carrier})` : '';

@@ -366,29 +366,27 @@ async function runTest(def: TestDefinition, s: TestRunServices): Promise<TestRes
   );
   // Property-based tests send hundreds of requests: they count them here instead of keeping
   // each exchange, and replay a failing case through `profile` to record it.
-  const quietProfile = (count: () => void) => {
-    return asAwsProfile(
-      createProfile(
-        s.config,
-        {
-          baseUrl: session.baseUrl,
-          traffic: s.traffic,
-          http: {
-            ...http,
-            recorder: {
-              record(e) {
-                count();
-                if (e.error && !e.response) s.breaker.failure(e.error);
-                else s.breaker.success();
-                return { seq: 0, ...e };
-              },
+  const quietProfile = (count: () => void) =>
+    createProfile(
+      s.config,
+      {
+        baseUrl: session.baseUrl,
+        traffic: s.traffic,
+        oauth: session.oauthEndpoints ?? s.oauth,
+        http: {
+          ...http,
+          recorder: {
+            record(e) {
+              count();
+              if (e.error && !e.response) s.breaker.failure(e.error);
+              else s.breaker.success();
+              return { seq: 0, ...e };
             },
           },
         },
-        s.profiles,
-      ),
+      },
+      s.profiles,
     );
-  };
   // Another endpoint the test talks to (a second region's): recorded in the test's log, its
   // outcomes not judged by the after-run rules, which are about the target.
   const profileAt = (baseUrl: string) =>

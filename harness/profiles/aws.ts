@@ -186,6 +186,11 @@ export class AwsProfile implements Profile {
     private readonly observe: (outcome: Outcome<unknown>) => void = () => {},
   ) {}
 
+  /** restJson1 members are named on the wire as the harness names them (camelCase). */
+  wireName(member: string): string {
+    return member;
+  }
+
   /**
    * Credentials the harness made (a code verifier) or got outside a recorded response (an
    * authorization code from the browser step, an assertion): the report hides them everywhere.

@@ -1,6 +1,7 @@
 import type { Exchange } from '../http/exchange.ts';
 import type { ThrottlePolicy } from './throttle.ts';
 import type { Discovery, OauthEndpoints } from '../oauth/discovery.ts';
+import type { ErrorSynonym, MemberAlias } from '../oauth/vendor-vocabulary.ts';
 
 /**
  * A wire profile turns the abstract operations the suites use into HTTP and back.
@@ -119,6 +120,11 @@ export interface ProtocolError {
    * format judges (`code` may come from a header when the body has none).
    */
   sent: { readonly code?: unknown; readonly description?: unknown };
+  /**
+   * The body's `error` was a vendor's name for `code` (AMB-4, AMB-5: `authorization_declined`
+   * for access_denied): `code` is then the meaning, `sent.code` what came.
+   */
+  synonym?: ErrorSynonym & { readonly sent: string };
 }
 
 /**
@@ -151,6 +157,11 @@ export interface Outcome<T> {
    */
   sent?: SentMembers<T>;
   error?: ProtocolError;
+  /**
+   * Members the profile read under a vendor's name because the RFC's was absent (AMB-10:
+   * `verification_url` for verification_uri). The tests of the fields report them.
+   */
+  aliases?: MemberAlias[];
   /** JSON Schema errors of the body against the operation's response or error schema. */
   schemaErrors: string[];
   exchange: Exchange;
@@ -208,6 +219,11 @@ export interface Profile {
    * (no secret) and, on a plain OAuth server, for every client under `--client-auth none`.
    */
   sendsSecret(client: ClientCredentials): boolean;
+  /**
+   * The wire name of a member the harness names `member` (`expiresIn` is `expires_in` on the
+   * plain OAuth wire): what a check's text says, so a report names what the server sent.
+   */
+  wireName(member: string): string;
   /** Set by the test context: throttled answers are then retried (CL-18, throttle.ts). */
   throttle?: ThrottlePolicy;
   /**

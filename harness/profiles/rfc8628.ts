@@ -2,6 +2,11 @@ import { send, type HttpContext, type HttpRequest } from '../http/http.ts';
 import type { RunTraffic } from '../engine/traffic.ts';
 import { discoverMetadata, type Discovery, type OauthEndpoints } from '../oauth/discovery.ts';
 import { validateOauth, type OauthSchema } from '../oauth/schemas.ts';
+import {
+  DEVICE_AUTHORIZATION_ALIASES,
+  errorSynonym,
+  type MemberAlias,
+} from '../oauth/vendor-vocabulary.ts';
 import { sendRetryingThrottled, type ThrottlePolicy } from './throttle.ts';
 import { RFC7591_REGISTRATION } from './rfc7591-registration.ts';
 import { DEVICE_CODE_GRANT } from './profile.ts';
@@ -68,26 +73,48 @@ const WIRE_NAMES = {
   },
 } as const;
 
+/** Every member's wire name under the harness's name (one name per member on this wire). */
+const WIRE_NAME: ReadonlyMap<string, string> = new Map(
+  Object.values(WIRE_NAMES).flatMap((names) => Object.entries(names)),
+);
+
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-/** The members a body sent, renamed to the harness's names; null reads as absent. */
-function sentMembers<T>(body: unknown, names: Record<string, string>): SentMembers<T> {
+/**
+ * The members a body sent, renamed to the harness's names; null reads as absent. A member whose
+ * RFC name is absent is read under a vendor's name in `aliases` (AMB-10), and listed in `used`.
+ */
+function sentMembers<T>(
+  body: unknown,
+  names: Record<string, string>,
+  aliases: readonly MemberAlias[] = [],
+  used: MemberAlias[] = [],
+): SentMembers<T> {
   const object =
     body !== null && typeof body === 'object' && !Array.isArray(body)
       ? (body as Record<string, unknown>)
       : {};
+  const present = (name: string) => object[name] !== undefined && object[name] !== null;
   const sent: Record<string, unknown> = {};
   for (const [ours, wire] of Object.entries(names)) {
-    const v = object[wire];
-    if (v !== undefined && v !== null) sent[ours] = v;
+    const alias = present(wire)
+      ? undefined
+      : aliases.find((a) => a.standard === wire && present(a.sent));
+    const name = alias?.sent ?? wire;
+    if (!present(name)) continue;
+    sent[ours] = object[name];
+    if (alias !== undefined) used.push(alias);
   }
   return sent as SentMembers<T>;
 }
 
-/** Form parameters without the absent ones (RFC 6749 §3.1: empty means omitted). */
-function form(params: Record<string, string | undefined>): string {
+/**
+ * Form parameters without the absent ones (RFC 6749 §3.1: empty means omitted), in order; a
+ * name given twice is sent twice (only OA-3.2-DUP-PARAM's probe does).
+ */
+function form(params: Iterable<readonly [string, string | undefined]>): string {
   const out = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) out.set(name, value);
+  for (const [name, value] of params) if (value !== undefined) out.append(name, value);
   return out.toString();
 }
 
@@ -141,6 +168,10 @@ export class Rfc8628Profile implements Profile {
     };
   }
 
+  wireName(member: string): string {
+    return WIRE_NAME.get(member) ?? member;
+  }
+
   learnSecrets(...values: (string | undefined)[]): void {
     for (const v of values) if (v !== undefined) this.http.redactor.addSecret(v);
   }
@@ -190,7 +221,11 @@ export class Rfc8628Profile implements Profile {
         scope: (p.scope ?? this.options.scope)?.join(' '),
       }),
     );
-    const typed = this.typed<DeviceAuthorization>(outcome, WIRE_NAMES.startDeviceAuthorization);
+    const typed = this.typed<DeviceAuthorization>(
+      outcome,
+      WIRE_NAMES.startDeviceAuthorization,
+      DEVICE_AUTHORIZATION_ALIASES,
+    );
     const value = deviceAuthorizationOf(typed, typed.sent!);
     return value ? { ...typed, value } : typed;
   }
@@ -224,11 +259,28 @@ export class Rfc8628Profile implements Profile {
     return client.clientSecret !== undefined && this.clientAuth !== 'none';
   }
 
+  /**
+   * A token request with the parameters as given, in order, a name possibly repeated: the probe
+   * of RFC 6749 §3.2's "MUST NOT be included more than once" (OA-3.2-DUP-PARAM, AMB-15).
+   */
+  async createTokenRepeating(
+    client: ClientCredentials,
+    params: readonly (readonly [string, string])[],
+  ): Promise<Outcome<TokenSet>> {
+    const outcome = await this.exchange(
+      'createToken',
+      'token',
+      this.formRequest(this.endpoints.tokenEndpoint, client, params),
+      true,
+    );
+    return this.typed<TokenSet>(outcome, WIRE_NAMES.createToken);
+  }
+
   /** A form POST authenticated as `clientAuth` says (RFC 6749 §2.3.1). */
   private formRequest(
     url: string | undefined,
     client: ClientCredentials,
-    params: Record<string, string | undefined>,
+    params: Record<string, string | undefined> | readonly (readonly [string, string])[],
   ): HttpRequest {
     if (url === undefined) throw new Error('the endpoint is not known (discovery or settings)');
     const headers: Record<string, string> = {
@@ -241,12 +293,19 @@ export class Rfc8628Profile implements Profile {
     if (method === 'client_secret_basic') headers.authorization = basicCredentials(client);
     else auth.client_id = client.clientId;
     if (method === 'client_secret_post') auth.client_secret = client.clientSecret;
-    return { method: 'POST', url, headers, body: form({ ...auth, ...params }) };
+    const pairs = Array.isArray(params) ? params : Object.entries(params);
+    return { method: 'POST', url, headers, body: form([...Object.entries(auth), ...pairs]) };
   }
 
-  private typed<T>(outcome: Outcome<unknown>, names: Record<string, string>): Outcome<T> {
+  private typed<T>(
+    outcome: Outcome<unknown>,
+    names: Record<string, string>,
+    aliases?: readonly MemberAlias[],
+  ): Outcome<T> {
     const result = outcome as Outcome<T>;
-    result.sent = sentMembers<T>(outcome.body, names);
+    const used: MemberAlias[] = [];
+    result.sent = sentMembers<T>(outcome.body, names, aliases, used);
+    if (used.length > 0) result.aliases = used;
     return result;
   }
 
@@ -299,10 +358,14 @@ export class Rfc8628Profile implements Profile {
         code: 'error',
         description: 'error_description',
       });
+      const code = isString(sent.code) ? sent.code : undefined;
+      // A vendor's name for an RFC code (AMB-4, AMB-5) is read as what it means, kept as sent.
+      const synonym = code === undefined ? undefined : errorSynonym(code);
       outcome.error = {
-        code: isString(sent.code) ? sent.code : undefined,
+        code: synonym?.meaning ?? code,
         description: isString(sent.description) ? sent.description : undefined,
         sent,
+        ...(synonym ? { synonym: { ...synonym, sent: code! } } : {}),
       };
     }
     return outcome;
