@@ -936,6 +936,41 @@ const CATALOGUE = {
     breaks: ['OA-5.2-401-HEADER'],
     profile: 'rfc8628',
   },
+
+  // Issue 12: the vocabulary real identity providers send (AMB-4, AMB-5, AMB-10, AMB-15).
+  'oauth-denial-authorization-declined': {
+    description:
+      'Variation (AMB-5, Entra ID, Okta): the OAuth token endpoint calls a denied device authorization authorization_declined instead of access_denied.',
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
+  'oauth-bad-verification-code': {
+    description:
+      "Variation (AMB-4, Entra ID): the OAuth token endpoint refuses a device code it does not accept (unknown, garbled, used, another client's) with bad_verification_code instead of invalid_grant.",
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
+  'oauth-incorrect-device-code': {
+    description:
+      "Variation (AMB-4, GitHub): the OAuth token endpoint refuses a device code it does not accept (unknown, garbled, used, another client's) with incorrect_device_code instead of invalid_grant.",
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
+  'oauth-verification-url': {
+    description:
+      "The OAuth front end names verification_uri by Google's pre-RFC name verification_url (AMB-10: a warning, a failure under --strict).",
+    breaks: ['DA-3.2-REQ-FIELDS'],
+    profile: 'rfc8628',
+  },
+  'oauth-duplicate-param-first-wins': {
+    description:
+      'The OAuth front end reads a form parameter sent twice with its first value instead of refusing the request (AMB-15: a warning, a failure under --strict).',
+    breaks: ['OA-3.2-DUP-PARAM'],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

@@ -13,7 +13,12 @@ export type FormParameters = ReadonlyMap<string, string>;
  * The body as form parameters, or invalid_request: another media type, or a parameter sent
  * more than once ("MUST NOT be included more than once", RFC 6749 §3.1).
  */
-export function parseForm(contentType: string | undefined, text: string): Outcome<FormParameters> {
+export function parseForm(
+  contentType: string | undefined,
+  text: string,
+  /** Fault `oauth-duplicate-param-first-wins`: a repeated parameter keeps its first value. */
+  firstWins = false,
+): Outcome<FormParameters> {
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (media !== 'application/x-www-form-urlencoded') {
     return fail(
@@ -23,12 +28,12 @@ export function parseForm(contentType: string | undefined, text: string): Outcom
   }
   const all = new URLSearchParams(text);
   for (const name of new Set(all.keys())) {
-    if (all.getAll(name).length > 1) {
+    if (all.getAll(name).length > 1 && !firstWins) {
       return fail('InvalidRequestException', `Parameter ${name} is included more than once`);
     }
   }
   const params = new Map<string, string>();
-  for (const [name, value] of all) if (value !== '') params.set(name, value);
+  for (const [name, value] of all) if (value !== '' && !params.has(name)) params.set(name, value);
   return ok(params);
 }
 

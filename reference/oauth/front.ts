@@ -3,7 +3,7 @@ import { readBody } from '../body.ts';
 import type { ServerContext } from '../context.ts';
 import { oidcError, type OidcError } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
-import { parseJsonObject, type JsonObject } from '../requests.ts';
+import { DEVICE_CODE_GRANT, parseJsonObject, type JsonObject } from '../requests.ts';
 import { jsonResponse, type WireResponse } from '../wire.ts';
 import { clientAuthentication, parseForm, scopeList, type FormParameters } from './form.ts';
 import { METADATA_PATH, OAUTH_PATHS, OAUTH_PREFIX, metadataResponse } from './metadata.ts';
@@ -63,7 +63,11 @@ export async function handleOauth(
     }
     return routed(register(ctx, json), body.closeConnection);
   }
-  const form = parseForm(req.headers['content-type'], body.text);
+  const form = parseForm(
+    req.headers['content-type'],
+    body.text,
+    ctx.faults.has('oauth-duplicate-param-first-wins'),
+  );
   if (!form.ok) return refuse(form.error);
   const auth = clientAuthentication(req.headers, form.value);
   if (!auth.ok) return refuse(auth.error, req.headers.authorization !== undefined);
@@ -135,7 +139,11 @@ function token(
   });
   return result.ok
     ? oauthTokenResponse(result.value, ctx.faults)
-    : oauthErrorResponse(result.error, { basicAuth, faults: ctx.faults });
+    : oauthErrorResponse(result.error, {
+        basicAuth,
+        faults: ctx.faults,
+        devicePoll: grantType === DEVICE_CODE_GRANT,
+      });
 }
 
 /** Metadata members of RFC 7591 §2 the registration reads; the rest is ignored. */

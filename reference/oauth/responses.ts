@@ -39,7 +39,7 @@ export const BASIC_REALM = 'reference';
  */
 export function oauthErrorResponse(
   err: OidcError,
-  options: { basicAuth: boolean; noStore?: boolean; faults?: FaultSet },
+  options: { basicAuth: boolean; noStore?: boolean; faults?: FaultSet; devicePoll?: boolean },
 ): WireResponse {
   const pollError = POLL_ERRORS.has(err.error) && options.faults?.has('oauth-poll-errors-200');
   let status = pollError ? 200 : errorStatus(err.shape);
@@ -63,11 +63,27 @@ export function oauthErrorResponse(
     : err.description;
   const response = jsonResponse(
     status,
-    { error: err.error, error_description: description },
+    { error: vendorCode(err.error, options), error_description: description },
     headers,
   );
   if (options.faults?.has('oauth-errors-text-html')) response.headers['Content-Type'] = 'text/html';
   return { ...response, errorShape: err.shape };
+}
+
+/**
+ * The variations that speak a vendor's vocabulary at the token endpoint (AMB-4, AMB-5): Entra
+ * ID's and Okta's `authorization_declined` for a denial, Entra ID's `bad_verification_code` and
+ * GitHub's `incorrect_device_code` for a device code refused as invalid_grant.
+ */
+function vendorCode(code: string, options: { faults?: FaultSet; devicePoll?: boolean }): string {
+  const faults = options.faults;
+  if (code === 'access_denied' && faults?.has('oauth-denial-authorization-declined'))
+    return 'authorization_declined';
+  if (code === 'invalid_grant' && options.devicePoll) {
+    if (faults?.has('oauth-bad-verification-code')) return 'bad_verification_code';
+    if (faults?.has('oauth-incorrect-device-code')) return 'incorrect_device_code';
+  }
+  return code;
 }
 
 /** RFC 8628 §3.2, the device authorization response. */
@@ -82,7 +98,7 @@ export function deviceAuthorizationResponse(
     {
       device_code: value.deviceCode,
       user_code: value.userCode,
-      verification_uri: faults.has('oauth-no-verification-uri') ? undefined : uris.verificationUri,
+      ...verificationUriMember(uris.verificationUri, faults),
       verification_uri_complete: uris.verificationUriComplete,
       expires_in: value.expiresIn,
       interval: faults.has('oauth-interval-zero') ? 0 : value.interval,
@@ -92,6 +108,17 @@ export function deviceAuthorizationResponse(
   if (faults.has('oauth-device-authorization-text-plain'))
     response.headers['Content-Type'] = 'text/plain; charset=utf-8';
   return response;
+}
+
+/**
+ * verification_uri, absent under `oauth-no-verification-uri`, or under its pre-RFC name
+ * `verification_url` (Google's, AMB-10) under `oauth-verification-url`.
+ */
+function verificationUriMember(uri: string, faults: FaultSet): Record<string, string> {
+  if (faults.has('oauth-no-verification-uri')) return {};
+  return faults.has('oauth-verification-url')
+    ? { verification_url: uri }
+    : { verification_uri: uri };
 }
 
 /** RFC 6749 §5.1, the token response; `scope` is sent as a space-delimited string when known. */

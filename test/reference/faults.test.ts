@@ -1317,6 +1317,47 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.json.error).toBe('invalid_client');
     expect(reply.headers.get('www-authenticate')).toBe('Basic realm="reference"');
   },
+  'oauth-denial-authorization-declined': async (s) => {
+    const { form, started } = await oauthStarted(s);
+    expect(s.deny(started.json.user_code)).toBe(true);
+    const denied = await form(devicePoll(started.json.device_code));
+    expect(denied.status).toBe(400);
+    expect(denied.json.error).toBe('authorization_declined');
+  },
+  'oauth-bad-verification-code': async (s) => {
+    const { form } = await oauthStarted(s);
+    const unknown = await form(devicePoll('unknown-device-code'));
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toBe('bad_verification_code');
+    // Only the device grant's refusals: a refresh keeps invalid_grant.
+    expect((await form('grant_type=refresh_token&refresh_token=nope')).json.error).toBe(
+      'invalid_grant',
+    );
+  },
+  'oauth-incorrect-device-code': async (s) => {
+    const { form } = await oauthStarted(s);
+    expect((await form(devicePoll('unknown-device-code'))).json.error).toBe(
+      'incorrect_device_code',
+    );
+    expect((await form('grant_type=refresh_token&refresh_token=nope')).json.error).toBe(
+      'invalid_grant',
+    );
+  },
+  'oauth-verification-url': async (s) => {
+    const { started } = await oauthStarted(s);
+    expect(started.json).not.toHaveProperty('verification_uri');
+    expect(started.json.verification_url).toMatch(/^https:\/\//);
+    expect(started.json.verification_uri_complete).toContain(started.json.verification_url);
+  },
+  'oauth-duplicate-param-first-wins': async (s) => {
+    const { form, started } = await oauthStarted(s);
+    const code = started.json.device_code;
+    // The first device_code is read: an unknown one refuses, the real one first is pending.
+    const first = await form(`${devicePoll('unknown-device-code')}&device_code=${code}`);
+    expect(first.json.error).toBe('invalid_grant');
+    const real = await form(`${devicePoll(code)}&device_code=unknown-device-code`);
+    expect(real.json.error).toBe('authorization_pending');
+  },
   'oauth-issued-at-ms': async (s) => {
     const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
     expect(client.client_id_issued_at).toBeGreaterThan(Date.now() - 60_000);
@@ -1379,6 +1420,11 @@ async function oauthStarted(s: RunningReferenceServer) {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   return { form, started: await form('scope=openid') };
+}
+
+/** The form of a device-code poll of the OAuth front end. */
+function devicePoll(deviceCode: string): string {
+  return `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${encodeURIComponent(deviceCode)}`;
 }
 
 /** Tokens from the OAuth front end, by an approved device flow. */
