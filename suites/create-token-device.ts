@@ -98,7 +98,7 @@ suite.test(
       requirement: 'DA-3.5-SUCCESS',
       description: 'poll after approval',
       ok: o.kind === 'ok' && o.status === 200 && o.value !== undefined,
-      expected: 'HTTP 200 with accessToken and tokenType',
+      expected: `HTTP 200 with ${t.wire('accessToken')} and ${t.wire('tokenType')}`,
       actual: describeOutcome(o),
       exchange: o.exchange,
     });

@@ -42,7 +42,7 @@ suite.test(
     const o = await t.poll(client, auth, { expiryExpected: true });
     t.check({
       requirement: 'DA-3.5-EXPIRED',
-      description: `poll ${wait} s after the authorization started (expiresIn ${auth.expiresIn} s)`,
+      description: `poll ${wait} s after the authorization started (${t.wire('expiresIn')} ${auth.expiresIn} s)`,
       ok: o.kind === 'error' && !CONTINUE.includes(o.error?.code ?? ''),
       expected: ['error expired_token', 'error invalid_grant (AMB-4)'],
       actual: describeOutcome(o),

@@ -100,7 +100,7 @@ suite.test(
       requirement: 'OA-6-REFRESH',
       description: 'CreateToken with grantType refresh_token and the issued refresh token',
       ok: ok(o) && o.value!.accessToken.length > 0,
-      expected: 'HTTP 200 with accessToken and tokenType',
+      expected: `HTTP 200 with ${t.wire('accessToken')} and ${t.wire('tokenType')}`,
       actual: describeOutcome(o),
       exchange: o.exchange,
     });
@@ -302,7 +302,7 @@ suite.test(
       description:
         'a refresh returns a new refresh token (rotation; bearer tokens are not sender-constrained)',
       ok: isRotated,
-      expected: 'HTTP 200 with a refreshToken different from the one presented',
+      expected: `HTTP 200 with a ${t.wire('refreshToken')} different from the one presented`,
       actual: isRotated
         ? 'a new refreshToken'
         : o.value!.refreshToken === undefined

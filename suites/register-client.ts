@@ -41,7 +41,7 @@ suite.test(
     expectSuccess(t, o, {
       requirement: 'AWS-REG-200',
       description: `RegisterClient returns a ${t.wire('clientId')}`,
-      expected: 'HTTP 200 with clientId',
+      expected: `HTTP 200 with ${t.wire('clientId')}`,
     });
     t.note(
       'RFC 7591 §3.2.1 says 201 Created; the AWS profile answers 200 (AMB-17), so 200 is the expected status here.',
@@ -84,7 +84,7 @@ suite.test(
       requirement: 'DCR-3.2.1-CLIENTID',
       description: `${t.wire('clientId')} of the second registration differs from the first`,
       ok: a.clientId !== b.clientId,
-      expected: 'two different clientId values',
+      expected: `two different ${t.wire('clientId')} values`,
       actual: a.clientId === b.clientId ? `both ${show(a.clientId)}` : 'different',
     });
   },
@@ -110,7 +110,7 @@ suite.test(
       requirement: 'DCR-3.2.1-SECRET-UNIQUE',
       description: `${t.wire('clientSecret')} of the second registration differs from the first`,
       ok: a.clientSecret !== undefined && a.clientSecret !== b.clientSecret,
-      expected: 'two different clientSecret values',
+      expected: `two different ${t.wire('clientSecret')} values`,
       actual:
         a.clientSecret === undefined
           ? 'no clientSecret'
@@ -150,8 +150,7 @@ suite.test(
     if (!integer || at === 0) return;
     t.check({
       requirement: 'DCR-3.2.1-EXPIRES-AT',
-      description:
-        'clientSecretExpiresAt is after now and within 10 years (seconds, not milliseconds)',
+      description: `${t.wire('clientSecretExpiresAt')} is after now and within 10 years (seconds, not milliseconds)`,
       ok: at > now && at < now + TEN_YEARS,
       expected: `between ${Math.floor(now)} and ${Math.floor(now + TEN_YEARS)}`,
       actual: String(at),
@@ -162,7 +161,7 @@ suite.test(
         requirement: 'DCR-3.2.1-EXPIRES-AT',
         description: `${t.wire('clientSecretExpiresAt')} is not before ${t.wire('clientIdIssuedAt')}`,
         ok: at >= c.clientIdIssuedAt,
-        expected: `>= clientIdIssuedAt ${c.clientIdIssuedAt}`,
+        expected: `>= ${t.wire('clientIdIssuedAt')} ${c.clientIdIssuedAt}`,
         actual: String(at),
         exchange: o.exchange,
       });
@@ -359,7 +358,7 @@ suite.test(
       requirement: 'DCR-3.2.2-REDIRECT',
       description:
         'RegisterClient with redirectUris ["http://127.0.0.1:53682/oauth/callback"] (RFC 8252 §7.3)',
-      expected: 'HTTP 200 with clientId',
+      expected: `HTTP 200 with ${t.wire('clientId')}`,
     });
   },
 );

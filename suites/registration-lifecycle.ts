@@ -60,7 +60,9 @@ async function sleepUntilExpired(t: TestContext, client: ClientRegistration): Pr
   return wait;
 }
 
-const EXPIRED = `${MARGIN} s after clientSecretExpiresAt (clock skew tolerated)`;
+/** When the expired registration is used, in the wire's words. */
+const expired = (t: TestContext) =>
+  `${MARGIN} s after ${t.wire('clientSecretExpiresAt')} (clock skew tolerated)`;
 
 suite.test(
   {
@@ -78,7 +80,7 @@ suite.test(
     // A fixed description: a known-deviations file names this check (AWS, EVIDENCE.md E7).
     expectErrorCode(t, o, {
       requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
-      description: `StartDeviceAuthorization of an expired registration, ${EXPIRED}`,
+      description: `StartDeviceAuthorization of an expired registration, ${expired(t)}`,
       codes: ['invalid_client'],
     });
   },
@@ -108,14 +110,14 @@ suite.test(
       const refreshed = await t.refresh(client, tokens.refreshToken);
       expectErrorCode(t, refreshed, {
         requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
-        description: `refresh with a refresh token issued before expiry, ${EXPIRED}`,
+        description: `refresh with a refresh token issued before expiry, ${expired(t)}`,
         codes: ['invalid_client'],
       });
     } else t.note('the token response had no refreshToken: no refresh to try');
     const polled = await t.poll(client, auth);
     expectErrorCode(t, polled, {
       requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
-      description: `poll of a device code approved before expiry, ${EXPIRED}`,
+      description: `poll of a device code approved before expiry, ${expired(t)}`,
       codes: ['invalid_client'],
     });
   },
@@ -140,7 +142,7 @@ suite.test(
     const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
     expectErrorCode(t, o, {
       requirement: 'DCR-3.2.1-EXPIRY-ENFORCED',
-      description: `redemption of an authorization code issued before expiry, ${EXPIRED}`,
+      description: `redemption of an authorization code issued before expiry, ${expired(t)}`,
       codes: ['invalid_client'],
     });
   },

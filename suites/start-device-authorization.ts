@@ -180,11 +180,11 @@ suite.test(
       const development = isLoopbackHttp(uri) && isLoopbackHttp(t.config.target);
       if (development)
         t.note(
-          `${name} uses http on a loopback development target (${show(uri)}): https in production`,
+          `${t.wire(name)} uses http on a loopback development target (${show(uri)}): https in production`,
         );
       t.check({
         requirement: 'DA-3.2-VURI-HTTPS',
-        description: `${name} scheme`,
+        description: `${t.wire(name)} scheme`,
         ok: isHttpsUri(uri) || development,
         expected: 'https://…',
         actual: show(uri),
@@ -213,8 +213,7 @@ suite.test(
     // would be a coincidence of letters, not the code.
     t.check({
       requirement: 'DA-3.3-VURI-NO-UC',
-      description:
-        'verificationUri carries no user code (as a path segment or query value, of the URI or of its fragment)',
+      description: `${t.wire('verificationUri')} carries no user code (as a path segment or query value, of the URI or of its fragment)`,
       ok: !carriesUserCode(auth.verificationUri, auth.userCode),
       expected: `a URI without ${show(auth.userCode)}`,
       actual: show(auth.verificationUri),

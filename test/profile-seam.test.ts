@@ -62,4 +62,18 @@ describe('the profile seam, through the rfc8628 profile', () => {
       .filter((line) => /x-amzn|AWS front/i.test(line));
     expect(wording).toEqual([]);
   });
+
+  it('names response members as the plain OAuth wire does (expires_in, not expiresIn)', () => {
+    const camel =
+      /\b(deviceCode|userCode|verificationUri|verificationUriComplete|expiresIn|accessToken|tokenType|refreshToken|clientSecret|clientSecretExpiresAt|clientIdIssuedAt)\b/;
+    const texts = run.tests
+      .filter((t) => !awsOnly.has(t.name))
+      .flatMap((t) => t.checks.flatMap((c) => [c.description, ...c.expected]))
+      .filter((text) => camel.test(text));
+    expect(texts).toEqual([]);
+    const fields = run.tests.find((t) => t.id === 'DA-3.2-REQ-FIELDS')!;
+    expect(fields.checks.map((c) => c.description)).toContain(
+      'expires_in is a positive integer (JSON number)',
+    );
+  });
 });

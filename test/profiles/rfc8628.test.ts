@@ -8,6 +8,7 @@ import { Rfc8628Profile, type ClientAuthMethod } from '../../harness/profiles/rf
 import { startReferenceServer, type RunningReferenceServer } from '../../reference/server.ts';
 import type { FaultName } from '../../reference/faults.ts';
 import type { ThrottlePolicy } from '../../harness/profiles/throttle.ts';
+import { describeOutcome } from '../../harness/api/describe.ts';
 
 // The plain RFC 8628 profile against the reference server's OAuth front end: the same
 // abstract operations as the AWS profile, normalised from the form/snake_case wire.
@@ -108,6 +109,94 @@ describe('the rfc8628 profile', () => {
       '/expires_in must be integer',
     ]);
     expect(errors.join()).not.toContain('secret-device-code');
+  });
+
+  it('names members as the wire does (expires_in), whatever the operation', async () => {
+    const { profile } = await profileFor('client_secret_basic');
+    expect(profile.wireName('expiresIn')).toBe('expires_in');
+    expect(profile.wireName('verificationUriComplete')).toBe('verification_uri_complete');
+    expect(profile.wireName('clientSecretExpiresAt')).toBe('client_secret_expires_at');
+    expect(profile.wireName('accessToken')).toBe('access_token');
+    expect(profile.wireName('notAMember')).toBe('notAMember');
+  });
+
+  /** A registered client, a started flow, and a device-code poll of it. */
+  async function started(faults: FaultName[]) {
+    const { server, profile } = await profileFor('client_secret_basic', faults);
+    const client = (await profile.registerClient({ clientName: 'x' })).value!;
+    const auth = (await profile.startDeviceAuthorization({ client })).value!;
+    const poll = (deviceCode = auth.deviceCode) =>
+      profile.createToken({ client, grantType: DEVICE_CODE_GRANT, deviceCode });
+    return { server, profile, client, auth, poll };
+  }
+
+  it("reads Entra's and Okta's authorization_declined as access_denied, keeping what was sent (AMB-5)", async () => {
+    const { server, auth, poll } = await started(['oauth-denial-authorization-declined']);
+    server.deny(auth.userCode);
+    const denied = await poll();
+    expect(denied.error).toMatchObject({
+      code: 'access_denied',
+      sent: { code: 'authorization_declined' },
+      synonym: { meaning: 'access_denied', sent: 'authorization_declined', amb: 'AMB-5' },
+    });
+    expect(describeOutcome(denied)).toBe(
+      'HTTP 400 access_denied [sent as authorization_declined, AMB-5]',
+    );
+  });
+
+  for (const [fault, sent] of [
+    ['oauth-bad-verification-code', 'bad_verification_code'],
+    ['oauth-incorrect-device-code', 'incorrect_device_code'],
+  ] as const)
+    it(`reads ${sent} as invalid_grant (AMB-4)`, async () => {
+      const { poll } = await started([fault]);
+      const refused = await poll('unknown-device-code');
+      expect(refused.error).toMatchObject({
+        code: 'invalid_grant',
+        sent: { code: sent },
+        synonym: { amb: 'AMB-4', sent },
+      });
+    });
+
+  it('keeps RFC codes and unknown codes as sent, with no synonym', async () => {
+    const { server, auth, poll } = await started([]);
+    server.deny(auth.userCode);
+    const denied = await poll();
+    expect(denied.error?.code).toBe('access_denied');
+    expect(denied.error?.synonym).toBeUndefined();
+  });
+
+  it("reads Google's verification_url when verification_uri is absent, and says so (AMB-10)", async () => {
+    const { profile } = await profileFor('client_secret_basic', ['oauth-verification-url']);
+    const client = (await profile.registerClient({ clientName: 'x' })).value!;
+    const o = await profile.startDeviceAuthorization({ client });
+    // The flow goes on: the approver gets the URL under the harness's name.
+    expect(o.value?.verificationUri).toMatch(/^https:\/\//);
+    expect(o.value?.verificationUri).toBe((o.body as Record<string, unknown>).verification_url);
+    expect(o.aliases).toEqual([
+      { standard: 'verification_uri', sent: 'verification_url', amb: 'AMB-10' },
+    ]);
+    // Without the fault the RFC name is read and nothing is reported.
+    const plain = await started([]);
+    const ok = await plain.profile.startDeviceAuthorization({ client: plain.client });
+    expect(ok.aliases).toBeUndefined();
+  });
+
+  it('sends a repeated parameter as given, in order (OA-3.2-DUP-PARAM probe)', async () => {
+    const { client, auth, profile } = await started([]);
+    const refused = await profile.createTokenRepeating(client, [
+      ['grant_type', DEVICE_CODE_GRANT],
+      ['device_code', 'unknown'],
+      ['device_code', auth.deviceCode],
+    ]);
+    // The exchange log keeps the order and the repetition; the codes themselves are redacted.
+    const sent =
+      /^grant_type=[^&]+&device_code=(«redacted:\w+»)&device_code=(«redacted:\w+»)$/.exec(
+        refused.exchange.request.body ?? '',
+      );
+    expect(sent).not.toBeNull();
+    expect(sent![1]).not.toBe(sent![2]);
+    expect(refused.error?.code).toBe('invalid_request');
   });
 });
 
