@@ -23,7 +23,9 @@ const suite = defineSuite(
 function secondsToExpiry(t: TestContext, client: ClientRegistration): number {
   const at = client.clientSecretExpiresAt;
   if (at === undefined || at === 0)
-    return t.skip(`clientSecretExpiresAt is ${at ?? 'absent'}: the secret does not expire`);
+    return t.skip(
+      `${t.wire('clientSecretExpiresAt')} is ${at ?? 'absent'}: the secret does not expire`,
+    );
   const left = at - t.clock.epochSeconds();
   // Milliseconds, say: waiting for that would judge nothing (DCR-3.2.1-EXPIRES-AT judges it).
   if (left > PLAUSIBLE_LIFETIME)
