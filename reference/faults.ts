@@ -971,6 +971,38 @@ const CATALOGUE = {
     breaks: ['OA-3.2-DUP-PARAM'],
     profile: 'rfc8628',
   },
+  'oauth-empty-param-present': {
+    description:
+      'The OAuth front end reads a parameter sent empty (device_code=) as present with the value "", not as absent.',
+    breaks: ['OA-3.2-EMPTY-PARAM'],
+    profile: 'rfc8628',
+  },
+  'oauth-unknown-param-refused': {
+    description:
+      'The OAuth front end refuses a request carrying a parameter it does not know with invalid_request instead of ignoring it.',
+    breaks: ['OA-3.2-UNKNOWN-PARAM'],
+    profile: 'rfc8628',
+  },
+  'oauth-two-auth-methods-accepted': {
+    description:
+      'The OAuth front end accepts a client authenticated twice, with HTTP Basic and client_secret in the body (Basic wins; AMB-14: a warning, a failure under --strict).',
+    breaks: ['OA-2.3-ONE-METHOD'],
+    profile: 'rfc8628',
+  },
+  'oauth-device-errors-form-encoded': {
+    description:
+      'The OAuth device authorization endpoint sends its errors form-encoded (error=...&error_description=...), not as JSON.',
+    // Every test that reads the code of a device authorization's refusal cannot read it.
+    breaks: [
+      'DA-3.2-ERR-FORMAT',
+      'OA-5.2-FORMAT',
+      'DA-3.1-CLIENTID',
+      'DCR-3.2.1-EXPIRY-ENFORCED',
+      'OA-5.2-401-HEADER',
+      'OA-2.3-ONE-METHOD',
+    ],
+    profile: 'rfc8628',
+  },
 } satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof CATALOGUE;

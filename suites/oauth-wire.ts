@@ -51,6 +51,9 @@ suite.test(
 /** A device code no server issued (43 characters, as RFC 8628's examples). */
 const UNKNOWN_DEVICE_CODE = 'Zm9yZ2VkLWRldmljZS1jb2RlLXNzby1vaWRjLWNvbmY';
 
+/** The answers that let a device-code poll go on (RFC 8628 §3.5). */
+const CONTINUE = ['authorization_pending', 'slow_down'];
+
 /** A repeated parameter refused (RFC 6749 §3.2), or read with its last value (AMB-15). */
 const REFUSED_OR_LAST = ['invalid_request', 'authorization_pending', 'slow_down'];
 
@@ -69,7 +72,7 @@ suite.test(
     // The real code comes last: a server reading the first value sees a code it never issued.
     // A server reading the last polls the real one, so the interval is respected first (CL-1).
     await t.sleep(t.pollInterval(auth) + pollMargin(t.clock), 'the polling interval');
-    const o = await t.oauth.createTokenRepeating(client, [
+    const o = await t.oauth.sendForm('createToken', client, [
       ['grant_type', DEVICE_CODE_GRANT],
       ['device_code', UNKNOWN_DEVICE_CODE],
       ['device_code', auth.deviceCode],
@@ -89,5 +92,127 @@ suite.test(
     });
     if (code !== 'invalid_request' && REFUSED_OR_LAST.includes(code))
       t.note('the server read the repeated device_code with its last value (AMB-15)');
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-3.2-EMPTY-PARAM',
+    profiles: ['rfc8628'],
+    title: 'a parameter sent empty counts as absent: device_code= gets what no device_code gets',
+    level: 'MUST',
+  },
+  async (t) => {
+    const client = await t.client();
+    const grant = ['grant_type', DEVICE_CODE_GRANT] as const;
+    const missing = await t.oauth.sendForm('createToken', client, [grant]);
+    const empty = await t.oauth.sendForm('createToken', client, [grant, ['device_code', '']]);
+    const expected = missing.error?.code;
+    t.check({
+      requirement: 'OA-3.2-EMPTY-PARAM',
+      description: 'a device-code poll with device_code sent empty, beside one without it',
+      ok:
+        missing.kind === 'error' &&
+        empty.kind === 'error' &&
+        expected !== undefined &&
+        empty.error?.code === expected,
+      expected: `error ${expected ?? '(the one without device_code)'}, as without device_code (${describeOutcome(missing)})`,
+      actual: describeOutcome(empty),
+      exchange: empty.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-3.2-UNKNOWN-PARAM',
+    profiles: ['rfc8628'],
+    title: 'a parameter the server does not know is ignored: a poll with one is still pending',
+    level: 'MUST',
+    needs: { wait: 'interval' },
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    // Without the parameter first: the test judges only a code the server calls pending.
+    const plain = await t.poll(client, auth);
+    if (plain.kind !== 'error' || !CONTINUE.includes(plain.error?.code ?? ''))
+      return t.skip(`not judged: the device code was not pending (${describeOutcome(plain)})`);
+    await t.sleep(t.pollInterval(auth) + pollMargin(t.clock), 'the polling interval');
+    const o = await t.oauth.sendForm('createToken', client, [
+      ['grant_type', DEVICE_CODE_GRANT],
+      ['device_code', auth.deviceCode],
+      ['x_conformance', '1'],
+    ]);
+    t.check({
+      requirement: 'OA-3.2-UNKNOWN-PARAM',
+      description: 'the next poll of the pending device code, with x_conformance=1 added',
+      ok: o.kind === 'error' && CONTINUE.includes(o.error?.code ?? ''),
+      expected: [
+        'error authorization_pending',
+        'error slow_down',
+        `as without it: ${describeOutcome(plain)}`,
+      ],
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'OA-2.3-ONE-METHOD',
+    profiles: ['rfc8628'],
+    title: 'a request authenticating the client twice (HTTP Basic and the body) is refused',
+    level: 'SHOULD',
+  },
+  async (t) => {
+    const client = await t.client();
+    if (client.clientSecret === undefined)
+      return t.skip('not judged: the client has no secret to send twice');
+    const o = await t.oauth.sendForm('startDeviceAuthorization', client, [], { bothAuth: true });
+    // AMB-14: many servers accept it (one method wins): a warning, a failure under --strict.
+    expectErrorCode(t, o, {
+      requirement: 'OA-2.3-ONE-METHOD',
+      description: 'a device authorization with the secret in HTTP Basic and in client_secret',
+      codes: ['invalid_request'],
+    });
+    if (o.kind === 'ok') t.note('the server accepted two client authentications (AMB-14)');
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.2-ERR-FORMAT',
+    // The AWS wire's errors are judged by AWS-ERR-* (its front end answers without `error`).
+    profiles: ['rfc8628'],
+    title: "a refused device authorization answers in the token endpoint's error format",
+    level: 'MUST',
+  },
+  async (t) => {
+    const o = await t.profile.startDeviceAuthorization({
+      client: { clientId: 'ssoc-conformance-unregistered-client' },
+    });
+    const code = o.error?.sent.code;
+    t.check({
+      requirement: 'DA-3.2-ERR-FORMAT',
+      description: 'a device authorization for a client_id nobody registered',
+      ok:
+        o.kind === 'error' &&
+        o.body !== null &&
+        typeof o.body === 'object' &&
+        typeof code === 'string',
+      expected: 'a JSON object with a string error (RFC 6749 §5.2)',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    if (o.kind === 'error')
+      t.check({
+        requirement: 'DA-3.2-ERR-FORMAT',
+        description: 'status of the refusal',
+        ok: o.status === 400 || (o.status === 401 && code === 'invalid_client'),
+        expected: ['HTTP 400', 'HTTP 401 with invalid_client'],
+        actual: describeOutcome(o),
+        exchange: o.exchange,
+      });
   },
 );

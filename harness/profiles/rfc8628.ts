@@ -260,20 +260,31 @@ export class Rfc8628Profile implements Profile {
   }
 
   /**
-   * A token request with the parameters as given, in order, a name possibly repeated: the probe
-   * of RFC 6749 §3.2's "MUST NOT be included more than once" (OA-3.2-DUP-PARAM, AMB-15).
+   * A form request with the parameters as given, in order, a name possibly repeated or empty,
+   * for the probes of RFC 6749 §3.2 and §2.3 (OA-3.2-DUP-PARAM, OA-3.2-EMPTY-PARAM,
+   * OA-3.2-UNKNOWN-PARAM): to the token endpoint (`createToken`) or the device authorization
+   * endpoint. `bothAuth` sends the secret twice, with HTTP Basic and in the body
+   * (OA-2.3-ONE-METHOD: CL-7's one exception).
    */
-  async createTokenRepeating(
+  async sendForm(
+    op: 'createToken' | 'startDeviceAuthorization',
     client: ClientCredentials,
     params: readonly (readonly [string, string])[],
-  ): Promise<Outcome<TokenSet>> {
+    opts: { bothAuth?: boolean } = {},
+  ): Promise<Outcome<unknown>> {
+    const token = op === 'createToken';
+    const url = token ? this.endpoints.tokenEndpoint : this.endpoints.deviceAuthorizationEndpoint;
+    const request = this.formRequest(url, client, params, opts.bothAuth);
     const outcome = await this.exchange(
-      'createToken',
-      'token',
-      this.formRequest(this.endpoints.tokenEndpoint, client, params),
-      true,
+      op,
+      token ? 'token' : 'deviceAuthorization',
+      request,
+      token,
     );
-    return this.typed<TokenSet>(outcome, WIRE_NAMES.createToken);
+    return this.typed(
+      outcome,
+      token ? WIRE_NAMES.createToken : WIRE_NAMES.startDeviceAuthorization,
+    );
   }
 
   /** A form POST authenticated as `clientAuth` says (RFC 6749 §2.3.1). */
@@ -281,6 +292,7 @@ export class Rfc8628Profile implements Profile {
     url: string | undefined,
     client: ClientCredentials,
     params: Record<string, string | undefined> | readonly (readonly [string, string])[],
+    bothAuth = false,
   ): HttpRequest {
     if (url === undefined) throw new Error('the endpoint is not known (discovery or settings)');
     const headers: Record<string, string> = {
@@ -293,7 +305,13 @@ export class Rfc8628Profile implements Profile {
     if (method === 'client_secret_basic') headers.authorization = basicCredentials(client);
     else auth.client_id = client.clientId;
     if (method === 'client_secret_post') auth.client_secret = client.clientSecret;
+    if (bothAuth && client.clientSecret !== undefined) {
+      headers.authorization = basicCredentials(client);
+      auth.client_id = client.clientId;
+      auth.client_secret = client.clientSecret;
+    }
     const pairs = Array.isArray(params) ? params : Object.entries(params);
+    // A parameter sent empty on purpose (OA-3.2-EMPTY-PARAM) stays: only undefined is left out.
     return { method: 'POST', url, headers, body: form([...Object.entries(auth), ...pairs]) };
   }
 

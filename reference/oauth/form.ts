@@ -16,8 +16,12 @@ export type FormParameters = ReadonlyMap<string, string>;
 export function parseForm(
   contentType: string | undefined,
   text: string,
-  /** Fault `oauth-duplicate-param-first-wins`: a repeated parameter keeps its first value. */
-  firstWins = false,
+  faults: {
+    /** `oauth-duplicate-param-first-wins`: a repeated parameter keeps its first value. */
+    firstWins?: boolean;
+    /** `oauth-empty-param-present`: a parameter sent empty is present, with the value ''. */
+    keepEmpty?: boolean;
+  } = {},
 ): Outcome<FormParameters> {
   const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (media !== 'application/x-www-form-urlencoded') {
@@ -28,12 +32,13 @@ export function parseForm(
   }
   const all = new URLSearchParams(text);
   for (const name of new Set(all.keys())) {
-    if (all.getAll(name).length > 1 && !firstWins) {
+    if (all.getAll(name).length > 1 && !faults.firstWins) {
       return fail('InvalidRequestException', `Parameter ${name} is included more than once`);
     }
   }
   const params = new Map<string, string>();
-  for (const [name, value] of all) if (value !== '' && !params.has(name)) params.set(name, value);
+  for (const [name, value] of all)
+    if ((value !== '' || faults.keepEmpty) && !params.has(name)) params.set(name, value);
   return ok(params);
 }
 
@@ -53,6 +58,8 @@ export interface ClientAuthentication {
 export function clientAuthentication(
   headers: IncomingHttpHeaders,
   params: FormParameters,
+  /** Fault `oauth-two-auth-methods-accepted`: Basic and client_secret together, Basic wins. */
+  allowBoth = false,
 ): Outcome<ClientAuthentication> {
   const authorization = headers.authorization;
   if (authorization !== undefined) {
@@ -61,7 +68,7 @@ export function clientAuthentication(
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return fail('InvalidClientException', 'Malformed Basic credentials');
-    if (params.has('client_secret')) {
+    if (params.has('client_secret') && !allowBoth) {
       return fail('InvalidRequestException', 'More than one client authentication method');
     }
     const clientId = formDecode(decoded.slice(0, colon));

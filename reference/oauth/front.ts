@@ -22,6 +22,19 @@ import {
  * its secret, as AWS does.
  */
 
+/** The parameters the endpoints read; `oauth-unknown-param-refused` refuses any other. */
+const KNOWN_PARAMETERS: ReadonlySet<string> = new Set([
+  'client_id',
+  'client_secret',
+  'scope',
+  'grant_type',
+  'device_code',
+  'refresh_token',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+]);
+
 export function isOauthPath(pathname: string): boolean {
   return pathname === METADATA_PATH || pathname.startsWith(OAUTH_PREFIX);
 }
@@ -41,6 +54,24 @@ export async function handleOauth(
   req: IncomingMessage,
   url: URL,
 ): Promise<Routed> {
+  const answer = await route(ctx, req, url);
+  if (url.pathname === OAUTH_PATHS.deviceAuthorization && answer.response.status >= 400)
+    if (ctx.faults.has('oauth-device-errors-form-encoded'))
+      answer.response = formEncodedError(answer.response);
+  return answer;
+}
+
+/** Fault `oauth-device-errors-form-encoded`: the error's members as a form body, not JSON. */
+function formEncodedError(response: WireResponse): WireResponse {
+  const members = JSON.parse(response.body) as Record<string, string>;
+  return {
+    ...response,
+    headers: { ...response.headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(members).toString(),
+  };
+}
+
+async function route(ctx: ServerContext, req: IncomingMessage, url: URL): Promise<Routed> {
   if (url.pathname === METADATA_PATH) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return routed(notAllowed('GET'));
     return routed(metadataResponse(ctx.url, ctx.faults));
@@ -63,13 +94,19 @@ export async function handleOauth(
     }
     return routed(register(ctx, json), body.closeConnection);
   }
-  const form = parseForm(
-    req.headers['content-type'],
-    body.text,
-    ctx.faults.has('oauth-duplicate-param-first-wins'),
-  );
+  const form = parseForm(req.headers['content-type'], body.text, {
+    firstWins: ctx.faults.has('oauth-duplicate-param-first-wins'),
+    keepEmpty: ctx.faults.has('oauth-empty-param-present'),
+  });
   if (!form.ok) return refuse(form.error);
-  const auth = clientAuthentication(req.headers, form.value);
+  const unknown = [...form.value.keys()].find((name) => !KNOWN_PARAMETERS.has(name));
+  if (unknown !== undefined && ctx.faults.has('oauth-unknown-param-refused'))
+    return refuse(oidcError('InvalidRequestException', `Unknown parameter ${unknown}`));
+  const auth = clientAuthentication(
+    req.headers,
+    form.value,
+    ctx.faults.has('oauth-two-auth-methods-accepted'),
+  );
   if (!auth.ok) return refuse(auth.error, req.headers.authorization !== undefined);
   const basicAuth = auth.value.method === 'basic';
   if (auth.value.clientId === undefined) {

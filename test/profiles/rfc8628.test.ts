@@ -184,7 +184,7 @@ describe('the rfc8628 profile', () => {
 
   it('sends a repeated parameter as given, in order (OA-3.2-DUP-PARAM probe)', async () => {
     const { client, auth, profile } = await started([]);
-    const refused = await profile.createTokenRepeating(client, [
+    const refused = await profile.sendForm('createToken', client, [
       ['grant_type', DEVICE_CODE_GRANT],
       ['device_code', 'unknown'],
       ['device_code', auth.deviceCode],

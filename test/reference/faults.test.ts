@@ -1358,6 +1358,50 @@ const CHECKS: Record<FaultName, Check> = {
     const real = await form(`${devicePoll(code)}&device_code=unknown-device-code`);
     expect(real.json.error).toBe('authorization_pending');
   },
+  'oauth-empty-param-present': async (s) => {
+    const { form } = await oauthStarted(s);
+    // device_code= is read as a device code "" (unknown), not as a missing one.
+    expect((await form(devicePoll(''))).json.error).toBe('invalid_grant');
+    expect((await form(`grant_type=${encodeURIComponent(DEVICE_GRANT)}`)).json.error).toBe(
+      'invalid_request',
+    );
+  },
+  'oauth-unknown-param-refused': async (s) => {
+    const { form, started } = await oauthStarted(s);
+    const refused = await form(`${devicePoll(started.json.device_code)}&x_conformance=1`);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toBe('invalid_request');
+    expect((await form(devicePoll(started.json.device_code))).json.error).toBe(
+      'authorization_pending',
+    );
+  },
+  'oauth-two-auth-methods-accepted': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    const basic = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
+    const reply = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}&client_secret=${client.client_secret}`,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.device_code).toBeTypeOf('string');
+  },
+  'oauth-device-errors-form-encoded': async (s) => {
+    const reply = await request(s, '/oauth/device_authorization', {
+      raw: 'client_id=nobody',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(reply.status).toBe(401);
+    expect(reply.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(reply.text).get('error')).toBe('invalid_client');
+    // The token endpoint's errors stay JSON.
+    const { form } = await oauthStarted(s);
+    expect((await form('grant_type=refresh_token&refresh_token=nope')).json.error).toBe(
+      'invalid_grant',
+    );
+  },
   'oauth-issued-at-ms': async (s) => {
     const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
     expect(client.client_id_issued_at).toBeGreaterThan(Date.now() - 60_000);
