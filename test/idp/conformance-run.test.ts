@@ -135,7 +135,8 @@ describe.each(METHODS)('the rfc8628 profile against oidc-provider, %s', (method)
         .map((t) => t.id),
     );
     // The device flow, denial, expiry, single use, refresh, the state machine; the cross-client
-    // tests with --client-id-2; a wrong secret; a repeated parameter; the metadata.
+    // tests with --client-id-2; a wrong secret; repeated, empty and unknown parameters, two
+    // client authentications at once; the device endpoint's error format; the metadata.
     for (const id of [
       'DA-3.5-SUCCESS',
       'DA-3.5-DENIED',
@@ -144,6 +145,10 @@ describe.each(METHODS)('the rfc8628 profile against oidc-provider, %s', (method)
       'DA-3.5-STATE-MACHINE',
       'DA-3.4-CLIENT-AUTH',
       'OA-3.2-DUP-PARAM',
+      'OA-3.2-EMPTY-PARAM',
+      'OA-3.2-UNKNOWN-PARAM',
+      'OA-2.3-ONE-METHOD',
+      'DA-3.2-ERR-FORMAT',
       'OA-6-REFRESH',
       'OA-6-RT-BINDING',
       'DA-3.4-CROSS-CLIENT',
