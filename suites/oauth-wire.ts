@@ -69,6 +69,7 @@ suite.test(
   },
   async (t) => {
     const { client, auth } = await t.authorization();
+    t.needsPolls(auth, 1, 'a poll sending device_code twice');
     // The real code comes last: a server reading the first value sees a code it never issued.
     // A server reading the last polls the real one, so the interval is respected first (CL-1).
     await t.sleep(t.pollInterval(auth) + pollMargin(t.clock), 'the polling interval');
@@ -133,6 +134,7 @@ suite.test(
   },
   async (t) => {
     const { client, auth } = await t.authorization();
+    t.needsPolls(auth, 2, 'a poll without the parameter, then one with it');
     // Without the parameter first: the test judges only a code the server calls pending.
     const plain = await t.poll(client, auth);
     if (plain.kind !== 'error' || !CONTINUE.includes(plain.error?.code ?? ''))
