@@ -16,11 +16,19 @@ const suite = defineSuite('register-client', 'RegisterClient (RFC 7591 §3, AWS 
 const VALID = { clientName: 'sso-oidc-conformance', clientType: 'public' };
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 
-/** A valid registration; when it fails, that failure (AWS-REG-200) is the test's result. */
+/**
+ * A valid registration; when it fails, that failure is the test's result, cited as the profile
+ * cites a failed registration (AWS: AWS-REG-200; RFC 7591: DCR-3.2.1-CLIENTID).
+ */
 async function registered(t: TestContext) {
   const o = await t.profile.registerClient(VALID);
-  if (!o.value)
-    expectSuccess(t, o, { requirement: 'AWS-REG-200', description: 'RegisterClient succeeds' });
+  const rule = t.profile.registration?.succeeded;
+  if (!o.value && rule)
+    expectSuccess(t, o, {
+      requirement: rule.requirement,
+      description: 'a registration with valid metadata succeeds',
+      expected: rule.expected,
+    });
   return { o, c: o.value };
 }
 
