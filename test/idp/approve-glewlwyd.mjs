@@ -16,13 +16,15 @@
 //   4. GET <callback_url>&g_continue: glewlwyd binds the code to the session and answers 302
 //      to login.html?prompt=deviceComplete ("Authorization complete").
 // glewlwyd's pages offer no way to deny a device authorization (login.js has no such button,
-// and its device verification endpoint has no refusal path): `deny` exits 1 saying so.
+// and its device verification endpoint has no refusal path): `deny` exits 77, the exec approver
+// contract's "the server offers no such choice", and the harness skips the test saying why.
 // Exit 0 when the decision was made; otherwise exit 1 with a one-line reason on stderr.
 // Every request has a timeout (5 s; SSOC_APPROVER_TIMEOUT_MS, in ms, overrides it).
 // Nothing secret is printed: the session cookie and the password stay in memory.
 
 const LOGIN = 'conformance-user'; // TEST_USER in glewlwyd-server.ts
 const PASSWORD = 'conformance-user-password'; // TEST_USER_PASSWORD in glewlwyd-server.ts
+const DECISION_UNAVAILABLE = 77; // DECISION_UNAVAILABLE_EXIT in harness/approvers/approver.ts
 const REQUEST_TIMEOUT_MS = Number(process.env.SSOC_APPROVER_TIMEOUT_MS) || 5000;
 
 class StepFailed extends Error {}
@@ -150,9 +152,10 @@ const verificationUriComplete = process.env.SSOC_VERIFICATION_URI_COMPLETE ?? ''
 
 try {
   if (decision === 'deny') {
-    throw new StepFailed(
-      "glewlwyd's verification pages offer no way to deny a device authorization (no such button in login.js)",
+    process.stderr.write(
+      "approve-glewlwyd: glewlwyd's verification pages offer no way to deny a device authorization (no such button in login.js)\n",
     );
+    process.exit(DECISION_UNAVAILABLE);
   }
   if (decision !== 'approve') {
     throw new StepFailed(
