@@ -124,6 +124,7 @@ export async function startGlewlwyd(options: GlewlwydOptions = {}): Promise<Runn
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  child.on('error', (error) => keep(Buffer.from(`could not start glewlwyd: ${error.message}\n`)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const clients = {
