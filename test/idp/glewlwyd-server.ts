@@ -125,7 +125,14 @@ export async function startGlewlwyd(options: GlewlwydOptions = {}): Promise<Runn
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   child.on('error', (error) => keep(Buffer.from(`could not start glewlwyd: ${error.message}\n`)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let started = true;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => {
+      started = false;
+      resolve();
+    });
+  });
 
   const clients = {
     public: { clientId: 'ssoc-public' },
@@ -136,7 +143,7 @@ export async function startGlewlwyd(options: GlewlwydOptions = {}): Promise<Runn
   } satisfies RunningGlewlwyd['clients'];
 
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (started && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
