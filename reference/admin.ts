@@ -110,6 +110,9 @@ function decide(ctx: ServerContext, action: 'approve' | 'deny', json: JsonObject
   if (typeof userCode !== 'string' || userCode === '') {
     return adminError(400, 'invalid_request', 'userCode must be a non-empty string');
   }
+  if (action === 'deny' && !ctx.state.offersDenial()) {
+    return adminError(501, 'denial_unavailable', 'This server offers no way to deny');
+  }
   const done = action === 'approve' ? ctx.state.approve(userCode) : ctx.state.deny(userCode);
   if (!done) {
     return adminError(404, 'unknown_user_code', 'No pending authorization has this user code');

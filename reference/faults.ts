@@ -322,6 +322,12 @@ const CATALOGUE = {
       'A denied authorization is answered with InvalidGrantException instead of AccessDeniedException (AMB-5: a warning).',
     breaks: ['DA-3.5-DENIED'],
   },
+  'no-denial': {
+    description:
+      'Variation: the end user cannot deny a device authorization (no Deny button; the admin deny route answers 501), as on glewlwyd: RFC 8628 defines the denial but requires no server to offer one. The tests that deny are skipped.',
+    breaks: [],
+    variation: true,
+  },
   'deny-approves': {
     description: 'Denying an authorization approves it: the next poll gets a token.',
     breaks: ['DA-3.5-DENIED', 'DA-3.5-STATE-MACHINE', 'DA-5.2-UC-SINGLE-USE'],

@@ -122,6 +122,8 @@ export interface RunningReferenceServer {
   approve(userCode: string): boolean;
   /** The end-user denies; false when the code is unknown, expired or already decided. */
   deny(userCode: string): boolean;
+  /** Whether the end user can deny at all (false under the `no-denial` variation). */
+  offersDenial(): boolean;
   /**
    * The browser step of the authorization code grant: `url` is an authorization URL
    * (`<url>/authorize?response_type=code&...`; a path alone is taken relative to the server).
@@ -338,6 +340,7 @@ export async function startReferenceServer(
     nowMs: () => unskewed.nowMs(),
     approve: (userCode) => state.approve(userCode),
     deny: (userCode) => state.deny(userCode),
+    offersDenial: () => state.offersDenial(),
     authorize: (url, decision = 'approve') => authorizeDirect(ctx, url, decision),
     mintAssertion: (opts = {}) => mintAssertionFor(ctx, opts),
     idTokenPublicJwk: () => keys.idTokenPublicJwk(),

@@ -78,7 +78,12 @@ export class ReferenceState {
   }
 
   deny(userCode: string): boolean {
-    return deviceFlow.deny(this.ctx, userCode);
+    return this.offersDenial() && deviceFlow.deny(this.ctx, userCode);
+  }
+
+  /** Whether the end user can deny at all (not under the `no-denial` variation). */
+  offersDenial(): boolean {
+    return !this.ctx.faults.has('no-denial');
   }
 
   describeUserCode(userCode: string): UserCodeInfo | undefined {

@@ -58,8 +58,7 @@ ${about}
 <form id="verify">
 <label>User code <input name="userCode" value="${escapeHtml(code)}" autocomplete="off" required></label>
 <button type="submit" value="approve">Approve</button>
-<button type="submit" value="deny">Deny</button>
-</form>
+${ctx.state.offersDenial() ? '<button type="submit" value="deny">Deny</button>\n' : ''}</form>
 <p id="result" role="status"></p>
 <script>${SCRIPT}</script>
 </body>

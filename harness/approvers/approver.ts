@@ -30,3 +30,14 @@ export class ApproverError extends Error {
  * approver errors this is the target's answer, seen by an approver that reads the page's status.
  */
 export class AuthorizationRefused extends ApproverError {}
+
+/**
+ * The server offers the user no way to make this decision (glewlwyd's pages, for one, have no
+ * button to deny a device authorization): RFC 8628 defines what a denial looks like on the wire
+ * but requires no server to offer one. The test that needs the decision is skipped, not errored.
+ * An exec approver says so by exiting with DECISION_UNAVAILABLE_EXIT.
+ */
+export class DecisionUnavailable extends ApproverError {}
+
+/** The exec approver's exit status for DecisionUnavailable (77: "skipped", as in Automake tests). */
+export const DECISION_UNAVAILABLE_EXIT = 77;

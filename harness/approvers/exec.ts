@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
-import { ApproverError, type Approver, type Decision } from './approver.ts';
+import {
+  ApproverError,
+  DECISION_UNAVAILABLE_EXIT,
+  DecisionUnavailable,
+  type Approver,
+  type Decision,
+} from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
 import { findRedirect, type AuthorizationRequest } from '../oauth/authorization-request.ts';
 
@@ -10,7 +16,8 @@ const OUTPUT_LIMIT = 8192;
  * decision. Device flow: SSOC_DECISION (approve|deny), SSOC_USER_CODE, SSOC_VERIFICATION_URI,
  * SSOC_VERIFICATION_URI_COMPLETE (empty when absent), SSOC_TARGET. Authorization code flow:
  * SSOC_DECISION=authorize (or deny), SSOC_AUTHORIZATION_URL, SSOC_REDIRECT_URI, SSOC_TARGET;
- * the command prints the URL the browser was redirected to. Exit 0 means the decision was made.
+ * the command prints the URL the browser was redirected to. Exit 0 means the decision was made;
+ * exit 77 that the server offers no way to make it (DecisionUnavailable: the test is skipped).
  */
 export class ExecApprover implements Approver {
   readonly name = 'exec';
@@ -67,6 +74,8 @@ export class ExecApprover implements Approver {
       what,
       scrub: this.scrub,
       fail: (message) => new ApproverError(message),
+      unavailableExit: DECISION_UNAVAILABLE_EXIT,
+      unavailable: (message) => new DecisionUnavailable(message),
     });
   }
 }
@@ -85,6 +94,9 @@ export interface ShellCommand {
   scrub: (text: string) => string;
   /** The error a failure is reported as (a harness problem, never a verdict). */
   fail: (message: string) => Error;
+  /** An exit status that means "cannot be done here", reported through `unavailable`. */
+  unavailableExit?: number;
+  unavailable?: (message: string) => Error;
 }
 
 /**
@@ -135,11 +147,11 @@ export function runShellCommand(c: ShellCommand): Promise<string> {
     child.on('close', (code, sig) => {
       if (code === 0) return finish();
       const detail = c.scrub(stderr.trim().slice(0, OUTPUT_LIMIT)).replace(/\s+/g, ' ');
+      const message =
+        `${c.label} (${c.scrub(c.what)}) exited with ${sig ?? code}` +
+        (detail ? `: ${detail}` : '');
       finish(
-        c.fail(
-          `${c.label} (${c.scrub(c.what)}) exited with ${sig ?? code}` +
-            (detail ? `: ${detail}` : ''),
-        ),
+        code === c.unavailableExit && c.unavailable ? c.unavailable(message) : c.fail(message),
       );
     });
   });

@@ -1,5 +1,11 @@
 import { postAdminRoute } from '../http/admin-route.ts';
-import { ApproverError, AuthorizationRefused, type Approver, type Decision } from './approver.ts';
+import {
+  ApproverError,
+  AuthorizationRefused,
+  DecisionUnavailable,
+  type Approver,
+  type Decision,
+} from './approver.ts';
 import type { DeviceAuthorization } from '../profiles/profile.ts';
 import type { AuthorizationRequest } from '../oauth/authorization-request.ts';
 
@@ -7,6 +13,8 @@ import type { AuthorizationRequest } from '../oauth/authorization-request.ts';
 export interface ReferenceServerControls {
   approve(userCode: string): boolean;
   deny(userCode: string): boolean;
+  /** False when the end user cannot deny at all (the `no-denial` variation). */
+  offersDenial(): boolean;
   authorize(url: string, decision?: Decision): { status: number; location?: string };
 }
 
@@ -22,6 +30,8 @@ export class InProcessReferenceApprover implements Approver {
   constructor(private readonly server: ReferenceServerControls) {}
 
   async decide(decision: Decision, auth: DeviceAuthorization): Promise<void> {
+    if (decision === 'deny' && !this.server.offersDenial())
+      throw new DecisionUnavailable('the reference server offers no way to deny (no-denial)');
     const done =
       decision === 'approve' ? this.server.approve(auth.userCode) : this.server.deny(auth.userCode);
     if (!done)
@@ -64,7 +74,11 @@ export class AdminRouteApprover implements Approver {
     return postAdminRoute(`${this.baseUrl}/__admin/${route}`, body, {
       signal,
       timeoutMs: this.timeoutMs,
-      fail: (message) => new ApproverError(`reference approver: ${message}`),
+      // 501: the server offers no way to make this decision (the `no-denial` variation).
+      fail: (message, status) =>
+        status === 501
+          ? new DecisionUnavailable(`reference approver: ${message}`)
+          : new ApproverError(`reference approver: ${message}`),
     });
   }
 }

@@ -9,7 +9,7 @@ import { deadline } from './deadline.ts';
 export async function postAdminRoute(
   url: string,
   body: unknown,
-  opts: { signal: AbortSignal; timeoutMs: number; fail(message: string): Error },
+  opts: { signal: AbortSignal; timeoutMs: number; fail(message: string, status?: number): Error },
 ): Promise<unknown> {
   const limit = deadline(opts.signal, opts.timeoutMs);
   try {
@@ -24,7 +24,7 @@ export async function postAdminRoute(
     } catch (e) {
       throw opts.fail(`could not reach ${url}: ${oneLine(e)}`);
     }
-    if (!res.ok) throw opts.fail(`${url} answered ${res.status}`);
+    if (!res.ok) throw opts.fail(`${url} answered ${res.status}`, res.status);
     return await res.json().catch(() => ({}));
   } finally {
     limit.done();

@@ -439,6 +439,17 @@ const CHECKS: Record<FaultName, Check> = {
     s.deny(auth.userCode);
     expect(errorType(await poll(s, client, auth.deviceCode))).toBe('InvalidGrantException');
   },
+  'no-denial': async (s) => {
+    const { client, auth } = await started(s);
+    expect(s.offersDenial()).toBe(false);
+    expect(s.deny(auth.userCode)).toBe(false);
+    expect((await post(s, '/__admin/deny', { userCode: auth.userCode })).status).toBe(501);
+    const page = await request(s, `/device?user_code=${auth.userCode}`, { method: 'GET' });
+    expect(page.text).not.toContain('value="deny"');
+    // Approval still works.
+    expect(s.approve(auth.userCode)).toBe(true);
+    expect((await poll(s, client, auth.deviceCode)).status).toBe(200);
+  },
   'deny-approves': async (s) => {
     const { client, auth } = await started(s);
     s.deny(auth.userCode);
