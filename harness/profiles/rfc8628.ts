@@ -274,7 +274,15 @@ export class Rfc8628Profile implements Profile {
   ): Promise<Outcome<unknown>> {
     const token = op === 'createToken';
     const url = token ? this.endpoints.tokenEndpoint : this.endpoints.deviceAuthorizationEndpoint;
-    const request = this.formRequest(url, client, params, opts.bothAuth);
+    // A device authorization carries the run's --scope, as startDeviceAuthorization's does: a
+    // server that requires a scope (glewlwyd: invalid_scope) would otherwise refuse the probe
+    // for that, and the rule it probes would be judged on the wrong refusal.
+    const scope = this.options.scope?.join(' ');
+    const sent =
+      !token && scope !== undefined && !params.some(([name]) => name === 'scope')
+        ? [...params, ['scope', scope] as const]
+        : params;
+    const request = this.formRequest(url, client, sent, opts.bothAuth);
     const outcome = await this.exchange(
       op,
       token ? 'token' : 'deviceAuthorization',

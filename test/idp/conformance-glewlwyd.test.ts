@@ -32,9 +32,12 @@ const missing = typeof installation === 'string' ? installation : undefined;
  * - OA-6-CLIENT-AUTH, OA-6-RT-INVALID, OA-5.2-UNSUPPORTED-GT, OA-5.2-FORMAT: every token
  *   endpoint error outside the device grant is an empty body without Content-Type.
  * - DA-3.4-MISSING-DC: no device_code gets `access_denied`, not `invalid_request`.
+ * - DA-3.2-ERR-FORMAT: the device authorization endpoint refuses an unknown client with 403
+ *   (RFC 6749 §5.2: 400, or 401 for invalid_client).
  */
 const EXPECTED_FAILURES = [
   'DA-3.1-CLIENTID',
+  'DA-3.2-ERR-FORMAT',
   'DA-3.4-CLIENT-AUTH',
   'DA-3.4-MISSING-DC',
   'OA-5.2-401-HEADER',
@@ -52,6 +55,10 @@ const EXPECTED_FAILURES = [
  * - BCP-2.4-NO-ROPC, OA-6-RT-BINDING, BCP-4.14.2-ROTATE, BCP-4.14.2-REUSE-REVOKE: refused as
  *   they must be (password grant off, refresh token bound, rotated, family revoked), with an
  *   empty body instead of the error RFC 6749 §5.2 names (the MUST failures above count that).
+ * - OA-2.3-ONE-METHOD: a client authenticating with HTTP Basic and in the body at once is
+ *   accepted (RFC 6749 §2.3 MUST NOT use more than one; accepting it is common, AMB-14).
+ * - OA-3.2-DUP-PARAM: a poll sending device_code twice is read with its first value (an unknown
+ *   code: access_denied) instead of refused (AMB-15).
  */
 const EXPECTED_WARNINGS = [
   'BCP-2.4-NO-ROPC',
@@ -60,6 +67,8 @@ const EXPECTED_WARNINGS = [
   'DA-3.4-BAD-DC',
   'DA-5.4-UC-LIFETIME',
   'DA-6.1-CHARSET',
+  'OA-2.3-ONE-METHOD',
+  'OA-3.2-DUP-PARAM',
   'OA-6-RT-BINDING',
 ];
 
