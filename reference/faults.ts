@@ -936,6 +936,20 @@ const CATALOGUE = {
     breaks: ['DCR-3.2.1-ECHO'],
     profile: 'rfc8628',
   },
+  'oauth-vendor-extras': {
+    description:
+      "Variation (CL-10, AMB-10): the OAuth front end adds the members real servers add: Entra ID's message to device authorizations; Keycloak's refresh_expires_in, not-before-policy and session_state and Entra ID's ext_expires_in to token responses.",
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
+  'oauth-token-type-lowercase': {
+    description:
+      "Variation (RFC 6749 §7.1: the type name is case-insensitive): the OAuth front end's token_type is 'bearer', as GitHub and others send it.",
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
   'oauth-invalid-client-400': {
     description:
       'The OAuth front end sends invalid_client with HTTP 400, after HTTP Basic too (WWW-Authenticate kept).',

@@ -102,6 +102,10 @@ export function deviceAuthorizationResponse(
       verification_uri_complete: uris.verificationUriComplete,
       expires_in: value.expiresIn,
       interval: faults.has('oauth-interval-zero') ? 0 : value.interval,
+      // oauth-vendor-extras: Entra ID's instruction for the user (CL-10: ignored).
+      ...(faults.has('oauth-vendor-extras')
+        ? { message: `To sign in, open ${uris.verificationUri} and enter ${value.userCode}.` }
+        : {}),
     },
     faults.has('oauth-device-authorization-cacheable') ? {} : { ...NO_STORE },
   );
@@ -135,11 +139,20 @@ export function oauthTokenResponse(
   if (value.refreshToken !== undefined) body.refresh_token = value.refreshToken;
   const granted = value.scope ?? scope;
   if (granted !== undefined && granted.length > 0) body.scope = granted.join(' ');
+  // oauth-vendor-extras: members Keycloak and Entra ID add to a token response (CL-10).
+  if (faults.has('oauth-vendor-extras'))
+    Object.assign(body, {
+      refresh_expires_in: 1800,
+      'not-before-policy': 0,
+      session_state: '5f4dcc3b-0000-4000-8000-000000000000',
+      ext_expires_in: value.expiresIn,
+    });
   return jsonResponse(200, body, faults.has('oauth-token-cacheable') ? {} : { ...NO_STORE });
 }
 
 function tokenType(issued: string, faults: FaultSet): string | undefined {
   if (faults.has('oauth-token-no-token-type')) return undefined;
+  if (faults.has('oauth-token-type-lowercase')) return issued.toLowerCase();
   return faults.has('oauth-token-type-mac') ? 'mac' : issued;
 }
 

@@ -1455,6 +1455,18 @@ const CHECKS: Record<FaultName, Check> = {
     const refused = await form('grant_type=refresh_token&refresh_token=nope');
     expect([refused.status, refused.json.error]).toEqual([400, 'invalid_grant']);
   },
+  'oauth-vendor-extras': async (s) => {
+    const { started } = await oauthStarted(s);
+    expect(started.json.message).toContain(started.json.user_code);
+  },
+  'oauth-token-type-lowercase': async (s) => {
+    const { form, started } = await oauthStarted(s);
+    s.approve(started.json.user_code);
+    const token = await form(
+      `grant_type=${encodeURIComponent(DEVICE_GRANT)}&device_code=${started.json.device_code}`,
+    );
+    expect(token.json.token_type).toBe('bearer');
+  },
   'oauth-registration-strict-metadata': async (s) => {
     const defaultCode = await post(s, '/oauth/register', { client_name: 'x' });
     expect([defaultCode.status, defaultCode.json.error]).toEqual([400, 'invalid_redirect_uri']);
