@@ -310,6 +310,20 @@ for (const [field, label] of [
   );
 }
 
+/**
+ * A code-grant registration with one redirect URI; issuerUrl as every AWS client sends it with
+ * this grant (EVIDENCE.md E8), so that only the redirect URI can be wrong, whatever a server
+ * requires of code clients.
+ */
+function registerWithRedirect(t: TestContext, uri: string): Promise<Outcome<unknown>> {
+  return t.profile.registerClient({
+    ...VALID,
+    grantTypes: ['authorization_code', 'refresh_token'],
+    redirectUris: [uri],
+    issuerUrl: t.config.startUrl,
+  });
+}
+
 /** [redirect URI, slug, what is wrong with it]. */
 const badRedirects: [string, string, string][] = [
   ['http://127.0.0.1:8080/callback#fragment', 'fragment', 'with a fragment'],
@@ -330,14 +344,7 @@ for (const [uri, slug, label] of badRedirects) {
       needs: { registration: true },
     },
     async (t) => {
-      // issuerUrl as every AWS client sends it with this grant (EVIDENCE.md E8): only the
-      // redirect URI is wrong, whatever a server requires of code clients.
-      const o = await t.profile.registerClient({
-        ...VALID,
-        grantTypes: ['authorization_code', 'refresh_token'],
-        redirectUris: [uri],
-        issuerUrl: t.config.startUrl,
-      });
+      const o = await registerWithRedirect(t, uri);
       expectErrorCode(t, o, {
         requirement: 'DCR-3.2.2-REDIRECT',
         description: `RegisterClient with redirectUris [${show(uri)}]`,
@@ -356,12 +363,7 @@ suite.test(
     needs: { registration: true },
   },
   async (t) => {
-    const o = await t.profile.registerClient({
-      ...VALID,
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: ['http://127.0.0.1:53682/oauth/callback'],
-      issuerUrl: t.config.startUrl,
-    });
+    const o = await registerWithRedirect(t, 'http://127.0.0.1:53682/oauth/callback');
     expectSuccess(t, o, {
       requirement: 'DCR-3.2.2-REDIRECT',
       description:
@@ -581,12 +583,7 @@ suite.test(
   },
   async (t) => {
     // A relative redirect URI is invalid metadata on every server (RFC 6749 §3.1.2: absolute).
-    const o = await t.profile.registerClient({
-      ...VALID,
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: ['/oauth/callback'],
-      issuerUrl: t.config.startUrl,
-    });
+    const o = await registerWithRedirect(t, '/oauth/callback');
     if (o.kind === 'ok')
       return t.skip(
         'the server registered a relative redirect URI, so there is no refusal to judge (DCR-3.2.2-REDIRECT fails it)',
