@@ -7,14 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLEAR_SECRET, expectCouldNotRun, readJson, runCli, tempDir } from './helpers.ts';
-
-const unescape = (s: string) =>
-  s
-    .replace(/%0D/g, '\r')
-    .replace(/%0A/g, '\n')
-    .replace(/%3A/g, ':')
-    .replace(/%2C/g, ',')
-    .replace(/%25/g, '%');
+import { parseCommand } from '../reporters/workflow-command.ts';
 
 describe.concurrent('in GitHub Actions', () => {
   it('--fault token-snake-case: the step summary and one ::error per failed requirement', async () => {
@@ -35,9 +28,9 @@ describe.concurrent('in GitHub Actions', () => {
 
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     const titles = annotations.map((l) => {
-      const m = /^::error title=([^:]*)::(.+)$/.exec(l);
-      expect(m, l).not.toBeNull();
-      return unescape(m![1]!);
+      const command = parseCommand(l);
+      expect(command.name, l).toBe('error');
+      return command.props.title!;
     });
     expect(titles.map((t) => t.split(' ')[0])).toEqual(failed);
     for (const t of titles) expect(t).toMatch(/^\S+ \((MUST|SHOULD)\): /);

@@ -11,29 +11,7 @@ import { failedRequirements } from '../../harness/reporters/github/failures.ts';
 import { renderStepSummary } from '../../harness/reporters/github/step-summary.ts';
 import { inGitHubActions, reportToGitHub } from '../../harness/reporters/github/actions.ts';
 import { HOSTILE, SECRET, fixtureRun, fixtureTests, strictRun } from './fixture.ts';
-
-/** A workflow command parsed back as the runner does: name, properties, message, unescaped. */
-function parseCommand(line: string): {
-  name: string;
-  props: Record<string, string>;
-  message: string;
-} {
-  const m = /^::(\w+)(?: ([^:]*))?::(.*)$/.exec(line);
-  if (!m) throw new Error(`not a workflow command: ${line}`);
-  const unescape = (s: string) =>
-    s
-      .replace(/%0D/g, '\r')
-      .replace(/%0A/g, '\n')
-      .replace(/%3A/g, ':')
-      .replace(/%2C/g, ',')
-      .replace(/%25/g, '%');
-  const props: Record<string, string> = {};
-  for (const pair of (m[2] ?? '').split(',').filter(Boolean)) {
-    const eq = pair.indexOf('=');
-    props[pair.slice(0, eq)] = unescape(pair.slice(eq + 1));
-  }
-  return { name: m[1]!, props, message: unescape(m[3]!) };
-}
+import { parseCommand } from './workflow-command.ts';
 
 /** `n` tests, each failing its own MUST requirement with `actual` as what it got. */
 function manyFailures(n: number, actual = 'got 500'): TestResult[] {
