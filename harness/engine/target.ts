@@ -171,12 +171,16 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
 /** Any server of the AWS profile, in real time. */
 export function remoteTarget(config: Config, redactor: Redactor): Target {
   const baseUrl = config.target!;
+  // A password in the URL (user:password@host) is a secret like any other: hidden in every
+  // exchange and curl line, and left out of the target the reports name.
+  const password = passwordOf(baseUrl);
+  if (password !== undefined) redactor.addSecret(password);
   const approver = approverFactory(config, redactor)(baseUrl);
   const iam = remoteIam(config, process.env, redactor, REFERENCE_IAM);
   const clock = new RealClock();
   return {
     kind: 'remote',
-    url: baseUrl,
+    url: withoutPassword(baseUrl),
     clockKind: 'real',
     approverName: config.approver,
     faults: [],
@@ -215,4 +219,19 @@ function approverFactory(
       return () => manual;
     }
   }
+}
+
+/** The password of a URL's userinfo, decoded as it is sent; undefined when there is none. */
+function passwordOf(url: string): string | undefined {
+  const password = URL.canParse(url) ? new URL(url).password : '';
+  return password === '' ? undefined : decodeURIComponent(password);
+}
+
+/** The URL as the reports show it: without its userinfo's password. */
+function withoutPassword(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '';
+  return parsed.href.replace(/\/$/, url.endsWith('/') ? '/' : '');
 }
