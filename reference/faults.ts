@@ -950,6 +950,19 @@ const CATALOGUE = {
     variation: true,
     profile: 'rfc8628',
   },
+  'oauth-error-uri': {
+    description:
+      'Variation (RFC 6749 §5.2, OPTIONAL): the OAuth front end adds error_uri, a relative URI reference to a page about the error, to every error.',
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
+  'oauth-error-uri-invalid': {
+    description:
+      'The OAuth front end adds an error_uri with a space and a double quote (outside %x21 / %x23-5B / %x5D-7E) to every error.',
+    breaks: ['OA-5.2-ERR-URI'],
+    profile: 'rfc8628',
+  },
   'oauth-invalid-client-400': {
     description:
       'The OAuth front end sends invalid_client with HTTP 400, after HTTP Basic too (WWW-Authenticate kept).',

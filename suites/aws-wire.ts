@@ -214,6 +214,48 @@ suite.test(
     ),
 );
 
+/** RFC 6749 §5.2: the characters of error_uri. */
+const ERROR_URI_CHARSET = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** The error_uri member of an error body, if it has one. */
+function errorUriOf(o: Outcome<unknown>): unknown {
+  return o.kind === 'error' && o.body !== null && typeof o.body === 'object'
+    ? (o.body as Record<string, unknown>).error_uri
+    : undefined;
+}
+
+suite.test(
+  {
+    id: 'OA-5.2-ERR-URI',
+    // AWS's errors carry no error_uri: the rule is judged where OAuth servers send one.
+    profiles: ['rfc8628'],
+    title: 'an error_uri, when sent, is a URI reference in the characters RFC 6749 §5.2 allows',
+    level: 'MUST',
+    after: true,
+  },
+  async (t) => {
+    const hasUri = (o: Outcome<unknown>) => errorUriOf(o) !== undefined;
+    if (!t.observed().some(hasUri))
+      return t.skip('no error of the run carried error_uri (OPTIONAL): nothing to judge');
+    await judgeAll(
+      t,
+      'OA-5.2-ERR-URI',
+      'error_uri',
+      'a URI reference of %x21 / %x23-5B / %x5D-7E',
+      hasUri,
+      (o) => {
+        const uri = errorUriOf(o);
+        if (typeof uri !== 'string') return 'error_uri is not a string';
+        if (!ERROR_URI_CHARSET.test(uri))
+          return `error_uri ${JSON.stringify(uri)} has a character outside %x21 / %x23-5B / %x5D-7E`;
+        if (!URL.canParse(uri, 'https://base.invalid/'))
+          return `error_uri ${JSON.stringify(uri)} is not a URI reference`;
+        return undefined;
+      },
+    );
+  },
+);
+
 /** ajv's line for a member the schema does not model (schemas are additionalProperties: false). */
 const isExtraMember = (line: string) => line.endsWith('is not an allowed member');
 

@@ -63,11 +63,27 @@ export function oauthErrorResponse(
     : err.description;
   const response = jsonResponse(
     status,
-    { error: vendorCode(err.error, options), error_description: description },
+    {
+      error: vendorCode(err.error, options),
+      error_description: description,
+      ...errorUri(err.error, options.faults),
+    },
     headers,
   );
   if (options.faults?.has('oauth-errors-text-html')) response.headers['Content-Type'] = 'text/html';
   return { ...response, errorShape: err.shape };
+}
+
+/**
+ * error_uri (RFC 6749 §5.2, OPTIONAL): a page about the error under the variation
+ * `oauth-error-uri`; under the fault `oauth-error-uri-invalid`, one with a space and a double
+ * quote, outside the characters §5.2 allows.
+ */
+function errorUri(code: string, faults: FaultSet | undefined): { error_uri?: string } {
+  if (faults?.has('oauth-error-uri-invalid'))
+    return { error_uri: `/oauth/errors/"${code}" explained` };
+  if (faults?.has('oauth-error-uri')) return { error_uri: `/oauth/errors#${code}` };
+  return {};
 }
 
 /**

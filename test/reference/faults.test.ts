@@ -1467,6 +1467,16 @@ const CHECKS: Record<FaultName, Check> = {
     );
     expect(token.json.token_type).toBe('bearer');
   },
+  'oauth-error-uri': async (s) => {
+    const { form } = await oauthStarted(s);
+    const refused = await form('grant_type=refresh_token&refresh_token=nope');
+    expect(refused.json.error_uri).toBe('/oauth/errors#invalid_grant');
+  },
+  'oauth-error-uri-invalid': async (s) => {
+    const { form } = await oauthStarted(s);
+    const refused = await form('grant_type=refresh_token&refresh_token=nope');
+    expect(refused.json.error_uri).toBe('/oauth/errors/"invalid_grant" explained');
+  },
   'oauth-registration-strict-metadata': async (s) => {
     const defaultCode = await post(s, '/oauth/register', { client_name: 'x' });
     expect([defaultCode.status, defaultCode.json.error]).toEqual([400, 'invalid_redirect_uri']);
