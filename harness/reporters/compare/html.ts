@@ -7,6 +7,7 @@
 import escapeHtml from 'escape-html';
 import { LEGEND, verdictText } from './legend.ts';
 import type { CompareRow, CompareTarget, Comparison } from './matrix.ts';
+import { htmlDocument } from '../html/document.ts';
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
@@ -92,23 +93,15 @@ function legend(): string {
 
 export function renderCompareHtml(c: Comparison): string {
   const warnings = c.warnings.map((w) => `<p class="warning" role="alert">⚠ ${e(w)}</p>`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Conformance comparison: ${e(c.targets.map((t) => t.name).join(' · '))}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>Conformance comparison of ${c.targets.length} targets</h1>
+  return htmlDocument({
+    csp: "default-src 'none'; style-src 'unsafe-inline'",
+    title: `Conformance comparison: ${e(c.targets.map((t) => t.name).join(' · '))}`,
+    style: STYLE,
+    body: `<h1>Conformance comparison of ${c.targets.length} targets</h1>
 ${targetsTable(c)}
 ${warnings.join('\n')}
 ${differences(c)}
 ${matrix(c)}
-${legend()}
-</body>
-</html>
-`;
+${legend()}`,
+  });
 }

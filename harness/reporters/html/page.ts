@@ -15,6 +15,7 @@ import { requirementsTable } from './requirements-table.ts';
 import { runHeader } from './run-header.ts';
 import { STYLE } from './styles.ts';
 import { testDetailsHtml } from './test-details.ts';
+import { htmlDocument } from './document.ts';
 
 const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
 const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'`;
@@ -84,17 +85,11 @@ function title(r: ResultsJson): string {
 /** The whole page, from a results.json (parsed) of this or an earlier version. */
 export function renderHtmlReport(results: ResultsJson): string {
   const r = readable(results);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Conformance report: ${text(title(r))}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>Conformance report: ${text(title(r))}</h1>
+  return htmlDocument({
+    csp: CSP,
+    title: `Conformance report: ${text(title(r))}`,
+    style: STYLE,
+    body: `<h1>Conformance report: ${text(title(r))}</h1>
 ${runHeader(r)}
 <h2>Requirements (${Object.keys(r.requirements).length})</h2>
 <p class="muted">Each requirement’s verdict comes from the checks that cite it. Its ID links to where it is written.</p>
@@ -105,8 +100,6 @@ ${requirementsTable(r)}
 <div id="tests">
 ${testSections(r)}
 </div>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+<script>${SCRIPT}</script>`,
+  });
 }
