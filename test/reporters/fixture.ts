@@ -274,3 +274,15 @@ export function strictRun(): RunResult {
   });
   return fixtureRun({ strict: true, tests, exitCode: 1 });
 }
+
+/**
+ * A real embedded run whose tests end in every verdict: no-error-type-header fails; the
+ * Cache-Control faults are AWS's listed deviations (known); the list's expiry entry is then not
+ * reached by a failure (stale, a warning); refresh token replay is one of the list's unverified
+ * behaviours (a finding to confirm); info, skipped and passed as in any run.
+ */
+export const EVERY_VERDICT_RUN = {
+  faults: ['no-error-type-header', 'no-cache-control', 'sda-cacheable', 'replay-no-family-revoke'],
+  knownDeviations: 'aws',
+  numRuns: 30,
+} as const;

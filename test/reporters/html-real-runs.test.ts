@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { runEmbedded } from '../self/run-embedded.ts';
+import { EVERY_VERDICT_RUN } from './fixture.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ssoc-html-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,15 +96,8 @@ describe('report.html of real runs', () => {
     'seeded faults and known deviations: junit.xml, results.json and report.html agree on every verdict',
     async () => {
       const { junit, results, html } = await reports('faults-known', {
-        // As in results-schema-runs.test.ts: failed, known, a stale entry's warning, info, skipped.
-        faults: [
-          'no-error-type-header',
-          'no-cache-control',
-          'sda-cacheable',
-          'replay-no-family-revoke',
-        ],
-        knownDeviations: 'aws',
-        numRuns: 30,
+        ...EVERY_VERDICT_RUN,
+        faults: [...EVERY_VERDICT_RUN.faults],
       });
       const fromResults = results.tests.map((t: any) => [t.slug, t.verdict]);
       const verdicts = new Set(fromResults.map(([, v]: string[]) => v));

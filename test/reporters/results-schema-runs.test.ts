@@ -14,6 +14,7 @@ import type { ConfigInput } from '../../harness/engine/config.ts';
 import { writeReports } from '../../harness/reporters/write.ts';
 import { runEmbedded } from '../self/run-embedded.ts';
 import { keyOrderProblems, schemaProblems } from './results-schema.ts';
+import { EVERY_VERDICT_RUN } from './fixture.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ssoc-results-schema-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,17 +91,8 @@ describe('results.json of real runs against schemas/results.schema.json', () => 
     'seeded faults with --known-deviations aws: failed, known, warning and their evidence, valid',
     async () => {
       const { doc } = await report('faults-known', {
-        // no-error-type-header fails; the Cache-Control faults are AWS's listed deviations (known);
-        // the list's expiry entry is then not reached by a failure (stale, a warning); refresh
-        // token replay is one of the list's unverified behaviours (a finding to confirm).
-        faults: [
-          'no-error-type-header',
-          'no-cache-control',
-          'sda-cacheable',
-          'replay-no-family-revoke',
-        ],
-        knownDeviations: 'aws',
-        numRuns: 30,
+        ...EVERY_VERDICT_RUN,
+        faults: [...EVERY_VERDICT_RUN.faults],
       });
       expectValid(doc);
       const verdicts = new Set(doc.tests.map((t: any) => t.verdict));
