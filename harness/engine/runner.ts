@@ -30,6 +30,7 @@ import {
   type KnownDeviationList,
   type KnownDeviationsReport,
 } from './known-deviations.ts';
+import { passwordOf } from '../http/url-password.ts';
 
 export const TOOL = { name: 'sso-oidc-conformance', version: '0.1.0' };
 
@@ -91,6 +92,11 @@ export async function runConformance(config: Config, hooks: RunHooks = {}): Prom
   for (const entry of config.clients ?? []) {
     const secret = entry.split(' ')[1];
     if (secret !== undefined) redactor.addSecret(secret);
+  }
+  // So are passwords in the URLs given (user:password@host): target, issuer, endpoints.
+  for (const url of Object.values(config)) {
+    const password = typeof url === 'string' ? passwordOf(url) : undefined;
+    if (password !== undefined) redactor.addSecret(password);
   }
   const runAbort = new AbortController();
   const problems: string[] = [];

@@ -17,6 +17,7 @@ import { RealClock, VirtualClock, type Clock } from './clock.ts';
 import type { Approver } from '../approvers/approver.ts';
 import { InProcessReferenceApprover, AdminRouteApprover } from '../approvers/reference.ts';
 import { ExecApprover } from '../approvers/exec.ts';
+import { withoutPassword } from '../http/url-password.ts';
 import { ManualApprover } from '../approvers/manual.ts';
 import { ConfigError, type Config } from './config.ts';
 import { Redactor } from '../http/redact.ts';
@@ -171,10 +172,8 @@ export function embeddedTarget(config: Config, redactor: Redactor = new Redactor
 /** Any server of the AWS profile, in real time. */
 export function remoteTarget(config: Config, redactor: Redactor): Target {
   const baseUrl = config.target!;
-  // A password in the URL (user:password@host) is a secret like any other: hidden in every
-  // exchange and curl line, and left out of the target the reports name.
-  const password = passwordOf(baseUrl);
-  if (password !== undefined) redactor.addSecret(password);
+  // A password in the URL (user:password@host) is hidden by the runner's redactor (every URL
+  // setting's is) and left out of the target the reports name.
   const approver = approverFactory(config, redactor)(baseUrl);
   const iam = remoteIam(config, process.env, redactor, REFERENCE_IAM);
   const clock = new RealClock();
@@ -219,19 +218,4 @@ function approverFactory(
       return () => manual;
     }
   }
-}
-
-/** The password of a URL's userinfo, decoded as it is sent; undefined when there is none. */
-function passwordOf(url: string): string | undefined {
-  const password = URL.canParse(url) ? new URL(url).password : '';
-  return password === '' ? undefined : decodeURIComponent(password);
-}
-
-/** The URL as the reports show it: without its userinfo's password. */
-function withoutPassword(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password === '') return url;
-  parsed.password = '';
-  return parsed.href.replace(/\/$/, url.endsWith('/') ? '/' : '');
 }

@@ -45,3 +45,30 @@ it('a password in the target URL appears in no report', async () => {
   for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(PASSWORD);
   expect(JSON.stringify(run)).not.toContain(PASSWORD);
 }, 60_000);
+
+it('a password in an endpoint URL (rfc8628) appears in no report', async () => {
+  const withPassword = (path: string) => {
+    const url = new URL(path, server.url);
+    url.username = 'someone';
+    url.password = PASSWORD;
+    return url.href;
+  };
+  const run = await runConformance(
+    resolveConfig({
+      flags: {
+        profile: 'rfc8628',
+        issuer: server.url,
+        deviceAuthorizationEndpoint: withPassword('/oauth/device_authorization'),
+        tokenEndpoint: withPassword('/oauth/token'),
+        registrationEndpoint: withPassword('/oauth/register'),
+        grep: '^DA-3\\.2-',
+        exchanges: 'all',
+        reports: '/dev/null',
+      },
+    }),
+  );
+  expect(run.tests.filter((t) => t.verdict === 'passed').length).toBeGreaterThan(0);
+  const files = await writeReports(run, join(dir, 'rfc8628'));
+  for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(PASSWORD);
+  expect(JSON.stringify(run)).not.toContain(PASSWORD);
+}, 60_000);
