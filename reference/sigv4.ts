@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { secretsEqual } from './codes.ts';
 import { fail, ok, oidcError, type OidcError, type Outcome } from './errors.ts';
@@ -218,7 +218,7 @@ export async function verifySignature(
     service: IAM_SIGNING_SERVICE,
     region: parsed.region,
     credentials,
-    sha256: Sha256,
+    sha256: Hash.bind(null, 'sha256'),
     applyChecksum: false,
   });
   let signed;

@@ -1,4 +1,4 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
@@ -79,7 +79,7 @@ export async function signRequest(
     service: IAM_SIGNING_SERVICE,
     region: p.region,
     credentials,
-    sha256: Sha256,
+    sha256: Hash.bind(null, 'sha256'),
   });
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = v;

@@ -1,4 +1,4 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
   REFERENCE_APPLICATION_ARN,
@@ -69,7 +69,7 @@ export async function signHeaders(
     service: opts.service ?? 'sso-oauth',
     region: opts.region ?? server.options.iam.region,
     credentials: opts.credentials ?? REFERENCE_IAM_CREDENTIALS,
-    sha256: Sha256,
+    sha256: Hash.bind(null, 'sha256'),
   });
   const now = await serverNow(server);
   const signed = await signer.sign(

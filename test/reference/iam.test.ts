@@ -175,14 +175,14 @@ describe('CreateTokenWithIAM: SigV4', () => {
     });
     denied(await send(server, headers, body));
     // Without the header at all (the signer then hashes the body itself): accepted.
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const { Hash } = await import('@smithy/hash-node');
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const url = new URL(server.url);
     const signer = new SignatureV4({
       service: 'sso-oauth',
       region: REFERENCE_IAM_REGION,
       credentials: REFERENCE_IAM_CREDENTIALS,
-      sha256: Sha256,
+      sha256: Hash.bind(null, 'sha256'),
       applyChecksum: false,
     });
     const signed = await signer.sign(
