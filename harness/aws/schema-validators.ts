@@ -86,8 +86,8 @@ export function createAjv({ source }: { source: boolean }): Ajv2020 {
 
 /**
  * Every schema file a validator is made from, by its path under `schemasDir`: the operations'
- * requests and responses, the error shapes, the configuration and the known deviations
- * (operations.json is data, not a schema).
+ * requests and responses, the error shapes, the plain OAuth responses (profile rfc8628), the
+ * configuration and the known deviations (operations.json is data, not a schema).
  */
 export function schemaFiles(schemasDir: URL): Record<string, object> {
   const files: Record<string, object> = {};
@@ -100,6 +100,7 @@ export function schemaFiles(schemasDir: URL): Record<string, object> {
       .sort();
   for (const f of json('aws/')) if (f !== 'operations.json') add(`aws/${f}`);
   for (const f of json('aws/errors/')) add(`aws/errors/${f}`);
+  for (const f of json('oauth/')) add(`oauth/${f}`);
   add('config.schema.json');
   add('known-deviations.schema.json');
   return files;

@@ -1,75 +1,36 @@
-import Ajv2020 from 'ajv/dist/2020.js';
+import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { validatorFor } from '../aws/schema-validators.ts';
 
 /**
- * JSON Schemas of the plain OAuth wire, written from the RFCs: the device authorization response
- * (RFC 8628 §3.2), the token response (RFC 6749 §5.1), the error response (RFC 6749 §5.2) and
- * the client information response (RFC 7591 §3.2.1). Members beyond these are allowed (RFC 6749
- * §5.1: "The client MUST ignore unrecognized value names"). Error lines name the JSON path and
- * the rule, never the data (no `verbose`).
+ * JSON Schemas of the plain OAuth wire, written from the RFCs, in `schemas/oauth/`: the device
+ * authorization response (RFC 8628 §3.2), the token response (RFC 6749 §5.1), the error response
+ * (RFC 6749 §5.2) and the client information response (RFC 7591 §3.2.1). Members beyond these
+ * are allowed (RFC 6749 §5.1: "The client MUST ignore unrecognized value names"). Their
+ * validators are the build's precompiled ones (schema-validators.ts), so loading this module
+ * never loads ajv. Error lines name the JSON path and the rule, never the data (no `verbose`).
  */
 
-const positiveInteger = { type: 'integer', minimum: 1 };
-const nonEmptyString = { type: 'string', minLength: 1 };
-
-const SCHEMAS = {
-  deviceAuthorization: {
-    type: 'object',
-    required: ['device_code', 'user_code', 'verification_uri', 'expires_in'],
-    properties: {
-      device_code: nonEmptyString,
-      user_code: nonEmptyString,
-      verification_uri: nonEmptyString,
-      verification_uri_complete: nonEmptyString,
-      expires_in: positiveInteger,
-      interval: positiveInteger,
-    },
-  },
-  token: {
-    type: 'object',
-    required: ['access_token', 'token_type'],
-    properties: {
-      access_token: nonEmptyString,
-      token_type: nonEmptyString,
-      expires_in: positiveInteger,
-      refresh_token: nonEmptyString,
-      scope: { type: 'string' },
-      id_token: nonEmptyString,
-    },
-  },
-  error: {
-    type: 'object',
-    required: ['error'],
-    properties: {
-      error: { type: 'string', pattern: '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]+$' },
-      error_description: { type: 'string', pattern: '^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$' },
-      error_uri: { type: 'string', pattern: '^[\\x21\\x23-\\x5B\\x5D-\\x7E]*$' },
-    },
-  },
-  clientInformation: {
-    type: 'object',
-    required: ['client_id'],
-    properties: {
-      client_id: nonEmptyString,
-      client_secret: nonEmptyString,
-      client_id_issued_at: { type: 'integer', minimum: 0 },
-      client_secret_expires_at: { type: 'integer', minimum: 0 },
-    },
-  },
+const FILES = {
+  deviceAuthorization: 'oauth/device-authorization.response.json',
+  token: 'oauth/token.response.json',
+  error: 'oauth/error.response.json',
+  clientInformation: 'oauth/client-information.response.json',
 } as const;
 
-export type OauthSchema = keyof typeof SCHEMAS;
+export type OauthSchema = keyof typeof FILES;
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<OauthSchema, ValidateFunction>();
+const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
+const validators = new Map<OauthSchema, ValidateFunction>();
 
-/** Compiled on first use: a run under the AWS profile never pays for these. */
+/** Made on first use: a run under the AWS profile never reads these files. */
 function validator(name: OauthSchema): ValidateFunction {
-  let validate = compiled.get(name);
+  let validate = validators.get(name);
   if (!validate) {
-    ajv ??= new Ajv2020({ allErrors: true, strict: true });
-    validate = ajv.compile(SCHEMAS[name]);
-    compiled.set(name, validate);
+    const file = FILES[name];
+    const schema = JSON.parse(readFileSync(new URL(file, SCHEMAS_DIR), 'utf8')) as object;
+    validate = validatorFor(file, schema);
+    validators.set(name, validate);
   }
   return validate;
 }
