@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { UnsecuredJWT } from 'jose';
+import { UnsecuredJWT } from 'jose/jwt/unsecured';
 
 /**
  * Generation of every code and credential the server hands out. All are opaque random

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  decodeJwt,
-  exportJWK,
-  generateKeyPair,
-  jwtVerify,
-  SignJWT,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+// jose by subpath: its index loads every module it has (JWE, JWKS ...), twice the load time.
+import type { CryptoKey, JWK, JWTPayload } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
+import { exportJWK } from 'jose/key/export';
+import { generateKeyPair } from 'jose/key/generate/keypair';
+import { jwtVerify } from 'jose/jwt/verify';
+import { SignJWT } from 'jose/jwt/sign';
 import { epochSeconds } from './clock.ts';
 
 /**

@@ -1,6 +1,11 @@
 import { postAdminRoute } from '../http/admin-route.ts';
 import { readFile } from 'node:fs/promises';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, generateSecret, SignJWT } from 'jose';
+// jose by subpath: its index loads every module it has (JWE, JWKS ...), twice the load time.
+import { decodeJwt } from 'jose/jwt/decode';
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
+import { generateKeyPair } from 'jose/key/generate/keypair';
+import { generateSecret } from 'jose/key/generate/secret';
+import { SignJWT } from 'jose/jwt/sign';
 import { ConfigError, type Config } from '../engine/config.ts';
 import { runShellCommand } from '../approvers/exec.ts';
 import type { Redactor } from '../http/redact.ts';
