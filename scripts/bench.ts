@@ -3,7 +3,9 @@
  * when it is built and current) as a user would, and prints the median wall time of N runs of
  * `--help` and of a default run against the embedded reference server, with two floors beside
  * them: bare `node -e 0` (no code of ours at all) and an empty vitest run (what a vitest-based
- * start costs before any test). Goals (issue 11): `--help` < 0.3 s, default run < 1.0 s.
+ * start costs before any test). Goals (issue 11): `--help` < 0.3 s, default run < 1.0 s. Beside
+ * the default run, what its time is made of: a run of one test (the fixed cost of any run) and a
+ * run with --num-runs 10 (a tenth of the property-based suites' generated cases).
  * Then what report.html adds to a run (issue 13): the median time to render the default run's
  * results.json again, in this process, and the page's size. Goals: < 100 ms, < 1 MB.
  * Usage: npm run bench [-- --runs N]
@@ -70,6 +72,29 @@ const run = await median(
     rmSync(reports, { recursive: true, force: true });
   },
 );
+// What the default run's time is made of: the fixed cost of any run (start, one test, the
+// reports), and the run with a tenth of the generated cases (the property-based suites send
+// about half of the default run's requests; --num-runs 10 is what a run against a target does).
+const oneTest = await median(
+  'one-test run',
+  () => {
+    reports = mkdtempSync(join(tmpdir(), 'ssoc-bench-'));
+    return [BIN, '--quiet', '--reports', reports, '--grep', 'AWS-REG-200'];
+  },
+  () => rmSync(reports, { recursive: true, force: true }),
+);
+let fewRequests = 0;
+const fewCases = await median(
+  '--num-runs 10',
+  () => {
+    reports = mkdtempSync(join(tmpdir(), 'ssoc-bench-'));
+    return [BIN, '--quiet', '--reports', reports, '--num-runs', '10'];
+  },
+  () => {
+    fewRequests = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')).summary.requests;
+    rmSync(reports, { recursive: true, force: true });
+  },
+);
 const node = await median('node -e 0', () => ['-e', '0']);
 // A filter no test file matches: vitest starts, finds nothing and exits 0.
 const emptyVitest = await median('empty vitest', () => [
@@ -104,6 +129,10 @@ console.log(
 console.log(`--help        ${seconds(help)}   goal < 0.30 s`);
 console.log(
   `default run   ${seconds(run)}   goal < 1.00 s (${summary.total} tests, ${summary.requests} requests)`,
+);
+console.log(`  of which  one-test run ${seconds(oneTest)} (start, one test, the three reports)`);
+console.log(
+  `  beside    --num-runs 10 ${seconds(fewCases)} (${fewRequests} requests: a tenth of the generated cases)`,
 );
 console.log(
   `report.html   ${html.ms.toFixed(1)} ms  goal < 100 ms to render; ${(html.bytes / 1024).toFixed(0)} KB, goal < 1024 KB`,
