@@ -1,5 +1,6 @@
 import {
   defineSuite,
+  type ClientRegistration,
   describeOutcome,
   expectErrorCode,
   expectNoSuccess,
@@ -35,18 +36,15 @@ const rotated = (o: Outcome<TokenSet>, presented: string) =>
  */
 async function rotationLevel(
   t: TestContext,
-  client: { clientId: string; clientSecret?: string },
+  client: ClientRegistration,
   refreshToken: string,
   withCredentials: Level,
 ): Promise<Level> {
-  if (!client.clientSecret) {
+  if (!t.profile.sendsSecret(client)) {
     t.note('the client has no credentials: rotation is a MUST (RFC 9700 §2.2.2)');
     return 'MUST';
   }
-  const probe = await t.refresh(
-    { clientId: client.clientId, clientSecret: `${client.clientSecret}x-wrong` },
-    refreshToken,
-  );
+  const probe = await t.refresh(t.withWrongSecret(client), refreshToken);
   if (ok(probe)) {
     t.note(
       'a wrong clientSecret refreshes too: the refresh token alone is a bearer credential, so rotation is a MUST (RFC 9700 §2.2.2)',

@@ -32,6 +32,7 @@ export function registrationOf(
     clientSecret: stringOr(s.clientSecret),
     clientIdIssuedAt: numberOr(s.clientIdIssuedAt),
     clientSecretExpiresAt: numberOr(s.clientSecretExpiresAt),
+    authMethod: stringOr(s.authMethod),
     authorizationEndpoint: stringOr(s.authorizationEndpoint),
     tokenEndpoint: stringOr(s.tokenEndpoint),
   };

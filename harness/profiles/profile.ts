@@ -25,6 +25,12 @@ export interface ClientCredentials {
   clientId: string;
   /** AWS issues a secret even to public clients; absent means "send none". */
   clientSecret?: string;
+  /**
+   * How the client authenticates, as the server registered it (RFC 7591 §2
+   * token_endpoint_auth_method, returned by the registration, §3.2.1): a server may register
+   * another method than the one asked for, and then expects that one. Absent: the run's.
+   */
+  authMethod?: string;
 }
 
 export interface ClientRegistration extends ClientCredentials {

@@ -54,6 +54,7 @@ const WIRE_NAMES = {
     clientSecret: 'client_secret',
     clientIdIssuedAt: 'client_id_issued_at',
     clientSecretExpiresAt: 'client_secret_expires_at',
+    authMethod: 'token_endpoint_auth_method',
   },
   startDeviceAuthorization: {
     deviceCode: 'device_code',
@@ -256,7 +257,12 @@ export class Rfc8628Profile implements Profile {
   }
 
   sendsSecret(client: ClientCredentials): boolean {
-    return client.clientSecret !== undefined && this.clientAuth !== 'none';
+    return client.clientSecret !== undefined && this.authMethodOf(client) !== 'none';
+  }
+
+  /** The method the server registered the client with, else the run's (--client-auth). */
+  private authMethodOf(client: ClientCredentials): string {
+    return client.authMethod ?? this.clientAuth;
   }
 
   /**
@@ -295,7 +301,7 @@ export class Rfc8628Profile implements Profile {
     );
   }
 
-  /** A form POST authenticated as `clientAuth` says (RFC 6749 §2.3.1). */
+  /** A form POST authenticated as the client was registered, else as `clientAuth` says (RFC 6749 §2.3.1). */
   private formRequest(
     url: string | undefined,
     client: ClientCredentials,
@@ -308,7 +314,7 @@ export class Rfc8628Profile implements Profile {
       accept: 'application/json',
     };
     // A client without a secret is a public one: it sends its client_id alone (RFC 8628 §3.1).
-    const method = client.clientSecret === undefined ? 'none' : this.clientAuth;
+    const method = client.clientSecret === undefined ? 'none' : this.authMethodOf(client);
     const auth: Record<string, string | undefined> = {};
     if (method === 'client_secret_basic') headers.authorization = basicCredentials(client);
     else auth.client_id = client.clientId;

@@ -28,7 +28,7 @@ async function profileFor(clientAuth: ClientAuthMethod, faults: FaultName[] = []
   };
   const discovery = await discoverMetadata(server.url, http);
   const endpoints = endpointsOf(discovery.found?.document, {});
-  return { server, profile: new Rfc8628Profile(endpoints, clientAuth, http) };
+  return { server, log: http.recorder, profile: new Rfc8628Profile(endpoints, clientAuth, http) };
 }
 
 describe('the rfc8628 profile', () => {
@@ -74,6 +74,30 @@ describe('the rfc8628 profile', () => {
       expect(refreshed.value!.accessToken).not.toBe(tokens.value!.accessToken);
     });
   }
+
+  it('authenticates a client as the server registered it (RFC 7591 §3.2.1)', async () => {
+    // The reference registers client_secret_basic where none is asked for.
+    const { profile, log } = await profileFor('none');
+    const client = (await profile.registerClient({ clientName: 'x' })).value!;
+    expect(client.authMethod).toBe('client_secret_basic');
+    expect(profile.sendsSecret(client)).toBe(true);
+    const started = await profile.startDeviceAuthorization({ client });
+    expect(started.kind).toBe('ok');
+    const sent = log.exchanges.at(-1)!.request;
+    expect(sent.headers.authorization).toMatch(/^Basic /);
+    // Registered none, with a secret all the same: the client sends none, so it has no secret
+    // a wrong-secret test could get wrong.
+    expect(profile.sendsSecret({ ...client, authMethod: 'none' })).toBe(false);
+    // Registered client_secret_post under a run of client_secret_basic: the secret in the body.
+    const { profile: basic, log: basicLog } = await profileFor('client_secret_basic');
+    const other = (await basic.registerClient({ clientName: 'y' })).value!;
+    await basic.startDeviceAuthorization({
+      client: { ...other, authMethod: 'client_secret_post' },
+    });
+    const post = basicLog.exchanges.at(-1)!.request;
+    expect(post.headers.authorization).toBeUndefined();
+    expect(post.body).toMatch(/client_secret=/);
+  });
 
   it('normalises an RFC 6749 §5.2 error: a wrong secret is invalid_client', async () => {
     const { profile } = await profileFor('client_secret_basic');
