@@ -24,8 +24,77 @@ function slowDowns(run: RunResult): Record<string, number> {
   return seen;
 }
 
-const strictRun = (profile: 'aws' | 'rfc8628') =>
-  runEmbedded({ profile, slowDown: 'strict', exchanges: 'all' });
+/** A member of a recorded request or response body, JSON (aws) or form (rfc8628). */
+function bodyMember(body: string | undefined, names: string[]): string | undefined {
+  if (!body) return undefined;
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    const found = names.map((n) => json[n]).find((v) => typeof v === 'string');
+    return found as string | undefined;
+  } catch {
+    const form = new URLSearchParams(body);
+    return names.map((n) => form.get(n)).find((v) => v !== null) ?? undefined;
+  }
+}
+
+/**
+ * `test id: polls` for every poll sent after a terminal answer (an error other than
+ * authorization_pending and slow_down) to the same client for the same device code, beyond
+ * the one a test may send on purpose to see that the answer stays (CL-3). The device codes and
+ * the client's credentials are redacted alike wherever they appear, so their markers compare.
+ */
+function pollsAfterTerminal(run: RunResult): Record<string, number> {
+  const extra: Record<string, number> = {};
+  for (const t of run.tests) {
+    const after = new Map<string, number>();
+    for (const e of t.exchanges) {
+      const code = bodyMember(e.request.body, ['deviceCode', 'device_code']);
+      if (code === undefined) continue;
+      const client =
+        bodyMember(e.request.body, ['clientId', 'client_id']) ?? e.request.headers.authorization;
+      const key = `${client} ${code}`;
+      const seen = after.get(key);
+      if (seen !== undefined) {
+        after.set(key, seen + 1);
+        if (seen + 1 > 1) extra[t.id] = (extra[t.id] ?? 0) + 1;
+        continue;
+      }
+      const error = bodyMember(e.response?.body, ['error']);
+      if (error !== undefined && !['authorization_pending', 'slow_down'].includes(error))
+        after.set(key, 0);
+    }
+  }
+  return extra;
+}
+
+/** `test id: pairs` of refreshes with the same refresh token in flight at once (CL-13). */
+function concurrentRefreshes(run: RunResult): Record<string, number> {
+  const pairs: Record<string, number> = {};
+  for (const t of run.tests) {
+    const refreshes = t.exchanges.flatMap((e) => {
+      const token = bodyMember(e.request.body, ['refreshToken', 'refresh_token']);
+      const start = Date.parse(e.startedAt);
+      // Times are whole milliseconds: 2 ms of slack keeps back-to-back requests apart.
+      return token === undefined ? [] : [{ token, start, end: start + e.durationMs - 2 }];
+    });
+    for (const [i, a] of refreshes.entries())
+      for (const b of refreshes.slice(i + 1))
+        if (a.token === b.token && a.start < b.end && b.start < a.end)
+          pairs[t.id] = (pairs[t.id] ?? 0) + 1;
+  }
+  return pairs;
+}
+
+/** One run per profile, with every exchange kept, for all the checks of this file. */
+const runs = new Map<string, Promise<RunResult>>();
+function strictRun(profile: 'aws' | 'rfc8628'): Promise<RunResult> {
+  let run = runs.get(profile);
+  if (!run) {
+    run = runEmbedded({ profile, slowDown: 'strict', exchanges: 'all' });
+    runs.set(profile, run);
+  }
+  return run;
+}
 
 describe('the harness obeys the client rules over a run', () => {
   for (const profile of ['aws', 'rfc8628'] as const) {
@@ -35,6 +104,22 @@ describe('the harness obeys the client rules over a run', () => {
       // The slow_down tests did provoke it: the server in this mode sends it.
       expect(Object.keys(seen).some((id) => BREAKS_INTERVAL.test(id))).toBe(true);
       expect(Object.keys(seen).filter((id) => !BREAKS_INTERVAL.test(id))).toEqual([]);
+    }, 60_000);
+  }
+
+  for (const profile of ['aws', 'rfc8628'] as const) {
+    it(`${profile}: no poll after a terminal answer but one on purpose (CL-3)`, async () => {
+      const run = await strictRun(profile);
+      expect(pollsAfterTerminal(run)).toEqual({});
+    }, 60_000);
+
+    it(`${profile}: no two refreshes with one token at once, but in the test of that (CL-13)`, async () => {
+      const run = await strictRun(profile);
+      const pairs = concurrentRefreshes(run);
+      // The test of concurrent refreshes did send them: the check sees an overlap.
+      expect(pairs['BCP-4.14.2-CONCURRENT']).toBeGreaterThan(0);
+      delete pairs['BCP-4.14.2-CONCURRENT'];
+      expect(pairs).toEqual({});
     }, 60_000);
   }
 
