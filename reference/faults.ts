@@ -1022,6 +1022,12 @@ const CATALOGUE = {
     breaks: ['OA-2.3-ONE-METHOD'],
     profile: 'rfc8628',
   },
+  'oauth-basic-refused': {
+    description:
+      'The OAuth front end supports client_secret_post only: it registers every client with that method (and says so) and refuses HTTP Basic client authentication with invalid_client, although RFC 6749 §2.3.1 requires Basic for clients issued a password.',
+    breaks: ['OA-2.3.1-BASIC'],
+    profile: 'rfc8628',
+  },
   'oauth-device-errors-form-encoded': {
     description:
       'The OAuth device authorization endpoint sends its errors form-encoded (error=...&error_description=...), not as JSON.',

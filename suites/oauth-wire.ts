@@ -162,6 +162,34 @@ suite.test(
 
 suite.test(
   {
+    id: 'OA-2.3.1-BASIC',
+    profiles: ['rfc8628'],
+    title: 'a client that holds a secret can authenticate with HTTP Basic',
+    level: 'MUST',
+  },
+  async (t) => {
+    const client = await t.client();
+    if (!t.profile.sendsSecret(client))
+      return t.skip('not judged: the client authenticates with no secret (a public client)');
+    // Basic whatever the client was registered with or the run uses: RFC 6749 §2.3.1 makes the
+    // server support it for every client issued a password.
+    const o = await t.profile.startDeviceAuthorization({
+      client: { ...client, authMethod: 'client_secret_basic' },
+    });
+    const registered = client.authMethod ?? 'not said';
+    t.check({
+      requirement: 'OA-2.3.1-BASIC',
+      description: `a device authorization with the client's secret in HTTP Basic (registered: ${registered})`,
+      ok: o.kind === 'ok',
+      expected: 'HTTP 200 with a device authorization',
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'OA-2.3-ONE-METHOD',
     profiles: ['rfc8628'],
     title: 'a request authenticating the client twice (HTTP Basic and the body) is refused',

@@ -109,6 +109,9 @@ async function route(ctx: ServerContext, req: IncomingMessage, url: URL): Promis
   );
   if (!auth.ok) return refuse(auth.error, req.headers.authorization !== undefined);
   const basicAuth = auth.value.method === 'basic';
+  if (basicAuth && ctx.faults.has('oauth-basic-refused')) {
+    return refuse(oidcError('InvalidClientException', 'HTTP Basic is not supported'), true);
+  }
   if (auth.value.clientId === undefined) {
     return refuse(oidcError('InvalidClientException', 'No client identified'), basicAuth);
   }
@@ -207,7 +210,10 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
     if (refusal) return refused(refusal);
   }
   const requested = metadata.token_endpoint_auth_method as string | undefined;
-  const authMethod = requested === 'client_secret_post' ? requested : 'client_secret_basic';
+  const authMethod =
+    requested === 'client_secret_post' || ctx.faults.has('oauth-basic-refused')
+      ? 'client_secret_post'
+      : 'client_secret_basic';
   const scope = metadata.scope as string | undefined;
   const grantTypes = stringList(metadata.grant_types);
   const redirectUris = stringList(metadata.redirect_uris);

@@ -26,7 +26,9 @@ export function metadataDocument(issuer: string, faults: FaultSet): Record<strin
     token_endpoint: issuer + OAUTH_PATHS.token,
     registration_endpoint: issuer + OAUTH_PATHS.registration,
     grant_types_supported: [DEVICE_CODE_GRANT, 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: faults.has('oauth-basic-refused')
+      ? ['client_secret_post']
+      : ['client_secret_basic', 'client_secret_post'],
     response_types_supported: [],
   };
   if (faults.has('metadata-token-endpoint-http'))

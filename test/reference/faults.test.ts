@@ -1399,6 +1399,23 @@ const CHECKS: Record<FaultName, Check> = {
     expect(reply.status).toBe(200);
     expect(reply.json.device_code).toBeTypeOf('string');
   },
+  'oauth-basic-refused': async (s) => {
+    const client = (await post(s, '/oauth/register', { client_name: 'x' })).json;
+    expect(client.token_endpoint_auth_method).toBe('client_secret_post');
+    const basic = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const refused = await request(s, '/oauth/device_authorization', {
+      raw: '',
+      headers: { ...form, authorization: `Basic ${basic}` },
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.json.error).toBe('invalid_client');
+    const posted = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}&client_secret=${client.client_secret}`,
+      headers: form,
+    });
+    expect(posted.status).toBe(200);
+  },
   'oauth-device-errors-form-encoded': async (s) => {
     const reply = await request(s, '/oauth/device_authorization', {
       raw: 'client_id=nobody',
