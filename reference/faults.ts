@@ -518,6 +518,11 @@ const CATALOGUE = {
     description: 'An authorization code can be redeemed again after a successful redemption.',
     breaks: ['OA-4.1.2-CODE-SINGLE-USE'],
   },
+  'auth-code-any-client': {
+    description:
+      'An authorization code is redeemed by whichever client presents it, not only by the client it was issued to.',
+    breaks: ['OA-4.1.3-CLIENT-BIND'],
+  },
   'redirect-uri-not-checked': {
     description:
       "The token request's redirectUri is not compared with the authorization request's.",

@@ -229,6 +229,29 @@ suite.test(
 
 suite.test(
   {
+    id: 'OA-4.1.3-CLIENT-BIND',
+    title: 'a code is not redeemed by a client other than the one it was issued to',
+    level: 'MUST',
+    needs: BROWSER,
+    profiles: ['aws'],
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const other = await t.codeClient();
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    // Everything else right: the verifier and redirect URI of the authorization.
+    const o = await t.redeemCode(other, { code, redirectUri, codeVerifier: verifier });
+    expectErrorCode(t, o, {
+      requirement: 'OA-4.1.3-CLIENT-BIND',
+      description:
+        "another client redeeming the code, with the authorization's verifier and redirectUri",
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'OA-4.1.2-CODE-SINGLE-USE',
     title: 'an authorization code is redeemed at most once',
     level: 'MUST',

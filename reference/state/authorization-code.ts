@@ -59,7 +59,7 @@ export function redeemAuthorizationCode(
       'Authorization code has already been used; the tokens issued for it are revoked',
     );
   }
-  if (record.clientId !== client.clientId) {
+  if (record.clientId !== client.clientId && !ctx.faults.has('auth-code-any-client')) {
     return fail('InvalidGrantException', 'Invalid authorization code');
   }
   if (ctx.clock.nowMs() >= record.createdAtMs + AUTHORIZATION_CODE_LIFETIME * 1000) {
