@@ -518,6 +518,11 @@ const CATALOGUE = {
     description: 'An authorization code can be redeemed again after a successful redemption.',
     breaks: ['OA-4.1.2-CODE-SINGLE-USE'],
   },
+  'auth-code-no-expiry': {
+    description:
+      'Authorization codes never expire: one redeemed an hour after it was issued still yields tokens.',
+    breaks: ['OA-4.1.2-CODE-EXPIRY'],
+  },
   'auth-code-any-client': {
     description:
       'An authorization code is redeemed by whichever client presents it, not only by the client it was issued to.',

@@ -250,6 +250,35 @@ suite.test(
   },
 );
 
+/** RFC 6749 §4.1.2: "A maximum authorization code lifetime of 10 minutes is RECOMMENDED." */
+const CODE_LIFETIME_RECOMMENDED = 600;
+
+suite.test(
+  {
+    id: 'OA-4.1.2-CODE-EXPIRY',
+    title:
+      'an authorization code older than 10 minutes (the RECOMMENDED longest lifetime) is refused',
+    level: 'SHOULD',
+    needs: { approver: true, wait: 'expiry' },
+    profiles: ['aws'],
+  },
+  async (t) => {
+    const client = await t.codeClient();
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    const wait = CODE_LIFETIME_RECOMMENDED + 10;
+    t.needsWait(wait, 'the RECOMMENDED longest authorization code lifetime plus a margin');
+    await t.sleep(wait, 'until the authorization code is older than 10 minutes');
+    const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
+    // "MUST expire shortly"; the 10 minutes are RECOMMENDED: a code alive then is a SHOULD.
+    expectErrorCode(t, o, {
+      requirement: 'OA-4.1.2-CODE-EXPIRY',
+      level: 'SHOULD',
+      description: `a redemption ${wait} s after the code was issued, with its verifier and redirectUri`,
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
 suite.test(
   {
     id: 'OA-4.1.2-CODE-SINGLE-USE',

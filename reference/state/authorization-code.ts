@@ -62,7 +62,8 @@ export function redeemAuthorizationCode(
   if (record.clientId !== client.clientId && !ctx.faults.has('auth-code-any-client')) {
     return fail('InvalidGrantException', 'Invalid authorization code');
   }
-  if (ctx.clock.nowMs() >= record.createdAtMs + AUTHORIZATION_CODE_LIFETIME * 1000) {
+  const expired = ctx.clock.nowMs() >= record.createdAtMs + AUTHORIZATION_CODE_LIFETIME * 1000;
+  if (expired && !ctx.faults.has('auth-code-no-expiry')) {
     return fail('InvalidGrantException', 'Authorization code has expired');
   }
   if (input.redirectUri !== record.redirectUri && !ctx.faults.has('redirect-uri-not-checked')) {

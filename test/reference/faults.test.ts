@@ -916,6 +916,12 @@ const CHECKS: Record<FaultName, Check> = {
     expect(again.json.accessToken).not.toBe(t.accessToken);
     expect((await refresh(s, client, t.refreshToken)).status).toBe(200);
   },
+  'auth-code-no-expiry': async (s) => {
+    const client = await codeClient(s);
+    const a = await authorizationCode(s, client);
+    s.advance(3600);
+    expect((await redeem(s, client, a.code, a.verifier)).status).toBe(200);
+  },
   'auth-code-any-client': async (s) => {
     const client = await codeClient(s);
     const other = await codeClient(s);
