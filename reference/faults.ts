@@ -85,6 +85,8 @@ const CATALOGUE = {
       'DA-3.4-CROSS-CLIENT',
       'OA-6-RT-BINDING',
       'DA-3.5-STATE-MACHINE',
+      // The "other" client of a code is the same client.
+      'OA-4.1.3-CLIENT-BIND',
     ],
   },
   'accept-confidential': {
