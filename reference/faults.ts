@@ -485,6 +485,11 @@ const CATALOGUE = {
       'An expired registration is refused by StartDeviceAuthorization only: its refresh tokens, approved device codes and authorization codes still yield tokens.',
     breaks: ['DCR-3.2.1-EXPIRY-ENFORCED'],
   },
+  'unauthorized-client-as-invalid-client': {
+    description:
+      'A device authorization by a client not registered for the device grant is refused with invalid_client (InvalidClientException), not unauthorized_client (AMB-13: a warning, a failure under --strict).',
+    breaks: ['DA-3.1-UNAUTH-CLIENT'],
+  },
   'grant-not-restricted': {
     description:
       'A client may use every grant whatever grantTypes it registered, and always gets a refresh token.',

@@ -43,7 +43,9 @@ export function startDeviceAuthorization(
   if (!auth.ok) return auth;
   const client = auth.value;
   if (!allows(ctx, client, DEVICE_CODE_GRANT)) {
-    return fail('UnauthorizedClientException', 'Client is not registered for the device grant');
+    return ctx.faults.has('unauthorized-client-as-invalid-client')
+      ? fail('InvalidClientException', 'Client is not registered for the device grant')
+      : fail('UnauthorizedClientException', 'Client is not registered for the device grant');
   }
   if (ctx.faults.has('start-slow-down-once') && !ctx.store.shedOnce.has(client.clientId)) {
     ctx.store.shedOnce.add(client.clientId);

@@ -840,6 +840,12 @@ const CHECKS: Record<FaultName, Check> = {
     expect(errorType(await poll(s, client, start.json.deviceCode))).toBe('InvalidClientException');
     expect(errorType(await refresh(s, client, t.refreshToken))).toBe('InvalidClientException');
   },
+  'unauthorized-client-as-invalid-client': async (s) => {
+    const codeOnly = await codeClient(s, { grantTypes: [CODE_GRANT] });
+    const reply = await post(s, '/device_authorization', { ...codeOnly, startUrl: START_URL });
+    expect(reply.status).toBe(401);
+    expect(reply.json.error).toBe('invalid_client');
+  },
   'grant-not-restricted': async (s) => {
     const deviceOnly = await register(s, {
       grantTypes: [DEVICE_GRANT],
