@@ -495,6 +495,11 @@ const CATALOGUE = {
       'A client may use every grant whatever grantTypes it registered, and always gets a refresh token.',
     breaks: ['AWS-CT-GRANT-RESTRICT'],
   },
+  'pkce-required-access-denied': {
+    description:
+      'The authorization endpoint requires PKCE but refuses a request without code_challenge with error=access_denied, not invalid_request.',
+    breaks: ['PKCE-4.4.1-REQUIRED'],
+  },
   'pkce-not-checked': {
     description:
       'The codeVerifier is not compared with the code_challenge: any verifier redeems the code.',

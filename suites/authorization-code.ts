@@ -127,6 +127,7 @@ suite.test(
     level: 'MUST',
     needs: BROWSER,
     profiles: ['aws'],
+    also: ['PKCE-4.4.1-REQUIRED'],
   },
   async (t) => {
     const client = await t.codeClient();
@@ -139,6 +140,14 @@ suite.test(
         ok: response.error !== undefined,
         expected: ['error invalid_request (PKCE required)', 'a code that no verifier redeems'],
         actual: `error=${response.error ?? 'none'}`,
+      });
+      // RFC 7636 §4.4.1: a server that requires PKCE answers a missing challenge so.
+      t.check({
+        requirement: 'PKCE-4.4.1-REQUIRED',
+        description: 'the error of an authorization request without code_challenge',
+        ok: response.error === 'invalid_request',
+        expected: 'error=invalid_request',
+        actual: `error=${response.error ?? '(none)'}`,
       });
       return t.note(
         `the server requires PKCE: a request without a challenge got error=${response.error ?? '(none)'}`,

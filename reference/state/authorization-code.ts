@@ -176,6 +176,8 @@ export function checkAuthorization(ctx: StateContext, query: URLSearchParams): A
   let pkce: { codeChallenge: string; codeChallengeMethod: PkceMethod } | undefined;
   if (codeChallenge === undefined) {
     // RFC 9700 §2.1.1: PKCE is required of these public clients.
+    if (ctx.faults.has('pkce-required-access-denied'))
+      return error('access_denied', 'code_challenge is required (PKCE)');
     if (!ctx.faults.has('pkce-downgrade')) {
       return error('invalid_request', 'code_challenge is required (PKCE)');
     }

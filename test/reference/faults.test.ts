@@ -881,6 +881,16 @@ const CHECKS: Record<FaultName, Check> = {
       'InvalidGrantException',
     );
   },
+  'pkce-required-access-denied': async (s) => {
+    const client = await codeClient(s);
+    const url = authorizeUrl(s, client, {
+      code_challenge: undefined,
+      code_challenge_method: undefined,
+    });
+    const query = redirectQuery(s.authorize(url).location);
+    expect(query.get('code')).toBeNull();
+    expect(query.get('error')).toBe('access_denied');
+  },
   'pkce-downgrade': async (s) => {
     const client = await codeClient(s);
     const url = authorizeUrl(s, client, {
