@@ -303,16 +303,38 @@ async function waitUntilAnswering(origin: string, child: ChildProcess): Promise<
   throw new Error(`glewlwyd did not answer at ${origin} within ${START_TIMEOUT_MS} ms`);
 }
 
-/** A port free on loopback now (glewlwyd takes a port number, not a listening socket). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port free on loopback now, below the kernel's ephemeral range: glewlwyd takes a port
+ * number, not a listening socket, and a port of that range may be handed to another test's
+ * listen(0) between this check and glewlwyd's bind. The setup then spoke to that server (seen
+ * in CI: the reference server's 404 answered glewlwyd's API). Other tests listen on port 0.
+ */
+async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between 10000 and ${low}`);
+}
+
+/** The first port of the kernel's ephemeral range (Linux), else the IANA one. */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
+    );
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 49_152;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
