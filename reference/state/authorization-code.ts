@@ -176,10 +176,11 @@ export function checkAuthorization(ctx: StateContext, query: URLSearchParams): A
   let pkce: { codeChallenge: string; codeChallengeMethod: PkceMethod } | undefined;
   if (codeChallenge === undefined) {
     // RFC 9700 §2.1.1: PKCE is required of these public clients.
-    if (ctx.faults.has('pkce-required-access-denied'))
-      return error('access_denied', 'code_challenge is required (PKCE)');
     if (!ctx.faults.has('pkce-downgrade')) {
-      return error('invalid_request', 'code_challenge is required (PKCE)');
+      const code = ctx.faults.has('pkce-required-access-denied')
+        ? 'access_denied'
+        : 'invalid_request';
+      return error(code, 'code_challenge is required (PKCE)');
     }
   } else {
     // RFC 7636 §4.3: an absent method means plain, which this server refuses (§4.4.1).
