@@ -111,7 +111,7 @@ export const SETTINGS = [
     type: 'string',
     choices: ['none', 'client_secret_basic', 'client_secret_post'],
     help: 'rfc8628: client authentication (default: the one the metadata publishes, else client_secret_basic with a secret, else none)',
-    doc: 'Profile rfc8628: how the client authenticates (RFC 6749 §2.3). Default: the one of these the metadata publishes when it publishes one, else client_secret_basic when the client has a secret, else none.',
+    doc: 'Profile rfc8628: how the client authenticates (RFC 6749 §2.3). Default: the one of these the metadata publishes when it publishes one, else client_secret_basic when the client has a secret, else none. A client the run registers asks for this method and then authenticates as the server registered it (RFC 7591 §3.2.1 lets the server choose another).',
   },
   {
     key: 'clientId',
