@@ -3,7 +3,7 @@
  * A suite file imports only this module.
  */
 export { defineSuite, type TestMeta } from './registry.ts';
-export { TestContext, UNSUPPORTED_PKCE_METHOD } from './context.ts';
+export { FIXTURE_REGISTRATION, TestContext, UNSUPPORTED_PKCE_METHOD } from './context.ts';
 export type { Level } from './levels.ts';
 export {
   expectErrorCode,

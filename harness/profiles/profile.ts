@@ -74,6 +74,8 @@ export interface RegisterClientParams {
   grantTypes?: string[];
   /** The start URL: what the AWS CLI sends with the authorization code grant (EVIDENCE.md E8). */
   issuerUrl?: string;
+  /** RFC 7591 token_endpoint_auth_method to ask for (rfc8628); default: the run's. */
+  authMethod?: string;
 }
 
 export interface StartDeviceAuthorizationParams {
