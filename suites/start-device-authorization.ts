@@ -393,7 +393,7 @@ suite.test(
   async (t) => {
     const client = await t.client();
     const o = await t.profile.startDeviceAuthorization({
-      client: { clientId: `${client.clientId}-unknown`, clientSecret: client.clientSecret },
+      client: { ...client, clientId: `${client.clientId}-unknown` },
       startUrl: t.config.startUrl,
     });
     expectErrorCode(t, o, {

@@ -191,7 +191,7 @@ export class Rfc8628Profile implements Profile {
         // values (`sso:account:access`) are AWS's: a server that checks registered scopes
         // against those it supports (oidc-provider: invalid_client_metadata) would refuse them.
         scope: this.options.scope?.join(' '),
-        token_endpoint_auth_method: this.clientAuth,
+        token_endpoint_auth_method: p.authMethod ?? this.clientAuth,
       }).filter(([, v]) => v !== undefined),
     );
     this.traffic?.reserveRegistration();
@@ -206,6 +206,12 @@ export class Rfc8628Profile implements Profile {
       accepted = outcome.status >= 200 && outcome.status < 300;
       const typed = this.typed<ClientRegistration>(outcome, WIRE_NAMES.registerClient);
       const value = registrationOf(typed, typed.sent!);
+      // A secret issued with no method said: RFC 7591 §2's default, client_secret_basic, rather
+      // than a `none` asked for, which the server then did not confirm.
+      if (value && value.authMethod === undefined && value.clientSecret !== undefined) {
+        const asked = p.authMethod ?? this.clientAuth;
+        if (asked === 'none') value.authMethod = 'client_secret_basic';
+      }
       return value ? { ...typed, value } : typed;
     } finally {
       this.traffic?.settleRegistration(accepted);

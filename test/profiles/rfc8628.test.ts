@@ -99,6 +99,16 @@ describe('the rfc8628 profile', () => {
     expect(post.body).toMatch(/client_secret=/);
   });
 
+  it('a secret issued with no method said is sent with RFC 7591 §2 default, Basic', async () => {
+    // oauth-register-no-echo: the registration returns no metadata, token_endpoint_auth_method
+    // included, though the server registered client_secret_basic where none was asked for.
+    const { profile, log } = await profileFor('none', ['oauth-register-no-echo']);
+    const client = (await profile.registerClient({ clientName: 'x' })).value!;
+    expect(client.authMethod).toBe('client_secret_basic');
+    expect((await profile.startDeviceAuthorization({ client })).kind).toBe('ok');
+    expect(log.exchanges.at(-1)!.request.headers.authorization).toMatch(/^Basic /);
+  });
+
   it('normalises an RFC 6749 §5.2 error: a wrong secret is invalid_client', async () => {
     const { profile } = await profileFor('client_secret_basic');
     const client = (await profile.registerClient({ clientName: 'x' })).value!;
