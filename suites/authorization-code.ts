@@ -272,10 +272,11 @@ suite.test(
     profiles: ['aws'],
   },
   async (t) => {
-    const client = await t.codeClient();
-    const { code, verifier, redirectUri } = await t.issuedCode(client);
+    // Before the registration and the browser step: a run that cannot wait spends neither.
     const wait = CODE_LIFETIME_RECOMMENDED + 10;
     t.needsWait(wait, 'the RECOMMENDED longest authorization code lifetime plus a margin');
+    const client = await t.codeClient();
+    const { code, verifier, redirectUri } = await t.issuedCode(client);
     await t.sleep(wait, 'until the authorization code is older than 10 minutes');
     const o = await t.redeemCode(client, { code, redirectUri, codeVerifier: verifier });
     // "MUST expire shortly"; the 10 minutes are RECOMMENDED: a code alive then is a SHOULD.
