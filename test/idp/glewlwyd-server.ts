@@ -310,24 +310,30 @@ async function waitUntilAnswering(origin: string, child: ChildProcess): Promise<
  * in CI: the reference server's 404 answered glewlwyd's API). Other tests listen on port 0.
  */
 async function freePort(): Promise<number> {
-  const low = ephemeralLow();
+  const [low, high] = ephemeralRange();
+  // Below the range, else above it; a machine whose range covers both has no safe port.
+  const [from, to] = low > 11_000 ? [10_000, low] : high < 64_000 ? [high + 1, 65_536] : [0, 0];
+  if (to - from < 1000)
+    throw new Error(`no port range outside the ephemeral range ${low}-${high} for glewlwyd`);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    const port = from + Math.floor(Math.random() * (to - from));
     if (await canListen(port)) return port;
   }
-  throw new Error(`no free port between 10000 and ${low}`);
+  throw new Error(`no free port between ${from} and ${to - 1}`);
 }
 
-/** The first port of the kernel's ephemeral range (Linux), else the IANA one. */
-function ephemeralLow(): number {
+/** The kernel's ephemeral port range (Linux), else IANA's. */
+function ephemeralRange(): [number, number] {
   try {
-    const low = Number(
-      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0],
-    );
-    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high)) return [low!, high!];
   } catch {
-    return 49_152;
+    // Not Linux.
   }
+  return [49_152, 65_535];
 }
 
 function canListen(port: number): Promise<boolean> {
