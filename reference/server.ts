@@ -78,7 +78,8 @@ export interface ReferenceServerOptions {
   /**
    * 'off' (default): never slow_down. 'strict': per device code, a poll less than `interval`
    * seconds after the previous poll of that code gets SlowDownException and that code's
-   * interval grows by 5 s, cumulatively (RFC 8628 §3.5).
+   * interval grows by 5 s, cumulatively (RFC 8628 §3.5), whether the code is pending,
+   * approved or denied.
    */
   slowDown?: 'off' | 'strict';
   /** Seeded faults (see faults.ts); default none: the server is conformant. */

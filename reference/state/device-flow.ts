@@ -297,6 +297,13 @@ export function redeemDeviceCode(
   const previousPoll = record.lastPollMs;
   record.lastPollMs = now;
   record.polls = (record.polls ?? 0) + 1;
+  // --slow-down strict: the interval holds whatever the code's state (a server may answer
+  // slow_down at any time), so a client that polls a decided code too early is seen too.
+  const early = previousPoll !== undefined && now - previousPoll < record.intervalSec * 1000;
+  if (early && record.status !== 'pending' && ctx.config.slowDown === 'strict') {
+    record.intervalSec += SLOW_DOWN_INCREMENT;
+    return fail('SlowDownException', 'Client is polling too fast');
+  }
   if (record.status !== 'pending' && (record.decisionHiddenFor ?? 0) > 0) {
     record.decisionHiddenFor! -= 1;
     return fail('AuthorizationPendingException', 'Authorization is still pending');
