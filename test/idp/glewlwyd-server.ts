@@ -65,7 +65,7 @@ export interface RunningGlewlwyd {
 export function glewlwydInstallation(): { binary: string; databaseScript: string } | string {
   const binary = onPath('glewlwyd', ['/usr/sbin', '/usr/bin']);
   if (!binary) return 'glewlwyd is not installed (apt-get install glewlwyd)';
-  const databaseScript = DATABASE_SCRIPTS.find(isReadable);
+  const databaseScript = DATABASE_SCRIPTS.find((p) => hasAccess(p, constants.R_OK));
   if (!databaseScript) return `glewlwyd's SQLite script is missing (${DATABASE_SCRIPTS[0]})`;
   // Looked up, not run: a check that spawns could time out under load and skip the test.
   if (!onPath('sqlite3', []))
@@ -349,21 +349,13 @@ function onPath(name: string, dirs: string[]): string | undefined {
   return dirs
     .concat((process.env.PATH ?? '').split(delimiter).filter(Boolean))
     .map((dir) => join(dir, name))
-    .find(isExecutable);
+    .find((p) => hasAccess(p, constants.X_OK));
 }
 
-function isExecutable(path: string): boolean {
+/** Whether this process may use `path` as `mode` says (constants.X_OK, R_OK). */
+function hasAccess(path: string, mode: number): boolean {
   try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isReadable(path: string): boolean {
-  try {
-    accessSync(path, constants.R_OK);
+    accessSync(path, mode);
     return true;
   } catch {
     return false;
