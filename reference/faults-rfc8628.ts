@@ -11,6 +11,10 @@ import type { FaultName } from './faults.ts';
  */
 export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
   'secret-not-checked': ['DA-3.4-CLIENT-AUTH', 'OA-5.2-401-HEADER', 'OA-6-CLIENT-AUTH'],
+  'secret-of-any-client': ['DA-3.4-CLIENT-AUTH'],
+  'secret-optional': ['DA-3.4-CLIENT-AUTH'],
+  'secret-case-insensitive': ['DA-3.4-CLIENT-AUTH'],
+  'user-code-redeems': ['DA-3.4-BAD-DC'],
   'duplicate-client-id': [
     'DA-3.4-CROSS-CLIENT',
     'DA-3.5-STATE-MACHINE',

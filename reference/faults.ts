@@ -409,6 +409,26 @@ const CATALOGUE = {
       'Device codes are looked up by their first 20 characters: a garbled code still finds the authorization.',
     breaks: ['DA-3.4-BAD-DC'],
   },
+  'secret-of-any-client': {
+    description:
+      'A clientSecret is accepted when it is the secret of any registered client, not only of the clientId sent (a lookup by secret, not by client).',
+    breaks: ['DA-3.4-CLIENT-AUTH'],
+  },
+  'secret-optional': {
+    description:
+      'A request that sends no clientSecret is taken for a public client: the secret is checked only when one is sent (on the AWS wire, clientSecret is no longer required).',
+    breaks: ['DA-3.4-CLIENT-AUTH', 'AWS-SDA-REQUIRED', 'AWS-CT-REQUIRED'],
+  },
+  'secret-case-insensitive': {
+    description:
+      'Client secrets are compared without regard to case (a case-insensitive database collation), so a secret with its letters upper-cased is accepted.',
+    breaks: ['DA-3.4-CLIENT-AUTH'],
+  },
+  'user-code-redeems': {
+    description:
+      'A poll is looked up among user codes too: the user code, which the device shows to anyone who can see its screen, redeems the tokens as the device code does.',
+    breaks: ['DA-3.4-BAD-DC'],
+  },
   'secret-checked-once': {
     description:
       'Once a device code has been polled, later polls of it are not checked for the client secret.',

@@ -224,13 +224,22 @@ export function decodeRegisterClient(
   });
 }
 
+/** clientSecret is required, but under secret-optional: then a missing one reads as ''. */
+function secretReader(faults: FaultSet): Reader {
+  if (!faults.has('secret-optional')) return required('clientSecret');
+  return (b) => {
+    const read = readString(b, 'clientSecret');
+    return read.ok && read.value === undefined ? ok('') : read;
+  };
+}
+
 export function decodeStartDeviceAuthorization(
   body: JsonObject,
   faults: FaultSet,
 ): Outcome<StartDeviceAuthorizationInput> {
   return decode(body, {
     clientId: required('clientId'),
-    clientSecret: required('clientSecret'),
+    clientSecret: secretReader(faults),
     startUrl: faults.has('missing-start-url-accepted')
       ? optional('startUrl')
       : required('startUrl'),
@@ -247,7 +256,7 @@ export function decodeCreateToken(body: JsonObject, faults: FaultSet): Outcome<C
   return decode(body, {
     // client-from-device-code: a missing clientId is left for the device code to supply.
     clientId: faults.has('client-from-device-code') ? optional('clientId') : required('clientId'),
-    clientSecret: required('clientSecret'),
+    clientSecret: secretReader(faults),
     grantType,
     deviceCode: optional('deviceCode'),
     code: optional('code'),

@@ -342,6 +342,71 @@ suite.test(
 
 suite.test(
   {
+    id: 'DA-3.4-CLIENT-AUTH',
+    slug: 'another-clients-secret',
+    title: "a poll with another client's secret is refused with invalid_client",
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const other = await t.newClient();
+    const o = await t.poll(t.withSecretOf(client, other), auth);
+    // A secret authenticates the client it was issued to, not whoever sends it (RFC 6749 §2.3.1).
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: `CreateToken with a valid device code, its client's ${t.wire('clientId')} and the ${t.wire('clientSecret')} of another registered client`,
+      codes: ['invalid_client'],
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CLIENT-AUTH',
+    slug: 'secret-left-out',
+    title:
+      'a poll that leaves out the client secret is refused with invalid_client or invalid_request',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const o = await t.poll(t.withoutSecret(client), auth);
+    // RFC 6749 §3.2.1: a client that was issued credentials MUST authenticate; leaving them out
+    // does not make it a public client, and an answer for the grant (authorization_pending) shows
+    // it was not authenticated. §5.2 names invalid_client for "no client authentication
+    // included"; a missing required parameter (the AWS model requires clientSecret) is
+    // invalid_request.
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: `CreateToken with a valid device code and the ${t.wire('clientId')} alone, no ${t.wire('clientSecret')}`,
+      codes: ['invalid_client', 'invalid_request'],
+      frontEnd: true,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CLIENT-AUTH',
+    slug: 'secret-upper-cased',
+    title: 'a poll with the client secret upper-cased is refused with invalid_client',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    const o = await t.poll(t.withSecretUpperCased(client), auth);
+    // A secret is compared exactly: a case-insensitive comparison (a database collation)
+    // divides the secret's strength and accepts what the server never issued.
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: `CreateToken with a valid device code and the ${t.wire('clientSecret')} upper-cased`,
+      codes: ['invalid_client'],
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'AWS-CT-INVALID-CLIENT-401',
     profiles: ['aws'],
     title: 'a poll with a wrong client secret is refused with HTTP 401',
@@ -538,6 +603,30 @@ suite.test(
     t.check({
       requirement: 'DA-3.4-BAD-DC',
       description: 'CreateToken with a real device code whose last character was changed',
+      ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
+      expected: ['error invalid_grant', 'another terminal error (AMB-4)'],
+      actual: describeOutcome(o),
+      exchange: o.exchange,
+    });
+    reportVendorCode(t, o, 'DA-3.4-BAD-DC');
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-BAD-DC',
+    slug: 'user-code',
+    title: 'the user code sent as the device code is refused and never reported as pending',
+    level: 'MUST',
+  },
+  async (t) => {
+    const { client, auth } = await t.authorization();
+    // The user code is shown on the device's screen for anyone to read; only the device code,
+    // which the device keeps, may redeem the grant (RFC 8628 §3.4, §5.2).
+    const o = await t.poll(client, auth, { deviceCode: auth.userCode });
+    t.check({
+      requirement: 'DA-3.4-BAD-DC',
+      description: `CreateToken with the authorization's ${t.wire('userCode')} as its ${t.wire('deviceCode')}`,
       ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
       expected: ['error invalid_grant', 'another terminal error (AMB-4)'],
       actual: describeOutcome(o),

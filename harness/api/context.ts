@@ -277,6 +277,15 @@ export class TestContext {
   withWrongSecret(client: ClientRegistration): ClientRegistration {
     return this.registration.withWrongSecret(client);
   }
+  withSecretOf(client: ClientRegistration, other: ClientRegistration): ClientRegistration {
+    return this.registration.withSecretOf(client, other);
+  }
+  withoutSecret(client: ClientRegistration): ClientRegistration {
+    return this.registration.withoutSecret(client);
+  }
+  withSecretUpperCased(client: ClientRegistration): ClientRegistration {
+    return this.registration.withSecretUpperCased(client);
+  }
 
   // approval (fixtures/approval.ts)
   get hasApprover(): boolean {

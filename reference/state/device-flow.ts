@@ -262,7 +262,13 @@ export function redeemDeviceCode(
   if (!allows(ctx, client, DEVICE_CODE_GRANT)) {
     return fail('UnauthorizedClientException', 'Client is not registered for the device grant');
   }
-  const record = ctx.store.byDeviceCode.get(deviceCode) ?? prefixMatch(ctx, deviceCode);
+  const record =
+    ctx.store.byDeviceCode.get(deviceCode) ??
+    prefixMatch(ctx, deviceCode) ??
+    // user-code-redeems: one lookup for both codes, as `device_code = ? OR user_code = ?`.
+    (ctx.faults.has('user-code-redeems')
+      ? ctx.store.byUserCode.get(normalize(ctx, deviceCode))
+      : undefined);
   if (!record) {
     if (ctx.faults.has('unknown-device-code-pending')) {
       return fail('AuthorizationPendingException', 'Authorization is still pending');

@@ -153,13 +153,32 @@ export function authenticate(
   if (enforced && registrationExpired(ctx, client)) {
     return fail('InvalidClientException', 'Client registration has expired');
   }
-  if (!ctx.faults.has('secret-not-checked') && !secretsEqual(clientSecret, client.clientSecret)) {
+  if (!ctx.faults.has('secret-not-checked') && !secretAccepted(ctx, client, clientSecret)) {
     if (operation === 'StartDeviceAuthorization' && ctx.faults.has('wrong-exception-for-op')) {
       return fail('InvalidGrantException', 'Invalid client secret');
     }
     return fail('InvalidClientException', 'Invalid client credentials');
   }
   return ok(client);
+}
+
+/**
+ * Whether the secret sent authenticates the client: its own secret, compared in constant time.
+ * Three faults loosen it as real servers have: any client's secret (secret-of-any-client), no
+ * secret at all (secret-optional), or the secret in another case (secret-case-insensitive).
+ */
+function secretAccepted(ctx: StateContext, client: ClientRecord, sent: string): boolean {
+  if (secretsEqual(sent, client.clientSecret)) return true;
+  if (ctx.faults.has('secret-optional') && sent === '') return true;
+  if (
+    ctx.faults.has('secret-case-insensitive') &&
+    secretsEqual(sent.toLowerCase(), client.clientSecret.toLowerCase())
+  )
+    return true;
+  if (ctx.faults.has('secret-of-any-client') && sent !== '')
+    for (const other of ctx.store.clients.values())
+      if (other.clientSecret !== '' && secretsEqual(sent, other.clientSecret)) return true;
+  return false;
 }
 
 /** RFC 7591 §3.2.2 / RFC 9700 §2.6: absolute http(s), no fragment, plain http only on loopback. */

@@ -41,6 +41,8 @@ const SKIP_REASONS = [
   /^not judged: the refresh token is not a JWS/,
   /^not judged: the client authenticates in the body/,
   /^no error of the run carried error_uri \(OPTIONAL\)/,
+  // Under client_secret_post, the other client is the public one.
+  /there is no secret to borrow, not judged$/,
 ];
 
 const METHODS = ['client_secret_basic', 'client_secret_post'] as const;
@@ -52,13 +54,17 @@ const runs = new Map<Method, RunResult>();
 /** One run of the whole list, the confidential client authenticating with `clientAuth`. */
 function runWith(clientAuth: Method): Promise<RunResult> {
   const confidential = idp.clients.confidential;
+  // The other client of the cross-client tests: a confidential one under Basic (its secret is
+  // what DA-3.4-CLIENT-AUTH/another-clients-secret presents), the public one under post.
+  const other =
+    clientAuth === 'client_secret_basic' ? idp.clients.confidential2 : idp.clients.public;
   return runConformance(
     resolveConfig({
       flags: {
         profile: 'rfc8628',
         issuer: idp.issuer,
         clientId: confidential.clientId,
-        clientId2: idp.clients.public.clientId,
+        clientId2: other.clientId,
         clientAuth,
         approver: 'exec',
         approverCommand: `node ${APPROVER}`,
@@ -68,7 +74,7 @@ function runWith(clientAuth: Method): Promise<RunResult> {
         scope: 'openid offline_access',
         reports: '/dev/null',
       },
-      env: { clientSecret: confidential.clientSecret },
+      env: { clientSecret: confidential.clientSecret, clientSecret2: other.clientSecret },
     }),
   );
 }
@@ -165,6 +171,13 @@ describe.each(METHODS)('the rfc8628 profile against oidc-provider, %s', (method)
       'DA-6.1-STRIP-OTHER',
     ])
       expect(passed.has(id), id).toBe(true);
+    // Another client's secret is presented where the other client holds one (the Basic run).
+    const borrowed = run().tests.filter(
+      (t) => t.slug === 'DA-3.4-CLIENT-AUTH/another-clients-secret',
+    );
+    expect(borrowed.map((t) => t.verdict)).toEqual([
+      method === 'client_secret_basic' ? 'passed' : 'skipped',
+    ]);
     // The Basic-auth challenge is judged only when the client uses HTTP Basic.
     const challenge = run().tests.filter((t) => t.id === 'OA-5.2-401-HEADER');
     expect(challenge.map((t) => t.verdict)).toEqual([

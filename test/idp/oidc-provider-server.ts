@@ -36,7 +36,8 @@ export interface TestClient {
 export interface RunningOidcProvider {
   /** e.g. http://127.0.0.1:41234 (metadata at /.well-known/openid-configuration). */
   issuer: string;
-  clients: { public: TestClient; confidential: TestClient };
+  /** Two confidential clients, so that one can present the other's secret. */
+  clients: { public: TestClient; confidential: TestClient; confidential2: TestClient };
   close(): Promise<void>;
 }
 
@@ -62,6 +63,11 @@ export async function startOidcProvider(
     public: { clientId: 'ssoc-public', tokenEndpointAuthMethod: 'none' },
     confidential: {
       clientId: 'ssoc-confidential',
+      clientSecret: randomBytes(24).toString('base64url'),
+      tokenEndpointAuthMethod: 'client_secret_basic',
+    },
+    confidential2: {
+      clientId: 'ssoc-confidential-2',
       clientSecret: randomBytes(24).toString('base64url'),
       tokenEndpointAuthMethod: 'client_secret_basic',
     },
@@ -107,7 +113,11 @@ function configuration(
   });
 
   return {
-    clients: [staticClient(clients.public), staticClient(clients.confidential)],
+    clients: [
+      staticClient(clients.public),
+      staticClient(clients.confidential),
+      staticClient(clients.confidential2),
+    ],
     // An explicit key: oidc-provider would otherwise warn about its development keys.
     jwks: { keys: [signingKey()] },
     // Cookie signing keys, fresh per server (nothing outlives the test).

@@ -562,6 +562,42 @@ const CHECKS: Record<FaultName, Check> = {
     const garbled = auth.deviceCode.slice(0, -1) + (auth.deviceCode.endsWith('A') ? 'B' : 'A');
     expect(errorType(await poll(s, client, garbled))).toBe('AuthorizationPendingException');
   },
+  'secret-of-any-client': async (s) => {
+    const { client, auth } = await started(s);
+    const other = await register(s);
+    const borrowed = { clientId: client.clientId, clientSecret: other.clientSecret };
+    expect(errorType(await poll(s, borrowed, auth.deviceCode))).toBe(
+      'AuthorizationPendingException',
+    );
+    // A secret no client holds is still refused.
+    const made = { ...client, clientSecret: `${other.clientSecret}x` };
+    expect(errorType(await poll(s, made, auth.deviceCode))).toBe('InvalidClientException');
+  },
+  'secret-optional': async (s) => {
+    const { client, auth } = await started(s);
+    const reply = await post(s, '/token', {
+      clientId: client.clientId,
+      grantType: DEVICE_GRANT,
+      deviceCode: auth.deviceCode,
+    });
+    expect(errorType(reply)).toBe('AuthorizationPendingException');
+    // A wrong secret, when one is sent, is still refused.
+    const wrong = { ...client, clientSecret: 'wrong' };
+    expect(errorType(await poll(s, wrong, auth.deviceCode))).toBe('InvalidClientException');
+  },
+  'secret-case-insensitive': async (s) => {
+    const { client, auth } = await started(s);
+    const upper = { ...client, clientSecret: client.clientSecret.toUpperCase() };
+    expect(upper.clientSecret).not.toBe(client.clientSecret);
+    expect(errorType(await poll(s, upper, auth.deviceCode))).toBe('AuthorizationPendingException');
+  },
+  'user-code-redeems': async (s) => {
+    const { client, auth } = await started(s);
+    expect(errorType(await poll(s, client, auth.userCode))).toBe('AuthorizationPendingException');
+    s.approve(auth.userCode);
+    s.advance(auth.interval);
+    expect((await poll(s, client, auth.userCode)).status).toBe(200);
+  },
   'secret-checked-once': async (s) => {
     const { client, auth } = await started(s);
     await poll(s, client, auth.deviceCode);
