@@ -10,9 +10,15 @@ import type { FaultName } from './faults.ts';
  * stay conformant under both profiles.
  */
 export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
-  'secret-not-checked': ['DA-3.4-CLIENT-AUTH', 'OA-5.2-401-HEADER', 'OA-6-CLIENT-AUTH'],
+  'secret-not-checked': [
+    'DA-3.1-CONF-AUTH',
+    'DA-3.4-CLIENT-AUTH',
+    'OA-5.2-401-HEADER',
+    'OA-6-CLIENT-AUTH',
+  ],
   'secret-of-any-client': ['DA-3.4-CLIENT-AUTH'],
-  'secret-optional': ['DA-3.4-CLIENT-AUTH'],
+  'secret-optional': ['DA-3.4-CLIENT-AUTH', 'DA-3.1-CONF-AUTH', 'OA-6-CLIENT-AUTH'],
+  'refresh-secret-optional': ['OA-6-CLIENT-AUTH'],
   'secret-case-insensitive': ['DA-3.4-CLIENT-AUTH'],
   'user-code-redeems': ['DA-3.4-BAD-DC'],
   'duplicate-client-id': [
@@ -68,7 +74,7 @@ export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
   ],
   'cross-client-redeem': ['DA-3.4-CROSS-CLIENT', 'DA-3.5-STATE-MACHINE'],
   'device-code-reusable': ['DA-3.5-STATE-MACHINE', 'DA-5.2-DC-SINGLE-USE'],
-  'wrong-exception-for-op': ['OA-5.2-401-HEADER'],
+  'wrong-exception-for-op': ['DA-3.1-CONF-AUTH', 'OA-5.2-401-HEADER'],
   'refresh-broken': ['DA-3.5-STATE-MACHINE', 'OA-6-REFRESH', 'OA-6-SCOPE-UP'],
   'user-code-lifetime-day': ['DA-5.4-UC-LIFETIME'],
   'unknown-client-invalid-request': ['DA-3.1-CLIENTID'],

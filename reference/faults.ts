@@ -417,7 +417,7 @@ const CATALOGUE = {
   'secret-optional': {
     description:
       'A request that sends no clientSecret is taken for a public client: the secret is checked only when one is sent (on the AWS wire, clientSecret is no longer required).',
-    breaks: ['DA-3.4-CLIENT-AUTH', 'AWS-SDA-REQUIRED', 'AWS-CT-REQUIRED'],
+    breaks: ['DA-3.4-CLIENT-AUTH', 'AWS-SDA-REQUIRED', 'AWS-CT-REQUIRED', 'OA-6-CLIENT-AUTH'],
   },
   'secret-case-insensitive': {
     description:
@@ -469,6 +469,11 @@ const CATALOGUE = {
   'refresh-any-client': {
     description: 'A refresh token is accepted from any authenticated client, not only its own.',
     breaks: ['OA-6-RT-BINDING'],
+  },
+  'refresh-secret-optional': {
+    description:
+      'The refresh_token grant checks clientSecret only when one is sent: a refresh without it is taken for a public client (on the AWS wire, clientSecret is then optional on CreateToken).',
+    breaks: ['OA-6-CLIENT-AUTH'],
   },
   'refresh-secret-not-checked': {
     description:
@@ -1078,6 +1083,7 @@ const CATALOGUE = {
       'DA-3.2-ERR-FORMAT',
       'OA-5.2-FORMAT',
       'DA-3.1-CLIENTID',
+      'DA-3.1-CONF-AUTH',
       'DCR-3.2.1-EXPIRY-ENFORCED',
       'OA-5.2-401-HEADER',
       'OA-2.3-ONE-METHOD',

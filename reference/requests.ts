@@ -1,5 +1,5 @@
 import { fail, ok, type Outcome } from './errors.ts';
-import type { FaultSet } from './faults.ts';
+import type { FaultName, FaultSet } from './faults.ts';
 
 /**
  * Decoding of operation inputs: the body must be a JSON object, required members present,
@@ -224,9 +224,12 @@ export function decodeRegisterClient(
   });
 }
 
-/** clientSecret is required, but under secret-optional: then a missing one reads as ''. */
-function secretReader(faults: FaultSet): Reader {
-  if (!faults.has('secret-optional')) return required('clientSecret');
+/**
+ * clientSecret is required, but under `optionalUnder`'s faults: then a missing one reads as ''
+ * (secret-optional lets it through everywhere, refresh-secret-optional on refreshes only).
+ */
+function secretReader(faults: FaultSet, optionalUnder: FaultName[]): Reader {
+  if (!optionalUnder.some((f) => faults.has(f))) return required('clientSecret');
   return (b) => {
     const read = readString(b, 'clientSecret');
     return read.ok && read.value === undefined ? ok('') : read;
@@ -239,7 +242,7 @@ export function decodeStartDeviceAuthorization(
 ): Outcome<StartDeviceAuthorizationInput> {
   return decode(body, {
     clientId: required('clientId'),
-    clientSecret: secretReader(faults),
+    clientSecret: secretReader(faults, ['secret-optional']),
     startUrl: faults.has('missing-start-url-accepted')
       ? optional('startUrl')
       : required('startUrl'),
@@ -256,7 +259,7 @@ export function decodeCreateToken(body: JsonObject, faults: FaultSet): Outcome<C
   return decode(body, {
     // client-from-device-code: a missing clientId is left for the device code to supply.
     clientId: faults.has('client-from-device-code') ? optional('clientId') : required('clientId'),
-    clientSecret: secretReader(faults),
+    clientSecret: secretReader(faults, ['secret-optional', 'refresh-secret-optional']),
     grantType,
     deviceCode: optional('deviceCode'),
     code: optional('code'),

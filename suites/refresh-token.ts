@@ -160,6 +160,30 @@ suite.test(
 
 suite.test(
   {
+    id: 'OA-6-CLIENT-AUTH',
+    slug: 'secret-left-out',
+    title:
+      'a refresh that leaves out the client secret is refused with invalid_client or invalid_request',
+    level: 'MUST',
+    needs: REFRESH,
+  },
+  async (t) => {
+    const { client, tokens } = await t.refreshable();
+    const o = await t.refresh(t.withoutSecret(client), tokens.refreshToken);
+    // RFC 6749 §6: a client that was issued credentials MUST authenticate to refresh; without
+    // them the refresh token alone would be a bearer credential. §5.2 names invalid_client for
+    // "no client authentication included"; a missing required member (AWS) is invalid_request.
+    expectErrorCode(t, o, {
+      requirement: 'OA-6-CLIENT-AUTH',
+      description: `refresh_token grant with the ${t.wire('clientId')} alone, no ${t.wire('clientSecret')}`,
+      codes: ['invalid_client', 'invalid_request'],
+      frontEnd: true,
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'OA-6-RT-BINDING',
     title: "another client cannot use a client's refresh token",
     level: 'MUST',

@@ -18,7 +18,11 @@ export function createToken(ctx: StateContext, input: CreateTokenInput): Outcome
   const skipSecret =
     (ctx.faults.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
     ((ctx.faults.has('refresh-secret-not-checked') || ctx.faults.has('refresh-bearer-only')) &&
-      input.grantType === REFRESH_TOKEN_GRANT);
+      input.grantType === REFRESH_TOKEN_GRANT) ||
+    // refresh-secret-optional: a refresh without a secret is taken for a public client's.
+    (ctx.faults.has('refresh-secret-optional') &&
+      input.grantType === REFRESH_TOKEN_GRANT &&
+      input.clientSecret === '');
   const secret = skipSecret
     ? (ctx.store.clients.get(input.clientId ?? '')?.clientSecret ?? input.clientSecret)
     : input.clientSecret;

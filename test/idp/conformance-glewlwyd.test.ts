@@ -27,8 +27,8 @@ const missing = typeof installation === 'string' ? installation : undefined;
  * Real deviations of glewlwyd (GLEWLWYD.md, "Findings"), each a MUST of RFC 6749 §5.2:
  * - OA-5.2-401-HEADER: a wrong secret sent with Basic gets 403 `unauthorized_client`, no
  *   WWW-Authenticate (401 + WWW-Authenticate required).
- * - DA-3.1-CLIENTID, DA-3.4-CLIENT-AUTH: unknown client, wrong secret: `unauthorized_client`,
- *   not `invalid_client`.
+ * - DA-3.1-CLIENTID, DA-3.1-CONF-AUTH, DA-3.4-CLIENT-AUTH: unknown client, wrong or missing
+ *   secret: `unauthorized_client`, not `invalid_client`.
  * - OA-6-CLIENT-AUTH, OA-6-RT-INVALID, OA-5.2-UNSUPPORTED-GT, OA-5.2-FORMAT: every token
  *   endpoint error outside the device grant is an empty body without Content-Type.
  * - DA-3.4-MISSING-DC: no device_code gets `access_denied`, not `invalid_request`.
@@ -37,6 +37,7 @@ const missing = typeof installation === 'string' ? installation : undefined;
  */
 const EXPECTED_FAILURES = [
   'DA-3.1-CLIENTID',
+  'DA-3.1-CONF-AUTH',
   'DA-3.2-ERR-FORMAT',
   'DA-3.4-CLIENT-AUTH',
   'DA-3.4-MISSING-DC',

@@ -598,6 +598,23 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(auth.interval);
     expect((await poll(s, client, auth.userCode)).status).toBe(200);
   },
+  'refresh-secret-optional': async (s) => {
+    const { client, tokens: issued } = await tokens(s);
+    const reply = await post(s, '/token', {
+      clientId: client.clientId,
+      grantType: 'refresh_token',
+      refreshToken: issued.refreshToken,
+    });
+    expect(reply.status).toBe(200);
+    // A device-code poll without the secret is still refused.
+    const { body: auth } = await startAuthorization(s, client);
+    const unauthenticated = await post(s, '/token', {
+      clientId: client.clientId,
+      grantType: DEVICE_GRANT,
+      deviceCode: auth.deviceCode,
+    });
+    expect(errorType(unauthenticated)).toBe('InvalidClientException');
+  },
   'secret-checked-once': async (s) => {
     const { client, auth } = await started(s);
     await poll(s, client, auth.deviceCode);

@@ -24,6 +24,7 @@ it('--client-auth none against a server that registers client_secret_basic: all 
     'DA-3.4-CLIENT-AUTH/wrong-secret',
     'DA-3.4-CLIENT-AUTH/wrong-secret-later-poll',
     'OA-6-CLIENT-AUTH',
+    'OA-6-CLIENT-AUTH/secret-left-out',
   ]);
   // The IAM tests of the grep are AWS's: not run under rfc8628.
   const judged = run.tests.filter((t) => !/^AWS-only/.test(t.reason ?? ''));
