@@ -417,7 +417,7 @@ const CATALOGUE = {
   'secret-optional': {
     description:
       'A request that sends no clientSecret is taken for a public client: the secret is checked only when one is sent (on the AWS wire, clientSecret is no longer required).',
-    breaks: ['DA-3.4-CLIENT-AUTH', 'AWS-SDA-REQUIRED', 'AWS-CT-REQUIRED', 'OA-6-CLIENT-AUTH'],
+    breaks: ['AWS-SDA-REQUIRED', 'AWS-CT-REQUIRED', 'OA-6-CLIENT-AUTH'],
   },
   'secret-case-insensitive': {
     description:

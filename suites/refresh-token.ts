@@ -168,8 +168,10 @@ suite.test(
     needs: REFRESH,
   },
   async (t) => {
-    const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(t.withoutSecret(client), tokens.refreshToken);
+    const client = await t.sessionClient();
+    const idAlone = t.withoutSecret(client);
+    const { tokens } = await t.refreshable(client);
+    const o = await t.refresh(idAlone, tokens.refreshToken);
     // RFC 6749 §6: a client that was issued credentials MUST authenticate to refresh; without
     // them the refresh token alone would be a bearer credential. §5.2 names invalid_client for
     // "no client authentication included"; a missing required member (AWS) is invalid_request.

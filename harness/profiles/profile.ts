@@ -228,6 +228,11 @@ export interface Profile {
    */
   sendsSecret(client: ClientCredentials): boolean;
   /**
+   * Values the harness made that are secrets (a code verifier, a variant of a client secret a
+   * negative test sends): the reports hide them wherever they show up, an echo included.
+   */
+  learnSecrets(...values: (string | undefined)[]): void;
+  /**
    * The wire name of a member the harness names `member` (`expiresIn` is `expires_in` on the
    * plain OAuth wire): what a check's text says, so a report names what the server sent.
    */

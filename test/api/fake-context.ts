@@ -35,6 +35,7 @@ export function recordingApprover(answer: (asked: AskedDecision) => void = () =>
 export const silentProfile: Profile = {
   name: 'aws',
   sendsSecret: (client) => client.clientSecret !== undefined,
+  learnSecrets: () => {},
   wireName: (member) => member,
   registerClient: () => Promise.reject(new Error('registerClient was not expected')),
   startDeviceAuthorization: () =>

@@ -94,3 +94,49 @@ describe('a client with a wrong secret (the client-authentication tests)', () =>
     ).toThrow(/no secret to get wrong/);
   });
 });
+
+describe("the client-authentication probes: another client's secret, none, the secret upper-cased", () => {
+  const client = {
+    clientId: 'c1',
+    clientSecret: 'Mixed-Case-secret-1',
+    authMethod: 'client_secret_post',
+  };
+  const other = { clientId: 'c2', clientSecret: 'Other-Secret-2' };
+
+  it("presents the other client's secret under the client's own id and method", () => {
+    expect(fakeContext().withSecretOf(client, other)).toEqual({
+      clientId: 'c1',
+      clientSecret: 'Other-Secret-2',
+      authMethod: 'client_secret_post',
+    });
+    expect(() => fakeContext().withSecretOf(client, { clientId: 'public-app' })).toThrow(
+      /no secret to borrow/,
+    );
+    expect(() =>
+      fakeContext().withSecretOf(client, { ...other, clientSecret: client.clientSecret }),
+    ).toThrow(/hold the same secret/);
+  });
+
+  it('leaves the secret out as a public client would send the id alone', () => {
+    expect(fakeContext().withoutSecret(client)).toEqual({ clientId: 'c1', authMethod: 'none' });
+    expect(() => fakeContext().withoutSecret({ clientId: 'public-app' })).toThrow(
+      /no secret to leave out/,
+    );
+  });
+
+  it('upper-cases a mixed-case secret and teaches the reports to hide it, an echo included', () => {
+    const learnt: (string | undefined)[] = [];
+    const profile: Profile = { ...plain, learnSecrets: (...v) => learnt.push(...v) };
+    expect(fakeContext({ profile }).withSecretUpperCased(client).clientSecret).toBe(
+      'MIXED-CASE-SECRET-1',
+    );
+    expect(learnt).toEqual(['MIXED-CASE-SECRET-1']);
+  });
+
+  it('does not judge a single-case secret (hex, a UUID): its alphabet may ignore case', () => {
+    for (const secret of ['0f3a9c2be4d1', '0F3A9C2BE4D1', '12345678'])
+      expect(() =>
+        fakeContext().withSecretUpperCased({ clientId: 'c1', clientSecret: secret }),
+      ).toThrow(/not mixed-case/);
+  });
+});
