@@ -983,6 +983,19 @@ const CATALOGUE = {
     breaks: ['DCR-3.2.1-ECHO'],
     profile: 'rfc8628',
   },
+  'missing-secret-invalid-request': {
+    description:
+      'Variation (RFC 6749 §2.3.1 makes client_secret a REQUIRED parameter of its method, §5.2 names invalid_request for a missing one): a request of a client with a secret that sends none is refused with invalid_request rather than invalid_client.',
+    breaks: [],
+    variation: true,
+  },
+  'oauth-register-none-with-secret': {
+    description:
+      'Variation (RFC 7591 §3.2.1 lets the server choose the metadata it registers): the OAuth registration registers every client with token_endpoint_auth_method none, whatever was asked, and still returns a client_secret, which no request then needs. The run authenticates its clients as registered (client_id alone), and the tests of a secret skip.',
+    breaks: [],
+    variation: true,
+    profile: 'rfc8628',
+  },
   'oauth-vendor-extras': {
     description:
       "Variation (CL-10, AMB-10): the OAuth front end adds the members real servers add: Entra ID's message to device authorizations; Keycloak's refresh_expires_in, not-before-policy and session_state and Entra ID's ext_expires_in to token responses.",

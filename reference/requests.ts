@@ -27,6 +27,11 @@ export interface RegisterClientInput {
   grantTypes?: string[];
   issuerUrl?: string;
   entitledApplicationArn?: string;
+  /**
+   * The plain OAuth front end registered the client with token_endpoint_auth_method `none`
+   * (variation oauth-register-none-with-secret): a request without its secret authenticates it.
+   */
+  authMethodNone?: boolean;
 }
 
 export interface StartDeviceAuthorizationInput {

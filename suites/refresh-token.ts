@@ -148,8 +148,11 @@ suite.test(
     needs: REFRESH,
   },
   async (t) => {
-    const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(t.withWrongSecret(client), tokens.refreshToken);
+    // The probe's client first: a client with no secret skips before a flow is approved.
+    const client = await t.sessionClient();
+    const wrong = t.withWrongSecret(client);
+    const { tokens } = await t.refreshable(client);
+    const o = await t.refresh(wrong, tokens.refreshToken);
     expectErrorCode(t, o, {
       requirement: 'OA-6-CLIENT-AUTH',
       description: `refresh_token grant with a wrong ${t.wire('clientSecret')}`,

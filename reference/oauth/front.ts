@@ -210,8 +210,12 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
     if (refusal) return refused(refusal);
   }
   const requested = metadata.token_endpoint_auth_method as string | undefined;
-  const authMethod =
-    requested === 'client_secret_post' || ctx.faults.has('oauth-basic-refused')
+  // oauth-register-none-with-secret: every client is registered as public (`none`), and is
+  // still handed a client_secret it never needs.
+  const none = ctx.faults.has('oauth-register-none-with-secret');
+  const authMethod = none
+    ? 'none'
+    : requested === 'client_secret_post' || ctx.faults.has('oauth-basic-refused')
       ? 'client_secret_post'
       : 'client_secret_basic';
   const scope = metadata.scope as string | undefined;
@@ -224,6 +228,7 @@ function register(ctx: ServerContext, metadata: JsonObject): WireResponse {
     scopes: scope?.split(' ').filter((s) => s !== ''),
     grantTypes,
     redirectUris,
+    authMethodNone: none,
   });
   if (!result.ok) return refused(result.error);
   // RFC 7591 §3.2.1: every registered member comes back, with the values the server chose.

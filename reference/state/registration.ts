@@ -91,6 +91,7 @@ export function registerClient(
     redirectUris,
     issuedAtSec: nowSec,
     secretExpiresAtSec: nowSec + ctx.config.clientSecretLifetime,
+    ...(input.authMethodNone ? { authMethodNone: true } : {}),
   };
   ctx.store.clients.set(record.clientId, record);
   return ok({
@@ -153,6 +154,10 @@ export function authenticate(
   if (enforced && registrationExpired(ctx, client)) {
     return fail('InvalidClientException', 'Client registration has expired');
   }
+  // missing-secret-invalid-request: no secret at all is a missing parameter, not a failed login.
+  const missing = clientSecret === '' && client.clientSecret !== '' && !client.authMethodNone;
+  if (missing && ctx.faults.has('missing-secret-invalid-request'))
+    return fail('InvalidRequestException', 'client_secret is required');
   if (!ctx.faults.has('secret-not-checked') && !secretAccepted(ctx, client, clientSecret)) {
     if (operation === 'StartDeviceAuthorization' && ctx.faults.has('wrong-exception-for-op')) {
       return fail('InvalidGrantException', 'Invalid client secret');
@@ -169,6 +174,8 @@ export function authenticate(
  */
 function secretAccepted(ctx: StateContext, client: ClientRecord, sent: string): boolean {
   if (secretsEqual(sent, client.clientSecret)) return true;
+  // A client registered with the method `none` needs no secret (oauth-register-none-with-secret).
+  if (client.authMethodNone && sent === '') return true;
   if (ctx.faults.has('secret-optional') && sent === '') return true;
   if (
     ctx.faults.has('secret-case-insensitive') &&

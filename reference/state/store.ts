@@ -46,6 +46,8 @@ export interface ClientRecord {
   redirectUris: readonly string[];
   issuedAtSec: number;
   secretExpiresAtSec: number;
+  /** Registered with token_endpoint_auth_method `none`: no secret is needed (RegisterClientInput). */
+  authMethodNone?: boolean;
 }
 
 export type AuthorizationStatus = 'pending' | 'approved' | 'denied';

@@ -615,6 +615,27 @@ const CHECKS: Record<FaultName, Check> = {
     });
     expect(errorType(unauthenticated)).toBe('InvalidClientException');
   },
+  'missing-secret-invalid-request': async (s) => {
+    const client = (await post(s, '/oauth/register', {})).json;
+    const started = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(started.status).toBe(400);
+    expect(started.json.error).toBe('invalid_request');
+  },
+  'oauth-register-none-with-secret': async (s) => {
+    const client = (
+      await post(s, '/oauth/register', { token_endpoint_auth_method: 'client_secret_basic' })
+    ).json;
+    expect(client.token_endpoint_auth_method).toBe('none');
+    expect(typeof client.client_secret).toBe('string');
+    const started = await request(s, '/oauth/device_authorization', {
+      raw: `client_id=${client.client_id}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(started.status).toBe(200);
+  },
   'secret-checked-once': async (s) => {
     const { client, auth } = await started(s);
     await poll(s, client, auth.deviceCode);
