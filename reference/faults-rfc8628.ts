@@ -19,6 +19,7 @@ export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
   'secret-of-any-client': ['DA-3.4-CLIENT-AUTH'],
   'secret-optional': ['DA-3.4-CLIENT-AUTH', 'DA-3.1-CONF-AUTH', 'OA-6-CLIENT-AUTH'],
   'refresh-secret-optional': ['OA-6-CLIENT-AUTH'],
+  'device-code-as-refresh-token': ['OA-6-RT-INVALID'],
   'secret-case-insensitive': ['DA-3.4-CLIENT-AUTH'],
   'user-code-redeems': ['DA-3.4-BAD-DC'],
   'duplicate-client-id': [

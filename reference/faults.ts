@@ -470,6 +470,11 @@ const CATALOGUE = {
     description: 'A refresh token is accepted from any authenticated client, not only its own.',
     breaks: ['OA-6-RT-BINDING'],
   },
+  'device-code-as-refresh-token': {
+    description:
+      'A refresh is looked up among redeemed device codes too: the device code a grant was redeemed from refreshes it like its refresh token (one lookup for every credential of a grant).',
+    breaks: ['OA-6-RT-INVALID'],
+  },
   'refresh-secret-optional': {
     description:
       'The refresh_token grant checks clientSecret only when one is sent: a refresh without it is taken for a public client (on the AWS wire, clientSecret is then optional on CreateToken).',

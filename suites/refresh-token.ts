@@ -276,6 +276,27 @@ suite.test(
 
 suite.test(
   {
+    id: 'OA-6-RT-INVALID',
+    slug: 'device-code',
+    title: 'the redeemed device code presented as a refresh token is refused',
+    level: 'MUST',
+    needs: REFRESH,
+  },
+  async (t) => {
+    const { client, auth } = await t.refreshable();
+    // One lookup for every credential of a grant (the code it came from, its tokens) would
+    // let the device code, which lives in the device's logs and memory, refresh the grant.
+    const o = await t.refresh(client, auth.deviceCode);
+    expectErrorCode(t, o, {
+      requirement: 'OA-6-RT-INVALID',
+      description: `refresh_token grant with the ${t.wire('deviceCode')} the grant was redeemed from`,
+      codes: ['invalid_grant'],
+    });
+  },
+);
+
+suite.test(
+  {
     id: 'OA-6-SCOPE-UP',
     slug: 'refresh',
     title: 'a refresh cannot widen the scope beyond the original grant',

@@ -344,13 +344,10 @@ export function redeemDeviceCode(
       return fail('AccessDeniedException', 'The user denied the authorization request');
     case 'approved':
       record.redeemed = true;
-      return ok(
-        issueTokens(
-          ctx,
-          client,
-          newFamily(ctx, client.clientId, client.scopes, { session: record.session }),
-        ),
-      );
+      record.familyId = newFamily(ctx, client.clientId, client.scopes, {
+        session: record.session,
+      });
+      return ok(issueTokens(ctx, client, record.familyId));
   }
 }
 

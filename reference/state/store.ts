@@ -79,6 +79,8 @@ export interface DeviceAuthorizationRecord {
   redeemed: boolean;
   /** one-session-per-registration: the session its approval started. */
   session?: number;
+  /** The token family its redemption started (read by device-code-as-refresh-token only). */
+  familyId?: number;
 }
 
 /**

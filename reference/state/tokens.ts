@@ -112,6 +112,12 @@ function refreshTokenLookalike(ctx: StateContext, token: string): RefreshTokenRe
     if (access?.familyId !== undefined)
       return { familyId: access.familyId, clientId: access.clientId, retired: false };
   }
+  // device-code-as-refresh-token: the code a grant was redeemed from refreshes it too.
+  if (ctx.faults.has('device-code-as-refresh-token')) {
+    const redeemed = ctx.store.byDeviceCode.get(token);
+    if (redeemed?.familyId !== undefined)
+      return { familyId: redeemed.familyId, clientId: redeemed.clientId, retired: false };
+  }
   const jti = ctx.faults.has('rt-signature-not-verified') ? unverifiedJti(token) : undefined;
   if (jti !== undefined)
     for (const [issued, record] of ctx.store.refreshTokens)

@@ -598,6 +598,10 @@ const CHECKS: Record<FaultName, Check> = {
     s.advance(auth.interval);
     expect((await poll(s, client, auth.userCode)).status).toBe(200);
   },
+  'device-code-as-refresh-token': async (s) => {
+    const { client, auth } = await tokens(s);
+    expect((await refresh(s, client, auth.deviceCode)).status).toBe(200);
+  },
   'refresh-secret-optional': async (s) => {
     const { client, tokens: issued } = await tokens(s);
     const reply = await post(s, '/token', {
