@@ -9,6 +9,8 @@ import {
   show,
   DEVICE_CODE_GRANT,
   normaliseUserCode,
+  type ClientRegistration,
+  type TestContext,
 } from '../harness/api/conformance.ts';
 
 const suite = defineSuite(
@@ -321,98 +323,83 @@ suite.test(
   },
 );
 
-suite.test(
+/**
+ * The client authentication of a poll, each probe the test's client with its credentials broken
+ * in one way (RFC 6749 §2.3.1, §3.2.1): a valid device code must not get past any of them. The
+ * probe is made before the flow starts, so a client it cannot apply to skips at once.
+ */
+const CLIENT_AUTH_PROBES: {
+  slug: string;
+  title: string;
+  /** Judged on the plain OAuth wire only. */
+  rfc8628Only?: boolean;
+  probe: (t: TestContext, client: ClientRegistration) => Promise<ClientRegistration>;
+  what: (t: TestContext) => string;
+  codes: string[];
+}[] = [
   {
-    id: 'DA-3.4-CLIENT-AUTH',
+    // AMB-6: RFC 6749 allows 400 or 401 for body credentials (AWS's 401 is the test below); on
+    // the plain OAuth wire, 401 after HTTP Basic is OA-5.2-401-HEADER's to judge.
     slug: 'wrong-secret',
     title: 'a poll with a wrong client secret is refused with invalid_client',
-    level: 'MUST',
+    probe: async (t, client) => t.withWrongSecret(client),
+    what: (t) => `a wrong ${t.wire('clientSecret')}`,
+    codes: ['invalid_client'],
   },
-  async (t) => {
-    const { client, auth } = await t.authorization();
-    const o = await t.poll(t.withWrongSecret(client), auth);
-    expectErrorCode(t, o, {
-      requirement: 'DA-3.4-CLIENT-AUTH',
-      description: `CreateToken with a valid device code and a wrong ${t.wire('clientSecret')}`,
-      codes: ['invalid_client'],
-    });
-    // AMB-6: RFC 6749 allows 400 or 401 for body credentials (AWS's 401 is the test below);
-    // on the plain OAuth wire, 401 after HTTP Basic is OA-5.2-401-HEADER's to judge.
-  },
-);
-
-suite.test(
   {
-    id: 'DA-3.4-CLIENT-AUTH',
+    // A secret authenticates the client it was issued to, not whoever sends it.
     slug: 'another-clients-secret',
     title: "a poll with another client's secret is refused with invalid_client",
-    level: 'MUST',
+    probe: async (t, client) => t.withSecretOf(client, await t.newClient()),
+    what: (t) =>
+      `its client's ${t.wire('clientId')} and the ${t.wire('clientSecret')} of another registered client`,
+    codes: ['invalid_client'],
   },
-  async (t) => {
-    const client = await t.client();
-    const other = await t.newClient();
-    const borrowed = t.withSecretOf(client, other);
-    const { auth } = await t.authorization(client);
-    const o = await t.poll(borrowed, auth);
-    // A secret authenticates the client it was issued to, not whoever sends it (RFC 6749 §2.3.1).
-    expectErrorCode(t, o, {
-      requirement: 'DA-3.4-CLIENT-AUTH',
-      description: `CreateToken with a valid device code, its client's ${t.wire('clientId')} and the ${t.wire('clientSecret')} of another registered client`,
-      codes: ['invalid_client'],
-    });
-  },
-);
-
-suite.test(
   {
-    id: 'DA-3.4-CLIENT-AUTH',
-    // On the AWS wire, AWS-CT-REQUIRED/no-clientSecret sends this very request.
-    profiles: ['rfc8628'],
+    // Leaving the credentials out does not make a client public; an answer for the grant
+    // (authorization_pending) shows it was not authenticated. §5.2 names invalid_client for "no
+    // client authentication included"; a missing required parameter is invalid_request. On the
+    // AWS wire, AWS-CT-REQUIRED/no-clientSecret sends this very request.
     slug: 'secret-left-out',
     title:
       'a poll that leaves out the client secret is refused with invalid_client or invalid_request',
-    level: 'MUST',
+    rfc8628Only: true,
+    probe: async (t, client) => t.withoutSecret(client),
+    what: (t) => `the ${t.wire('clientId')} alone, no ${t.wire('clientSecret')}`,
+    codes: ['invalid_client', 'invalid_request'],
   },
-  async (t) => {
-    const client = await t.client();
-    const idAlone = t.withoutSecret(client);
-    const { auth } = await t.authorization(client);
-    const o = await t.poll(idAlone, auth);
-    // RFC 6749 §3.2.1: a client that was issued credentials MUST authenticate; leaving them out
-    // does not make it a public client, and an answer for the grant (authorization_pending) shows
-    // it was not authenticated. §5.2 names invalid_client for "no client authentication
-    // included"; a missing required parameter (the AWS model requires clientSecret) is
-    // invalid_request.
-    expectErrorCode(t, o, {
-      requirement: 'DA-3.4-CLIENT-AUTH',
-      description: `CreateToken with a valid device code and the ${t.wire('clientId')} alone, no ${t.wire('clientSecret')}`,
-      codes: ['invalid_client', 'invalid_request'],
-      frontEnd: true,
-    });
-  },
-);
-
-suite.test(
   {
-    id: 'DA-3.4-CLIENT-AUTH',
-    slug: 'secret-upper-cased',
-    title: 'a poll with the client secret upper-cased is refused with invalid_client',
-    level: 'MUST',
-  },
-  async (t) => {
-    const client = await t.client();
-    const upper = t.withSecretUpperCased(client);
-    const { auth } = await t.authorization(client);
-    const o = await t.poll(upper, auth);
     // A secret is compared exactly: a case-insensitive comparison (a database collation) accepts
     // what the server never issued, and leaves a mixed-case secret far weaker than it looks.
-    expectErrorCode(t, o, {
-      requirement: 'DA-3.4-CLIENT-AUTH',
-      description: `CreateToken with a valid device code and the ${t.wire('clientSecret')} upper-cased`,
-      codes: ['invalid_client'],
-    });
+    slug: 'secret-upper-cased',
+    title: 'a poll with the client secret upper-cased is refused with invalid_client',
+    probe: async (t, client) => t.withSecretUpperCased(client),
+    what: (t) => `the ${t.wire('clientSecret')} upper-cased`,
+    codes: ['invalid_client'],
   },
-);
+];
+
+for (const p of CLIENT_AUTH_PROBES)
+  suite.test(
+    {
+      id: 'DA-3.4-CLIENT-AUTH',
+      slug: p.slug,
+      title: p.title,
+      level: 'MUST',
+      ...(p.rfc8628Only ? { profiles: ['rfc8628' as const] } : {}),
+    },
+    async (t) => {
+      const client = await t.client();
+      const probe = await p.probe(t, client);
+      const { auth } = await t.authorization(client);
+      const o = await t.poll(probe, auth);
+      expectErrorCode(t, o, {
+        requirement: 'DA-3.4-CLIENT-AUTH',
+        description: `CreateToken with a valid device code and ${p.what(t)}`,
+        codes: p.codes,
+      });
+    },
+  );
 
 suite.test(
   {

@@ -5,6 +5,8 @@ import {
   describeOutcome,
   member,
   show,
+  type ClientRegistration,
+  type TestContext,
 } from '../harness/api/conformance.ts';
 import { carriesUserCode, normaliseUserCode as normalise } from '../harness/api/conformance.ts';
 
@@ -384,56 +386,55 @@ suite.test(
   },
 );
 
-// On the AWS wire, AWS-SDA-REQUIRED judges both (a wrong clientSecret; a missing required one).
-suite.test(
+/**
+ * The client authentication of a device authorization request (RFC 8628 §3.1: a confidential
+ * client authenticates here as at the token endpoint, RFC 6749 §3.2.1). On the AWS wire,
+ * AWS-SDA-REQUIRED judges both (a wrong clientSecret; a missing required one).
+ */
+const CONF_AUTH_PROBES: {
+  slug: string;
+  title: string;
+  probe: (t: TestContext, client: ClientRegistration) => ClientRegistration;
+  what: string;
+  codes: string[];
+}[] = [
   {
-    id: 'DA-3.1-CONF-AUTH',
-    profiles: ['rfc8628'],
+    // A failure is invalid_client, 400 or 401 (AMB-6).
     slug: 'wrong-secret',
     title:
       'a device authorization request with a wrong client secret is refused with invalid_client',
-    level: 'MUST',
+    probe: (t, client) => t.withWrongSecret(client),
+    what: 'a wrong client_secret',
+    codes: ['invalid_client'],
   },
-  async (t) => {
-    const client = await t.client();
-    const o = await t.profile.startDeviceAuthorization({
-      client: t.withWrongSecret(client),
-      startUrl: t.config.startUrl,
-    });
-    // RFC 8628 §3.1: a confidential client authenticates here as at the token endpoint
-    // (RFC 6749 §3.2.1); a failure is invalid_client, 400 or 401 (AMB-6).
-    expectErrorCode(t, o, {
-      requirement: 'DA-3.1-CONF-AUTH',
-      description: 'device authorization request with a wrong client_secret',
-      codes: ['invalid_client'],
-    });
-  },
-);
-
-suite.test(
   {
-    id: 'DA-3.1-CONF-AUTH',
-    profiles: ['rfc8628'],
+    // Leaving the credentials out does not make a client public; §5.2 names invalid_client for
+    // "no client authentication included", invalid_request for a missing parameter.
     slug: 'secret-left-out',
     title:
       'a device authorization request that leaves out the client secret is refused with invalid_client or invalid_request',
-    level: 'MUST',
+    probe: (t, client) => t.withoutSecret(client),
+    what: 'the client_id alone, no client_secret',
+    codes: ['invalid_client', 'invalid_request'],
   },
-  async (t) => {
-    const client = await t.client();
-    const o = await t.profile.startDeviceAuthorization({
-      client: t.withoutSecret(client),
-      startUrl: t.config.startUrl,
-    });
-    // A client that was issued credentials is not a public one for leaving them out (RFC 6749
-    // §3.2.1); §5.2 names invalid_client for "no client authentication included".
-    expectErrorCode(t, o, {
-      requirement: 'DA-3.1-CONF-AUTH',
-      description: 'device authorization request with the client_id alone, no client_secret',
-      codes: ['invalid_client', 'invalid_request'],
-    });
-  },
-);
+];
+
+for (const p of CONF_AUTH_PROBES)
+  suite.test(
+    { id: 'DA-3.1-CONF-AUTH', profiles: ['rfc8628'], slug: p.slug, title: p.title, level: 'MUST' },
+    async (t) => {
+      const client = await t.client();
+      const o = await t.profile.startDeviceAuthorization({
+        client: p.probe(t, client),
+        startUrl: t.config.startUrl,
+      });
+      expectErrorCode(t, o, {
+        requirement: 'DA-3.1-CONF-AUTH',
+        description: `device authorization request with ${p.what}`,
+        codes: p.codes,
+      });
+    },
+  );
 
 suite.test(
   {
