@@ -10,6 +10,7 @@ import {
   DEVICE_CODE_GRANT,
   normaliseUserCode,
   type ClientRegistration,
+  type DeviceAuthorization,
   type TestContext,
 } from '../harness/api/conformance.ts';
 
@@ -583,57 +584,58 @@ suite.test(
   },
 );
 
-suite.test(
+/**
+ * A real authorization's device code replaced by a near miss: each must be refused as a code the
+ * server does not know (terminal, never pending), or the near miss redeems the grant.
+ */
+const NEAR_MISSES: {
+  slug: string;
+  title: string;
+  /** The code sent in place of the device code; undefined: nothing to send here (skip). */
+  code: (auth: DeviceAuthorization) => string | undefined;
+  what: (t: TestContext) => string;
+}[] = [
   {
-    id: 'DA-3.4-BAD-DC',
     slug: 'garbled',
     title:
       'a garbled device code (its last character changed) is refused and never reported as pending',
-    level: 'MUST',
+    code: (auth) => auth.deviceCode.slice(0, -1) + (auth.deviceCode.at(-1) === 'A' ? 'B' : 'A'),
+    what: () => 'a real device code whose last character was changed',
   },
-  async (t) => {
-    const { client, auth } = await t.authorization();
-    const last = auth.deviceCode.at(-1);
-    const garbled = auth.deviceCode.slice(0, -1) + (last === 'A' ? 'B' : 'A');
-    const o = await t.poll(client, auth, { deviceCode: garbled });
-    t.check({
-      requirement: 'DA-3.4-BAD-DC',
-      description: 'CreateToken with a real device code whose last character was changed',
-      ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
-      expected: ['error invalid_grant', 'another terminal error (AMB-4)'],
-      actual: describeOutcome(o),
-      exchange: o.exchange,
-    });
-    reportVendorCode(t, o, 'DA-3.4-BAD-DC');
-  },
-);
-
-suite.test(
   {
-    id: 'DA-3.4-BAD-DC',
-    slug: 'user-code',
-    title: 'the user code sent as the device code is refused and never reported as pending',
-    level: 'MUST',
-  },
-  async (t) => {
-    const { client, auth } = await t.authorization();
     // The user code is shown on the device's screen for anyone to read; only the device code,
     // which the device keeps, may redeem the grant (RFC 8628 §3.4, §5.2). A server that issues
     // one value as both codes is DA-5.2-DC-ENTROPY's to judge, not this test's.
-    if (normaliseUserCode(auth.userCode) === normaliseUserCode(auth.deviceCode))
-      t.skip('the device code is the user code: there is no other code to send in its place');
-    const o = await t.poll(client, auth, { deviceCode: auth.userCode });
-    t.check({
-      requirement: 'DA-3.4-BAD-DC',
-      description: `CreateToken with the authorization's ${t.wire('userCode')} as its ${t.wire('deviceCode')}`,
-      ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
-      expected: ['error invalid_grant', 'another terminal error (AMB-4)'],
-      actual: describeOutcome(o),
-      exchange: o.exchange,
-    });
-    reportVendorCode(t, o, 'DA-3.4-BAD-DC');
+    slug: 'user-code',
+    title: 'the user code sent as the device code is refused and never reported as pending',
+    code: (auth) =>
+      normaliseUserCode(auth.userCode) === normaliseUserCode(auth.deviceCode)
+        ? undefined
+        : auth.userCode,
+    what: (t) => `the authorization's ${t.wire('userCode')} as its ${t.wire('deviceCode')}`,
   },
-);
+];
+
+for (const miss of NEAR_MISSES)
+  suite.test(
+    { id: 'DA-3.4-BAD-DC', slug: miss.slug, title: miss.title, level: 'MUST' },
+    async (t) => {
+      const { client, auth } = await t.authorization();
+      const code = miss.code(auth);
+      if (code === undefined)
+        t.skip('the device code is the user code: there is no other code to send in its place');
+      const o = await t.poll(client, auth, { deviceCode: code });
+      t.check({
+        requirement: 'DA-3.4-BAD-DC',
+        description: `CreateToken with ${miss.what(t)}`,
+        ok: o.kind === 'error' && o.error?.code !== undefined && !CONTINUE.includes(o.error.code),
+        expected: ['error invalid_grant', 'another terminal error (AMB-4)'],
+        actual: describeOutcome(o),
+        exchange: o.exchange,
+      });
+      reportVendorCode(t, o, 'DA-3.4-BAD-DC');
+    },
+  );
 
 suite.test(
   {

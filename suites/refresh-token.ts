@@ -1,6 +1,7 @@
 import {
   defineSuite,
   type ClientRegistration,
+  type DeviceAuthorization,
   describeOutcome,
   expectErrorCode,
   expectNoSuccess,
@@ -244,64 +245,54 @@ function garble(token: string): string {
   return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
 }
 
-suite.test(
+/**
+ * What a refresh must refuse in place of the refresh token, from a grant of its own: a near miss,
+ * or another credential of the same grant. One lookup for every credential of a grant (the code
+ * it came from, its tokens) would let the device code, which lives in the device's logs and
+ * memory, or the access token, sent to every resource server, refresh the grant.
+ */
+const NOT_REFRESH_TOKENS: {
+  slug: string;
+  title: string;
+  token: (grant: {
+    auth: DeviceAuthorization;
+    tokens: TokenSet & { refreshToken: string };
+  }) => string;
+  what: (t: TestContext) => string;
+}[] = [
   {
-    id: 'OA-6-RT-INVALID',
     slug: 'one-character-changed',
     title: 'an issued refresh token with one character changed is refused',
-    level: 'MUST',
-    needs: REFRESH,
+    token: ({ tokens }) => garble(tokens.refreshToken),
+    what: () => 'the issued refresh token garbled in one character',
   },
-  async (t) => {
-    const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(client, garble(tokens.refreshToken));
-    expectErrorCode(t, o, {
-      requirement: 'OA-6-RT-INVALID',
-      description: 'refresh_token grant with the issued refresh token garbled in one character',
-      codes: ['invalid_grant'],
-    });
-  },
-);
-
-suite.test(
   {
-    id: 'OA-6-RT-INVALID',
     slug: 'access-token',
     title: 'an access token presented as a refresh token is refused',
-    level: 'MUST',
-    needs: REFRESH,
+    token: ({ tokens }) => tokens.accessToken,
+    what: () => 'the access token of the same grant',
   },
-  async (t) => {
-    const { client, tokens } = await t.refreshable();
-    const o = await t.refresh(client, tokens.accessToken);
-    expectErrorCode(t, o, {
-      requirement: 'OA-6-RT-INVALID',
-      description: 'refresh_token grant with the access token of the same grant',
-      codes: ['invalid_grant'],
-    });
-  },
-);
-
-suite.test(
   {
-    id: 'OA-6-RT-INVALID',
     slug: 'device-code',
     title: 'the redeemed device code presented as a refresh token is refused',
-    level: 'MUST',
-    needs: REFRESH,
+    token: ({ auth }) => auth.deviceCode,
+    what: (t) => `the ${t.wire('deviceCode')} the grant was redeemed from`,
   },
-  async (t) => {
-    const { client, auth } = await t.refreshable();
-    // One lookup for every credential of a grant (the code it came from, its tokens) would
-    // let the device code, which lives in the device's logs and memory, refresh the grant.
-    const o = await t.refresh(client, auth.deviceCode);
-    expectErrorCode(t, o, {
-      requirement: 'OA-6-RT-INVALID',
-      description: `refresh_token grant with the ${t.wire('deviceCode')} the grant was redeemed from`,
-      codes: ['invalid_grant'],
-    });
-  },
-);
+];
+
+for (const wrong of NOT_REFRESH_TOKENS)
+  suite.test(
+    { id: 'OA-6-RT-INVALID', slug: wrong.slug, title: wrong.title, level: 'MUST', needs: REFRESH },
+    async (t) => {
+      const { client, ...grant } = await t.refreshable();
+      const o = await t.refresh(client, wrong.token(grant));
+      expectErrorCode(t, o, {
+        requirement: 'OA-6-RT-INVALID',
+        description: `refresh_token grant with ${wrong.what(t)}`,
+        codes: ['invalid_grant'],
+      });
+    },
+  );
 
 suite.test(
   {
