@@ -22,6 +22,7 @@ export const RFC8628_BREAKS: Partial<Record<FaultName, string[]>> = {
   'device-code-as-refresh-token': ['OA-6-RT-INVALID'],
   'secret-case-insensitive': ['DA-3.4-CLIENT-AUTH'],
   'user-code-redeems': ['DA-3.4-BAD-DC'],
+  'approved-code-before-auth': ['DA-3.4-CLIENT-AUTH'],
   'duplicate-client-id': [
     'DA-3.4-CROSS-CLIENT',
     'DA-3.5-STATE-MACHINE',

@@ -429,6 +429,11 @@ const CATALOGUE = {
       'A poll is looked up among user codes too: the user code, which the device shows to anyone who can see its screen, redeems the tokens as the device code does.',
     breaks: ['DA-3.4-BAD-DC'],
   },
+  'approved-code-before-auth': {
+    description:
+      'An approved device code is redeemed before the client is authenticated (an early return): once the user approved, any clientSecret gets the tokens; a pending code still checks it.',
+    breaks: ['DA-3.4-CLIENT-AUTH'],
+  },
   'secret-checked-once': {
     description:
       'Once a device code has been polled, later polls of it are not checked for the client secret.',

@@ -640,6 +640,47 @@ for (const miss of NEAR_MISSES)
 suite.test(
   {
     id: 'DA-3.4-CLIENT-AUTH',
+    slug: 'wrong-secret-after-approval',
+    title:
+      'a poll of an approved code with a wrong client secret gets no token, and the client still redeems it',
+    level: 'MUST',
+    needs: { approver: true, wait: 'interval' },
+  },
+  async (t) => {
+    t.needsApprover();
+    // The probes above are sent while the code is pending; a server that hands an approved code's
+    // tokens out before it authenticates the client (an early return) passes them all.
+    const client = await t.client();
+    const wrong = t.withWrongSecret(client);
+    const { auth } = await t.authorization(client);
+    t.needsPolls(auth, 2, "the wrong-secret poll, then the client's own");
+    await t.approve(auth);
+    const o = await t.poll(wrong, auth);
+    expectNoSuccess(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: `CreateToken with an approved device code and a wrong ${t.wire('clientSecret')}`,
+    });
+    expectErrorCode(t, o, {
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      description: `the approved code's poll with a wrong ${t.wire('clientSecret')} is refused as a client authentication failure`,
+      codes: ['invalid_client'],
+    });
+    const { outcome: own } = await t.pollUntilDone(client, auth);
+    t.check({
+      requirement: 'DA-3.4-CLIENT-AUTH',
+      level: 'SHOULD',
+      description: 'the client still redeems its approved code after the refused poll',
+      ok: own.kind === 'ok',
+      expected: 'HTTP 200 token response',
+      actual: describeOutcome(own),
+      exchange: own.exchange,
+    });
+  },
+);
+
+suite.test(
+  {
+    id: 'DA-3.4-CLIENT-AUTH',
     slug: 'wrong-secret-later-poll',
     title: 'a wrong client secret is refused on a later poll of a code already polled',
     level: 'MUST',

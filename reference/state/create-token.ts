@@ -14,9 +14,14 @@ import { refresh } from './tokens.ts';
 /** CreateToken: authenticates the client, then hands the request to its grant's area. */
 export function createToken(ctx: StateContext, input: CreateTokenInput): Outcome<IssuedTokens> {
   // secret-checked-once: once a device code has been polled, its polls skip the secret.
-  const polled = (ctx.store.byDeviceCode.get(input.deviceCode ?? '')?.polls ?? 0) > 0;
+  const code = ctx.store.byDeviceCode.get(input.deviceCode ?? '');
+  const polled = (code?.polls ?? 0) > 0;
   const skipSecret =
     (ctx.faults.has('secret-checked-once') && input.grantType === DEVICE_CODE_GRANT && polled) ||
+    // approved-code-before-auth: an approved code's tokens go out before the client is checked.
+    (ctx.faults.has('approved-code-before-auth') &&
+      input.grantType === DEVICE_CODE_GRANT &&
+      code?.status === 'approved') ||
     ((ctx.faults.has('refresh-secret-not-checked') || ctx.faults.has('refresh-bearer-only')) &&
       input.grantType === REFRESH_TOKEN_GRANT) ||
     // refresh-secret-optional: a refresh without a secret is taken for a public client's.

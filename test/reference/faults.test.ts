@@ -640,6 +640,14 @@ const CHECKS: Record<FaultName, Check> = {
     });
     expect(started.status).toBe(200);
   },
+  'approved-code-before-auth': async (s) => {
+    const { client, auth } = await started(s);
+    const wrong = { ...client, clientSecret: 'wrong' };
+    expect(errorType(await poll(s, wrong, auth.deviceCode))).toBe('InvalidClientException');
+    s.approve(auth.userCode);
+    s.advance(auth.interval);
+    expect((await poll(s, wrong, auth.deviceCode)).status).toBe(200);
+  },
   'secret-checked-once': async (s) => {
     const { client, auth } = await started(s);
     await poll(s, client, auth.deviceCode);

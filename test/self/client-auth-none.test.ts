@@ -22,6 +22,7 @@ it('--client-auth none against a server that registers client_secret_basic: all 
     'DA-3.4-CLIENT-AUTH/secret-left-out',
     'DA-3.4-CLIENT-AUTH/secret-upper-cased',
     'DA-3.4-CLIENT-AUTH/wrong-secret',
+    'DA-3.4-CLIENT-AUTH/wrong-secret-after-approval',
     'DA-3.4-CLIENT-AUTH/wrong-secret-later-poll',
     'OA-6-CLIENT-AUTH',
     'OA-6-CLIENT-AUTH/secret-left-out',
