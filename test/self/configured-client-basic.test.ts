@@ -66,6 +66,13 @@ describe('OA-2.3.1-BASIC with a configured client (no registration)', () => {
     }
   }, 30_000);
 
+  it('fails (MUST) where a client the run declares client_secret_basic is refused Basic', async () => {
+    const result = await basicVerdict(postOnly, 'client_secret_basic');
+    expect(result.verdict).toBe('failed');
+    const check = result.checks.find((c) => c.requirement === 'OA-2.3.1-BASIC' && !c.ok)!;
+    expect(check.level).toBe('MUST');
+  }, 30_000);
+
   it('warns (SHOULD) where a client the run declares client_secret_post is refused Basic', async () => {
     const result = await basicVerdict(postOnly, 'client_secret_post');
     expect(result.verdict).toBe('warning');
