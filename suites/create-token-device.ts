@@ -646,8 +646,7 @@ suite.test(
   {
     id: 'DA-3.4-CLIENT-AUTH',
     slug: 'wrong-secret-after-approval',
-    title:
-      'a poll of an approved code with a wrong client secret gets no token, and the client still redeems it',
+    title: 'a poll of an approved code with a wrong client secret gets no token',
     level: 'MUST',
     needs: { approver: true, wait: 'interval' },
   },
@@ -676,7 +675,9 @@ suite.test(
       description: `the approved code's poll with a wrong ${t.wire('clientSecret')} is refused as a client authentication failure`,
       codes: ['invalid_client'],
     });
-    // Bounded: the decision may show a few polls late (DECISION_POLLS), no more.
+    // The client's own polls tell whether the approved state was probed; what they get is not
+    // judged here (a server may end a code presented with a wrong secret, AMB-13, and a code
+    // that never redeems is DA-3.5-SUCCESS's to judge). Bounded: DECISION_POLLS at most.
     const first = await t.poll(client, auth);
     const own =
       first.error?.code === 'authorization_pending' ? await t.pollForDecision(client, auth) : first;
@@ -684,18 +685,8 @@ suite.test(
       t.note(
         'the approval showed late: the wrong-secret poll may have met a code still pending, so the approved state may not have been probed',
       );
-    // As DA-3.4-CROSS-CLIENT/after-approval: a server may end a code presented with a wrong
-    // secret (AMB-13, information a thief might hold), so the owner's redemption is a SHOULD.
-    t.check({
-      requirement: 'DA-3.4-CLIENT-AUTH',
-      level: 'SHOULD',
-      description:
-        'the client still redeems its approved code after the refused poll (a server may end it, AMB-13)',
-      ok: own.kind === 'ok',
-      expected: 'HTTP 200 token response',
-      actual: describeOutcome(own),
-      exchange: own.exchange,
-    });
+    if (own.kind !== 'ok')
+      t.note(`the client's own poll after the refused one got ${describeOutcome(own)}`);
   },
 );
 
