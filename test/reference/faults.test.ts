@@ -60,6 +60,14 @@ async function wrongBasicLogin(s: Parameters<typeof post>[0]) {
   });
 }
 
+/** An OAuth device authorization request carrying the client_id alone, as a public client sends. */
+function deviceAuthorizationById(s: Parameters<typeof post>[0], clientId: string) {
+  return request(s, '/oauth/device_authorization', {
+    raw: `client_id=${clientId}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}
+
 const CHECKS: Record<FaultName, Check> = {
   'no-error-type-header': async (s) => {
     const reply = await post(s, '/client/register', {});
@@ -621,10 +629,7 @@ const CHECKS: Record<FaultName, Check> = {
   },
   'missing-secret-invalid-request': async (s) => {
     const client = (await post(s, '/oauth/register', {})).json;
-    const started = await request(s, '/oauth/device_authorization', {
-      raw: `client_id=${client.client_id}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const started = await deviceAuthorizationById(s, client.client_id);
     expect(started.status).toBe(400);
     expect(started.json.error).toBe('invalid_request');
   },
@@ -634,10 +639,7 @@ const CHECKS: Record<FaultName, Check> = {
     ).json;
     expect(client.token_endpoint_auth_method).toBe('none');
     expect(typeof client.client_secret).toBe('string');
-    const started = await request(s, '/oauth/device_authorization', {
-      raw: `client_id=${client.client_id}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const started = await deviceAuthorizationById(s, client.client_id);
     expect(started.status).toBe(200);
   },
   'approved-code-before-auth': async (s) => {
